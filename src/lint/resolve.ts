@@ -1,0 +1,189 @@
+// Name resolution: maps local names to the fully qualified framework names they were imported as,
+// through aliases (`import torch.nn as nn`, `from torch.nn import Dropout as D`,
+// `from tensorflow.keras import layers`), and evaluates simple numeric constants.
+import type { SyntaxNode } from './parser';
+
+export class ImportTable {
+  /** local name -> fully qualified dotted name */
+  private readonly bindings = new Map<string, string>();
+  /** modules imported with `from M import *` */
+  private readonly starModules: string[] = [];
+
+  bind(local: string, qualified: string): void {
+    this.bindings.set(local, qualified);
+  }
+
+  lookup(local: string): string | undefined {
+    return this.bindings.get(local);
+  }
+
+  addStar(module: string): void {
+    this.starModules.push(module);
+  }
+
+  get stars(): readonly string[] {
+    return this.starModules;
+  }
+
+  entries(): IterableIterator<[string, string]> {
+    return this.bindings.entries();
+  }
+}
+
+/** Dotted text of an identifier / attribute chain (`torch.nn.Dropout`), or undefined for anything else. */
+export function dottedName(node: SyntaxNode | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = dottedName(node.childForFieldName('object'));
+    const attr = node.childForFieldName('attribute');
+    return object && attr ? `${object}.${attr.text}` : undefined;
+  }
+  return undefined;
+}
+
+/** Collects every import statement in the tree (module level and nested), in source order. */
+export function collectImports(root: SyntaxNode, table = new ImportTable()): ImportTable {
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'import_statement') {
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'dotted_name') {
+          // `import torch.nn` binds `torch`.
+          const head = child.namedChildren[0]?.text;
+          if (head) table.bind(head, head);
+        } else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name')?.text;
+          const alias = child.childForFieldName('alias')?.text;
+          if (name && alias) table.bind(alias, name);
+        }
+      }
+    } else if (node.type === 'import_from_statement') {
+      const moduleNode = node.childForFieldName('module_name');
+      const module = moduleNode?.text;
+      if (module && !module.startsWith('.')) {
+        for (const child of node.namedChildren) {
+          if (!child || child === moduleNode || child.equals(moduleNode!)) continue;
+          if (child.type === 'wildcard_import') table.addStar(module);
+          else if (child.type === 'dotted_name') table.bind(child.text, `${module}.${child.text}`);
+          else if (child.type === 'aliased_import') {
+            const name = child.childForFieldName('name')?.text;
+            const alias = child.childForFieldName('alias')?.text;
+            if (name && alias) table.bind(alias, `${module}.${name}`);
+          }
+        }
+      }
+    } else {
+      for (let i = node.namedChildCount - 1; i >= 0; i--) {
+        const child = node.namedChild(i);
+        if (child && child.type !== 'string') stack.push(child);
+      }
+    }
+  }
+  return table;
+}
+
+// Spellings of one framework module that mean the same thing for our purposes.
+const PREFIX_CANON: ReadonlyArray<[string, string]> = [
+  ['tensorflow.compat.v1.keras.', 'keras.'],
+  ['tensorflow.compat.v2.keras.', 'keras.'],
+  ['tensorflow.python.keras.', 'keras.'],
+  ['tensorflow.keras.', 'keras.'],
+  ['tf_keras.', 'keras.'],
+  ['keras.src.', 'keras.'],
+  ['tensorflow.compat.v1.nn.', 'tensorflow.nn.'],
+  ['tensorflow.compat.v2.nn.', 'tensorflow.nn.'],
+  ['torch.nn.modules.dropout.', 'torch.nn.'],
+  ['torch.nn.modules.', 'torch.nn.'],
+];
+
+export function canonicalName(qualified: string): string {
+  let name = qualified;
+  for (const [from, to] of PREFIX_CANON) {
+    if (name.startsWith(from)) {
+      name = to + name.slice(from.length);
+      break;
+    }
+  }
+  // keras.layers.core.Dropout / keras.layers.regularization.dropout.Dropout -> keras.layers.Dropout
+  const layers = /^keras\.layers\.(?:[a-z_]+\.)+([A-Z]\w*)$/.exec(name);
+  if (layers) name = `keras.layers.${layers[1]}`;
+  return name;
+}
+
+/**
+ * Fully qualified, canonical name of a callee such as `nn.Dropout` or `layers.Dropout`, or
+ * undefined when its head is not an imported name (a local class called `Dropout` stays local).
+ */
+export function resolveName(node: SyntaxNode | null | undefined, imports: ImportTable): string | undefined {
+  const dotted = dottedName(node);
+  if (!dotted) return undefined;
+  const dot = dotted.indexOf('.');
+  const head = dot < 0 ? dotted : dotted.slice(0, dot);
+  const rest = dot < 0 ? '' : dotted.slice(dot);
+  const bound = imports.lookup(head);
+  if (bound) return canonicalName(bound + rest);
+  return undefined;
+}
+
+/** Numeric value of a literal expression: `0.5`, `-0.1`, `1e-1`, `(0.2)`, `1 - 0.8`, or a module constant. */
+export function evalNumber(node: SyntaxNode | null | undefined, constants?: ReadonlyMap<string, number>, depth = 0): number | undefined {
+  if (!node || depth > 20) return undefined;
+  switch (node.type) {
+    case 'integer':
+    case 'float': {
+      const text = node.text.replace(/_/g, '').toLowerCase();
+      if (/[jl]$/.test(text)) return undefined;
+      const value = node.type === 'integer' && /^0[box]/.test(text) ? Number(text) : Number.parseFloat(text);
+      return Number.isFinite(value) ? value : undefined;
+    }
+    case 'parenthesized_expression':
+      return evalNumber(node.namedChildren[0], constants, depth + 1);
+    case 'unary_operator': {
+      const value = evalNumber(node.childForFieldName('argument'), constants, depth + 1);
+      const op = node.childForFieldName('operator')?.text;
+      if (value === undefined) return undefined;
+      return op === '-' ? -value : op === '+' ? value : undefined;
+    }
+    case 'binary_operator': {
+      const left = evalNumber(node.childForFieldName('left'), constants, depth + 1);
+      const right = evalNumber(node.childForFieldName('right'), constants, depth + 1);
+      const op = node.childForFieldName('operator')?.text;
+      if (left === undefined || right === undefined) return undefined;
+      switch (op) {
+        case '+': return left + right;
+        case '-': return left - right;
+        case '*': return left * right;
+        case '/': return right === 0 ? undefined : left / right;
+        default: return undefined;
+      }
+    }
+    case 'identifier':
+      return constants?.get(node.text);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Module-level `NAME = <number>` assignments that are assigned exactly once, so using them as a
+ * literal rate is sound.
+ */
+export function collectModuleConstants(root: SyntaxNode): Map<string, number> {
+  const counts = new Map<string, number>();
+  const values = new Map<string, number>();
+  for (const statement of root.namedChildren) {
+    if (!statement || statement.type !== 'expression_statement') continue;
+    const assignment = statement.namedChildren[0];
+    if (!assignment || assignment.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+    const value = evalNumber(assignment.childForFieldName('right'), values);
+    if (value !== undefined) values.set(left.text, value);
+  }
+  for (const [name, count] of counts) if (count !== 1) values.delete(name);
+  return values;
+}

@@ -1,0 +1,54 @@
+// The one declaration of every rule: id, name, default severity, summary and docs link.
+// The linter, the CLI (SARIF rule metadata), the docs pages and package.json read it from here.
+import type { RuleId, Severity } from './types';
+
+export interface RuleMeta {
+  id: RuleId;
+  name: string;
+  defaultSeverity: Severity;
+  summary: string;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/dropout-lab/dropout-lab/blob/main/docs/rules/';
+
+export const RULES: readonly RuleMeta[] = [
+  { id: 'DRP001', name: 'dropout-on-output-layer', defaultSeverity: 'warning', summary: "Dropout is applied to the model's final output." },
+  { id: 'DRP002', name: 'inference-without-eval', defaultSeverity: 'warning', summary: 'A model with dropout is evaluated without model.eval().' },
+  { id: 'DRP003', name: 'training-after-eval-without-train', defaultSeverity: 'warning', summary: 'Training resumes after eval() without model.train().' },
+  { id: 'DRP004', name: 'functional-dropout-ignores-mode', defaultSeverity: 'warning', summary: 'Functional dropout inside forward/call is not tied to the training flag.' },
+  { id: 'DRP005', name: 'dropout-module-created-in-forward', defaultSeverity: 'warning', summary: 'A Dropout module is created inside forward, so eval() never reaches it.' },
+  { id: 'DRP006', name: 'dropout-before-batchnorm', defaultSeverity: 'warning', summary: "Dropout feeds a BatchNorm (variance shift)." },
+  { id: 'DRP007', name: 'heavy-dropout-with-batchnorm', defaultSeverity: 'information', summary: 'A model with BatchNorm uses dropout with rate > 0.2.' },
+  { id: 'DRP008', name: 'elementwise-dropout-on-conv-maps', defaultSeverity: 'hint', summary: 'Element-wise dropout on convolutional feature maps; channel dropout is usually better.' },
+  { id: 'DRP009', name: 'unscaled-manual-dropout', defaultSeverity: 'warning', summary: 'A hand-made dropout mask is applied without 1/(1-p) or (1-p) scaling.' },
+  { id: 'DRP010', name: 'invalid-dropout-rate', defaultSeverity: 'error', summary: 'A dropout rate outside [0, 1).' },
+  { id: 'DRP011', name: 'keep-prob-rate-confusion', defaultSeverity: 'warning', summary: 'A keep probability is passed where a drop rate is expected (or the reverse).' },
+  { id: 'DRP012', name: 'rnn-dropout-single-layer', defaultSeverity: 'warning', summary: 'RNN dropout with a single layer has no effect.' },
+  { id: 'DRP013', name: 'alpha-dropout-activation-mismatch', defaultSeverity: 'warning', summary: 'AlphaDropout without SELU, or plain Dropout in a SELU network.' },
+  { id: 'DRP014', name: 'heavy-input-dropout', defaultSeverity: 'information', summary: 'Dropout with rate > 0.3 directly on the model input.' },
+  { id: 'DRP015', name: 'uniform-dropout-rate', defaultSeverity: 'hint', summary: 'Three or more dropout layers all use the same rate.' },
+  { id: 'DRP016', name: 'dropout-forced-on-at-inference', defaultSeverity: 'warning', summary: 'Dropout is forced on (training=True) on an inference path without MC averaging.' },
+  { id: 'DRP017', name: 'unused-dropout-output', defaultSeverity: 'warning', summary: 'A dropout result is computed but the pre-dropout value is used.' },
+];
+
+const byId = new Map<string, RuleMeta>(RULES.map((r) => [r.id, r]));
+const byName = new Map<string, RuleMeta>(RULES.map((r) => [r.name, r]));
+
+export function ruleMeta(id: RuleId): RuleMeta {
+  const meta = byId.get(id);
+  if (!meta) throw new Error(`unknown rule ${id}`);
+  return meta;
+}
+
+/** Accepts `DRP010` or `invalid-dropout-rate`; undefined for anything else. */
+export function findRule(idOrName: string): RuleMeta | undefined {
+  return byId.get(idOrName.toUpperCase()) ?? byName.get(idOrName.toLowerCase());
+}
+
+export function isRuleId(value: string): value is RuleId {
+  return byId.has(value);
+}
+
+export function docsUrl(id: RuleId): string {
+  return `${DOCS_BASE_URL}${id}.md`;
+}

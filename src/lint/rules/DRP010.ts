@@ -1,0 +1,43 @@
+// DRP010 invalid-dropout-rate: a rate that is a literal (or a module constant) outside [0, 1)
+// passed to a framework dropout (nn.Dropout, F.dropout, Keras Dropout, tf.nn.dropout, the
+// `dropout=` of RNN/attention layers). PyTorch raises at construction for p outside [0, 1] and
+// zeroes everything at p = 1; TF.js passes input through at rate 1. Rates that are not statically
+// known are never flagged, nor is anything named Dropout that was not imported from a framework.
+import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS, RECURRENT_RATE_KEYWORDS } from '../frameworks';
+import type { Rule, RuleContext } from '../linter';
+import type { SyntaxNode } from '../parser';
+import { evalNumber, resolveName } from '../resolve';
+import { callArgument, formatRate, keywordArgument, walk } from '../syntax';
+
+function checkRate(context: RuleContext, rateNode: SyntaxNode | undefined, display: string, keyword: string): void {
+  const rate = evalNumber(rateNode, context.constants);
+  if (rateNode === undefined || rate === undefined) return;
+  if (rate >= 0 && rate < 1) return;
+  const shown = formatRate(rate);
+  const why = rate === 1
+    ? 'a rate of 1 drops every unit (PyTorch outputs zeros, TF.js passes the input through unchanged)'
+    : rate > 1 && rate <= 100 && Number.isInteger(rate)
+      ? 'it must be a probability in [0, 1), not a percentage'
+      : 'it must be a probability in [0, 1)';
+  context.report('DRP010', rateNode, `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.`);
+}
+
+export const invalidDropoutRate: Rule = {
+  id: 'DRP010',
+  check(context) {
+    walk(context.root, (node) => {
+      if (node.type !== 'call') return;
+      const name = resolveName(node.childForFieldName('function'), context.imports);
+      if (!name) return;
+      const api = DROPOUT_APIS.get(name);
+      if (api) {
+        checkRate(context, callArgument(node, api.rateKeyword, api.ratePosition), api.display, api.rateKeyword);
+        return;
+      }
+      const layer = DROPOUT_KEYWORD_APIS.get(name);
+      if (layer) {
+        for (const keyword of RECURRENT_RATE_KEYWORDS) checkRate(context, keywordArgument(node, keyword), layer, keyword);
+      }
+    });
+  },
+};

@@ -1,0 +1,60 @@
+// Small helpers over tree-sitter nodes used by every rule.
+import type { SyntaxNode } from './parser';
+import type { Range } from './types';
+
+export function nodeRange(node: SyntaxNode): Range {
+  return {
+    start: { line: node.startPosition.row, column: node.startPosition.column },
+    end: { line: node.endPosition.row, column: node.endPosition.column },
+  };
+}
+
+/** Pre-order walk; return false from `visit` to skip a node's children. */
+export function walk(node: SyntaxNode, visit: (node: SyntaxNode) => boolean | void): void {
+  const stack: SyntaxNode[] = [node];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (visit(current) === false) continue;
+    for (let i = current.namedChildCount - 1; i >= 0; i--) {
+      const child = current.namedChild(i);
+      if (child) stack.push(child);
+    }
+  }
+}
+
+/** Positional arguments of a call (stops at the first `*args`, whose positions are unknown). */
+export function positionalArguments(call: SyntaxNode): SyntaxNode[] {
+  const args = call.childForFieldName('arguments');
+  const result: SyntaxNode[] = [];
+  if (!args || args.type !== 'argument_list') return result;
+  for (const arg of args.namedChildren) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument' || arg.type === 'dictionary_splat') continue;
+    if (arg.type === 'list_splat') break;
+    result.push(arg);
+  }
+  return result;
+}
+
+export function keywordArgument(call: SyntaxNode, keyword: string): SyntaxNode | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  for (const arg of args.namedChildren) {
+    if (arg?.type === 'keyword_argument' && arg.childForFieldName('name')?.text === keyword) {
+      return arg.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The argument passed for a parameter, by keyword or by position. */
+export function callArgument(call: SyntaxNode, keyword: string, position?: number): SyntaxNode | undefined {
+  const byKeyword = keywordArgument(call, keyword);
+  if (byKeyword) return byKeyword;
+  if (position === undefined) return undefined;
+  return positionalArguments(call)[position];
+}
+
+export function formatRate(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}

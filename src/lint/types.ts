@@ -1,0 +1,49 @@
+// Plain data shared by the linter core, the CLI and the extension. Positions are 0-based
+// (line, UTF-16 column) like VS Code's; the CLI converts to 1-based when it prints.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type RuleId =
+  | 'DRP001' | 'DRP002' | 'DRP003' | 'DRP004' | 'DRP005' | 'DRP006' | 'DRP007' | 'DRP008' | 'DRP009'
+  | 'DRP010' | 'DRP011' | 'DRP012' | 'DRP013' | 'DRP014' | 'DRP015' | 'DRP016' | 'DRP017';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A fix is data: edits the CLI (`--fix`) or the editor applies. Only `safe` fixes are applied automatically. */
+export interface Fix {
+  title: string;
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+/** The other half of a pair, e.g. the BatchNorm a dropout feeds. */
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+  /** 0-based notebook cell index when the location is in another cell. */
+  cell?: number;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+  related: RelatedLocation[];
+  /** 0-based notebook cell index (the CLI prints it 1-based). */
+  cell?: number;
+}
