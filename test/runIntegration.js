@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Runs the integration tests (test/integration/*.test.ts, compiled to out/) inside a real VS Code
+// extension host and exits non-zero on any failure, crash or timeout.
+//
+// - Default (CI, this machine): the offline VS Code server from the code-server npm package, opened
+//   in headless Chromium; the workbench loads the extension under development and the mocha entry
+//   out/test/integration/index.js in its (remote, Node) extension host.
+// - VSCODE_EXECUTABLE=/path/to/code: desktop VS Code through @vscode/test-electron, same entry.
+//
+// Usage: node test/runIntegration.js [--grep PATTERN] [--no-build] [--verbose] [--timeout MS] [FILE...]
+//   FILE: compiled test files (out/test/integration/x.test.js) or their sources (test/integration/x.test.ts).
+//   *.restricted.test.* files run in a second session with workspace trust on (Restricted Mode).
+// Prints the VS Code version, mocha's own output, and a last line `N passed, N failed`.
+'use strict';
+const childProcess = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const OUT_DIR = path.join(REPO_ROOT, 'out', 'test', 'integration');
+const TESTS_ENTRY = path.join(OUT_DIR, 'index.js');
+const WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+// Lines the mocha entry (test/integration/index.ts, OUTPUT_TAG) marks for the test output.
+const OUTPUT_TAG = '[dropout-lab-tests] ';
+
+function parseArgs(argv) {
+  const args = { grep: undefined, build: true, verbose: !!process.env.DROPOUT_LAB_VERBOSE, timeout: Number(process.env.DROPOUT_LAB_TEST_TIMEOUT) || 10 * 60 * 1000, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--grep' || arg === '-g') args.grep = argv[++i];
+    else if (arg === '--no-build') args.build = false;
+    else if (arg === '--verbose') args.verbose = true;
+    else if (arg === '--timeout') args.timeout = Number(argv[++i]);
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else args.files.push(arg);
+  }
+  if (!Number.isFinite(args.timeout) || args.timeout <= 0) throw new Error('--timeout needs a positive number of milliseconds');
+  return args;
+}
+
+/** Maps test/integration/x.test.ts or out/.../x.test.js to the compiled file the extension host loads. */
+function compiledTestFile(file) {
+  const absolute = path.resolve(file);
+  const relative = path.relative(REPO_ROOT, absolute);
+  if (relative.startsWith(`test${path.sep}`) && absolute.endsWith('.ts')) {
+    return path.join(REPO_ROOT, 'out', relative.replace(/\.ts$/, '.js'));
+  }
+  return absolute;
+}
+
+function build() {
+  const steps = [
+    ['esbuild', [path.join(REPO_ROOT, 'esbuild.js')], true],
+    // tsc emits even when files outside the integration suite have type errors (the type gate is
+    // `npm run typecheck`); only a missing entry point stops the run.
+    ['tsc', [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.test.json')], false],
+  ];
+  for (const [name, args, mustSucceed] of steps) {
+    const result = childProcess.spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (result.status !== 0) {
+      const text = `${result.stdout}${result.stderr}`.trim();
+      if (mustSucceed) throw new Error(`${name} failed:\n${text}`);
+      const errors = text.split('\n').filter((l) => /error TS/.test(l));
+      console.log(`(${name}: ${errors.length} type error(s) in the tree; tests compiled anyway — run npm run typecheck for details)`);
+      const ours = errors.filter((l) => l.startsWith('test/integration/'));
+      if (ours.length) console.log(ours.join('\n'));
+    }
+  }
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing after the build');
+}
+
+/** The sessions to run: files with trust disabled, then Restricted Mode files (if any). */
+function plannedSessions(args) {
+  const files = args.files.length
+    ? args.files.map(compiledTestFile)
+    : fs.readdirSync(OUT_DIR).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(OUT_DIR, f));
+  for (const file of files) {
+    if (!fs.existsSync(file)) throw new Error(`test file not found: ${file}`);
+  }
+  const restricted = files.filter((f) => f.endsWith('.restricted.test.js'));
+  const trusted = files.filter((f) => !restricted.includes(f));
+  return [
+    { name: 'trusted', files: trusted, disableWorkspaceTrust: true },
+    { name: 'restricted mode', files: restricted, disableWorkspaceTrust: false },
+  ].filter((s) => s.files.length > 0);
+}
+
+function readReport(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The test-output part of a page console message (the workbench prefixes a styled log level). */
+function testOutputLine(text) {
+  const at = text.indexOf(OUTPUT_TAG);
+  return at < 0 ? undefined : text.slice(at + OUTPUT_TAG.length);
+}
+
+async function runInServer(session, args, reportFile) {
+  const { startVSCodeServer, workbenchUrl } = require('./harness/vscodeServer');
+  const { launchBrowser } = require('./harness/browser');
+  const server = await startVSCodeServer({
+    disableWorkspaceTrust: session.disableWorkspaceTrust,
+    // The remote extension host inherits the server's environment: this is how index.ts gets its inputs.
+    env: {
+      DROPOUT_LAB_TEST_REPORT: reportFile,
+      DROPOUT_LAB_TEST_FILES: session.files.join(path.delimiter),
+      ...(args.grep ? { DROPOUT_LAB_TEST_GREP: args.grep } : {}),
+    },
+    onLine: args.verbose ? (line) => console.log(`[server] ${line}`) : undefined,
+  });
+  console.log(`Running ${session.files.length} integration test file(s) in VS Code ${server.version} (offline server ${server.url}, ${session.name})`);
+  let browser;
+  let timer;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const finished = new Promise((resolve, reject) => {
+      // The workbench calls window.codeAutomationExit(code) when the extension tests end.
+      page.exposeFunction('codeAutomationExit', (code) => resolve({ code: Number(code), via: 'workbench' })).catch(reject);
+      server.onLine((line) => {
+        const match = /Extension Host Process exited with code: (\d+|null)/.exec(line);
+        if (match) resolve({ code: match[1] === 'null' ? 1 : Number(match[1]), via: 'server' });
+      });
+      server.exited.then((info) => reject(new Error(`the VS Code server exited unexpectedly (${info.signal ?? `code ${info.code}`})`)));
+      page.on('crash', () => reject(new Error('the workbench page crashed')));
+      timer = setTimeout(() => reject(new Error(`timed out after ${args.timeout} ms`)), args.timeout);
+    });
+    page.on('console', (message) => {
+      const line = testOutputLine(message.text());
+      if (line !== undefined) console.log(line);
+      else if (message.type() === 'error' && /dropout[ -]lab/i.test(message.text())) console.log(`[extension error] ${message.text().replace(/^%c\s*ERR\s*color:\s*#\w+\s*/, '')}`);
+      else if (args.verbose) console.log(`[page ${message.type()}] ${message.text()}`);
+    });
+    page.on('pageerror', (error) => args.verbose && console.log(`[page error] ${error.message}`));
+    await page.goto(workbenchUrl(server, { folder: WORKSPACE, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: TESTS_ENTRY }));
+    const result = await finished;
+    return { exitCode: result.code, version: server.version, serverOutput: server.output };
+  } catch (error) {
+    error.serverOutput = server.output;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (browser) await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+async function runInElectron(session, args, reportFile) {
+  const { runTests } = require('@vscode/test-electron');
+  const executable = process.env.VSCODE_EXECUTABLE;
+  console.log(`Running ${session.files.length} integration test file(s) in desktop VS Code (${executable}, ${session.name})`);
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-electron-'));
+  let timer;
+  try {
+    const exitCode = await Promise.race([
+      runTests({
+        vscodeExecutablePath: executable,
+        extensionDevelopmentPath: REPO_ROOT,
+        extensionTestsPath: TESTS_ENTRY,
+        launchArgs: [WORKSPACE, '--disable-extensions', `--user-data-dir=${userData}`, ...(session.disableWorkspaceTrust ? ['--disable-workspace-trust'] : [])],
+        extensionTestsEnv: {
+          DROPOUT_LAB_TEST_REPORT: reportFile,
+          DROPOUT_LAB_TEST_FILES: session.files.join(path.delimiter),
+          ...(args.grep ? { DROPOUT_LAB_TEST_GREP: args.grep } : {}),
+        },
+      }).then(() => 0, () => 1),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${args.timeout} ms`)), args.timeout); }),
+    ]);
+    return { exitCode, version: undefined, serverOutput: [] };
+  } finally {
+    clearTimeout(timer);
+    fs.rmSync(userData, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.build) build();
+  if (!fs.existsSync(TESTS_ENTRY)) throw new Error(`${TESTS_ENTRY} is missing; compile the tests with npm run compile-tests`);
+  const sessions = plannedSessions(args);
+  if (!sessions.length) throw new Error('no integration test files found');
+
+  const totals = { passed: 0, failed: 0, pending: 0 };
+  const versions = new Set();
+  const started = Date.now();
+  for (const session of sessions) {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-it-'));
+    const reportFile = path.join(scratch, 'report.json');
+    try {
+      let outcome;
+      try {
+        outcome = process.env.VSCODE_EXECUTABLE ? await runInElectron(session, args, reportFile) : await runInServer(session, args, reportFile);
+      } catch (error) {
+        console.error(`Integration session "${session.name}" failed: ${error.message}`);
+        if (error.serverOutput?.length) console.error(`Last server output:\n${error.serverOutput.slice(-40).join('\n')}`);
+        outcome = { exitCode: 1, serverOutput: [], reason: error.message };
+      }
+      const report = readReport(reportFile);
+      if (report) {
+        versions.add(report.vscodeVersion);
+        totals.passed += report.passed;
+        totals.failed += report.failed;
+        totals.pending += report.pending;
+        for (const failure of report.failures) console.log(`FAILED: ${failure.title}\n${failure.error}\n`);
+      }
+      if (!report || (outcome.exitCode !== 0 && report.failed === 0)) {
+        // The host died, never ran the suite, or exited non-zero without a failing test: count it.
+        console.error(outcome.reason
+          ? `The session ended early (${outcome.reason}) ${report ? 'after the tests reported' : 'without a test report'}.`
+          : `The extension host ended with exit code ${outcome.exitCode} and ${report ? 'no failing test' : 'no test report'}.`);
+        if (outcome.serverOutput.length && !args.verbose) console.error(`Last server output:\n${outcome.serverOutput.slice(-40).join('\n')}`);
+        totals.failed += 1;
+      } else if (outcome.version && report.vscodeVersion !== outcome.version) {
+        console.error(`warning: the server says VS Code ${outcome.version} but the extension host reports ${report.vscodeVersion}`);
+      }
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  console.log('');
+  console.log(`VS Code ${[...versions].join(', ') || 'unknown (no test report)'}`);
+  console.log(`Integration tests: ${totals.passed} passing, ${totals.failed} failing, ${totals.pending} pending (${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed`);
+  return totals.failed === 0 && totals.passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`Integration run failed: ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
