@@ -1,21 +1,42 @@
-// `dropout-lab lint`: expands paths, lints each file, prints text or JSON, and returns the exit
-// code DEVELOPERS.md promises: 0 clean, 1 findings or unreadable files, 2 usage/configuration error.
+// `dropout-lab lint`: expands paths, resolves configuration per file, lints (in-process or in a
+// worker pool), optionally applies safe fixes, prints text, JSON or SARIF, and returns the exit code:
+//   0  no warnings or errors found
+//   1  warnings/errors found, or a file could not be read/parsed/linted
+//   2  usage or configuration error (bad flag, missing path, invalid pyproject.toml)
+// Files that cannot be read or understood are reported per file on stderr and the run goes on.
 import * as fs from 'fs';
 import * as path from 'path';
-import { lintSource, loadPython, type Finding } from '../lint';
+import { version } from '../../package.json';
+import { loadPython, type Finding, type LintOptions, type RuleId } from '../lint';
+import {
+  ConfigError, expandSelector, findProjectConfig, isExcluded, loadConfigFile, parseSettings, resolveLintOptions,
+  type ConfigLayer, type Settings,
+} from '../lint/config';
+import { fixSource } from '../lint/fixes';
+import { decodeSource, lintFile, type FileReport } from '../lint/lintFile';
+import { LintWorkerPool } from '../lint/workerPool';
 import { parseArgs } from './args';
 import { UsageError } from './errors';
+import { toSarif } from './sarif';
 
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', 'env', '.env', '.tox', '.mypy_cache', 'site-packages', '.ipynb_checkpoints']);
+export type { FileReport } from '../lint/lintFile';
 
-export interface FileReport {
-  file: string;
-  findings: Finding[];
-  /** Set when the file could not be read or linted. */
-  error?: string;
-}
+export const LINT_USAGE = `Usage: dropout-lab lint [paths…] [options]
+  --format text|json|sarif   output format (default text)
+  --select RULES             only these rules (comma-separated ids, names, prefixes or ALL)
+  --ignore RULES             skip these rules
+  --fix                      apply safe fixes in place (.py files), then report what is left
+  --config PATH              use this pyproject.toml / TOML file instead of discovering one
+  --max-file-size SIZE       skip larger files (bytes, or e.g. "2MB"; default 1 MB)
+  --parse-timeout-ms MS      skip files whose parse takes longer (default 5000)
+  --jobs N                   lint in N worker threads (default 1: in this process)
+Exit codes: 0 clean, 1 findings (error/warning) or unreadable files, 2 usage or configuration error.`;
 
-/** One JSON record per finding: 1-based lines and columns, as in DEVELOPERS.md. */
+/** Virtual environments, caches and VCS folders are never linted. */
+const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
+const LINTED_FILE = /\.(py|pyi|ipynb)$/i;
+
+/** One JSON record per finding: 1-based lines and columns; `cell` (1-based) for notebooks. */
 export interface JsonFinding {
   file: string;
   line: number;
@@ -29,12 +50,23 @@ export interface JsonFinding {
 }
 
 function isVirtualEnv(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
+  return fs.existsSync(path.join(dir, 'pyvenv.cfg')) || fs.existsSync(path.join(dir, 'conda-meta'));
 }
 
-/** Expands files and directories into the Python files to lint, in a stable order. */
-export function collectFiles(paths: readonly string[]): string[] {
+/**
+ * Expands files and directories into the files to lint, in a stable order. Explicit files are
+ * always linted; directory walks skip VCS/cache/virtualenv folders and `exclude` globs.
+ */
+export function collectFiles(paths: readonly string[], excluded: (file: string) => boolean = () => false): string[] {
   const files: string[] = [];
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    const key = path.resolve(file);
+    if (!seen.has(key)) {
+      seen.add(key);
+      files.push(file);
+    }
+  };
   const visit = (dir: string) => {
     let entries: fs.Dirent[];
     try {
@@ -46,9 +78,9 @@ export function collectFiles(paths: readonly string[]): string[] {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !isVirtualEnv(full)) visit(full);
-      } else if (entry.isFile() && /\.(py|pyi)$/.test(entry.name)) {
-        files.push(full);
+        if (!SKIPPED_DIRS.has(entry.name) && !isVirtualEnv(full) && !excluded(full)) visit(full);
+      } else if (entry.isFile() && LINTED_FILE.test(entry.name) && !excluded(full)) {
+        add(full);
       }
     }
   };
@@ -60,7 +92,7 @@ export function collectFiles(paths: readonly string[]): string[] {
       throw new UsageError(`no such file or directory: ${p}`);
     }
     if (stat.isDirectory()) visit(p);
-    else files.push(p);
+    else add(p);
   }
   return files;
 }
@@ -80,34 +112,165 @@ export function toJsonFinding(file: string, finding: Finding): JsonFinding {
   return record;
 }
 
-export async function runLint(argv: string[]): Promise<number> {
-  const { positional, options } = parseArgs(argv, ['format'], []);
-  const format = (options.get('format') as string | undefined) ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown format '${format}' (use text or json)`);
-  const files = collectFiles(positional.length ? positional : ['.']);
-  await loadPython();
+function ruleFlag(value: string | true | undefined, flag: string): RuleId[] | undefined {
+  if (value === undefined) return undefined;
+  if (value === true) throw new UsageError(`--${flag} needs a value`);
+  const ids: RuleId[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const expanded = expandSelector(part);
+    if (!expanded.length) throw new UsageError(`--${flag}: unknown rule "${part}" (use ids such as DRP001, rule names, prefixes such as DRP01, or ALL)`);
+    ids.push(...expanded.filter((id) => !ids.includes(id)));
+  }
+  if (!ids.length) throw new UsageError(`--${flag} needs at least one rule`);
+  return ids;
+}
 
-  const reports: FileReport[] = files.map((file) => {
-    try {
-      return { file, findings: lintSource(fs.readFileSync(file, 'utf8')) };
-    } catch (error) {
-      return { file, findings: [], error: error instanceof Error ? error.message : String(error) };
+/** The command-line layer of configuration (highest precedence). */
+function commandLineLayer(options: Map<string, string | true>): ConfigLayer {
+  const settings: Settings = {};
+  const select = ruleFlag(options.get('select'), 'select');
+  const ignore = ruleFlag(options.get('ignore'), 'ignore');
+  if (select) settings.select = select;
+  if (ignore) settings.ignore = ignore;
+  const limits: Record<string, unknown> = {};
+  const size = options.get('max-file-size');
+  if (typeof size === 'string') limits['max-file-size'] = /^\d+$/.test(size) ? Number(size) : size;
+  const timeout = options.get('parse-timeout-ms');
+  if (typeof timeout === 'string') limits['parse-timeout-ms'] = Number(timeout);
+  try {
+    Object.assign(settings, parseSettings(limits, 'pyproject'));
+  } catch (error) {
+    if (error instanceof ConfigError && error.key) {
+      throw new UsageError(`--${error.key.replace(/^tool\.dropout-lab\./, '')}: ${error.message.slice(error.message.indexOf(': ') + 2)}`);
     }
-  });
+    throw error;
+  }
+  return { settings, baseDir: process.cwd(), file: '(command line)' };
+}
+
+function parseJobs(value: string | true | undefined): number {
+  if (value === undefined) return 1;
+  const jobs = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(jobs >= 1 && jobs <= 64)) throw new UsageError('--jobs must be a whole number from 1 to 64');
+  return jobs;
+}
+
+interface FixSummary {
+  fixed: number;
+  files: number;
+  refused: string[];
+}
+
+/** Applies safe fixes to one Python file in place; returns the report of what is left. */
+function fixFile(report: FileReport, options: LintOptions, summary: FixSummary): FileReport {
+  if (report.kind !== 'python' || report.error || report.skipped) return report;
+  if (!report.findings.some((f) => f.fixes.some((x) => x.safe))) return report;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(report.file);
+  } catch {
+    return report;
+  }
+  const decoded = decodeSource(bytes);
+  if ('error' in decoded || decoded.encoding !== 'utf-8') {
+    summary.refused.push(`${report.file}: not fixed: only UTF-8 files are rewritten`);
+    return report;
+  }
+  const result = fixSource(decoded.text, options);
+  for (const r of result.refused) summary.refused.push(`${report.file}:${r.line + 1}: ${r.rule} fix "${r.title}" not applied: ${r.reason}`);
+  if (!result.changed) return { ...report, findings: result.remaining, failures: result.failures };
+  // Do not overwrite a file that changed while we were linting it.
+  const current = fs.readFileSync(report.file);
+  if (!current.equals(bytes)) {
+    summary.refused.push(`${report.file}: not fixed: the file changed while it was being linted`);
+    return report;
+  }
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\ufeff' : '';
+  fs.writeFileSync(report.file, bom + result.output, 'utf8');
+  summary.fixed += result.applied.length;
+  summary.files++;
+  return { ...report, findings: result.remaining, failures: result.failures };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function textLocation(r: JsonFinding): string {
+  return r.cell !== undefined ? `${r.file}:cell ${r.cell}:${r.line}:${r.column}` : `${r.file}:${r.line}:${r.column}`;
+}
+
+/** Runs `dropout-lab lint`; returns the exit code (never throws for bad files or configuration). */
+export async function runLint(argv: string[]): Promise<number> {
+  const out = (text: string) => process.stdout.write(text);
+  const err = (text: string) => process.stderr.write(text);
+  // A closed pipe (`| head`) must not become a stack trace.
+  process.stdout.on('error', () => undefined);
+
+  const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs'], ['fix', 'help']);
+  if (options.has('help')) {
+    out(`${LINT_USAGE}\n`);
+    return 0;
+  }
+  const format = (options.get('format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (use text, json or sarif)`);
+  const jobs = parseJobs(options.get('jobs'));
+  const fix = options.has('fix');
+  const cliLayer = commandLineLayer(options);
+
+  const configCache = new Map<string, ConfigLayer | null>();
+  let reports: FileReport[];
+  const fixSummary: FixSummary = { fixed: 0, files: 0, refused: [] };
+  try {
+    const configPath = options.get('config');
+    if (configPath === true) throw new UsageError('--config needs a path');
+    const explicitConfig = configPath ? loadConfigFile(configPath) : undefined;
+    const projectLayer = (file: string) => explicitConfig ?? findProjectConfig(file, configCache);
+    const files = collectFiles(positional.length ? positional : ['.'], (file) => isExcluded(file, [projectLayer(file), cliLayer]));
+    const tasks = files.map((file) => ({ file, options: resolveLintOptions([projectLayer(file), cliLayer], file) }));
+
+    await loadPython();
+    const workerScript = path.join(__dirname, 'lintWorker.js');
+    if (jobs > 1 && !fix && fs.existsSync(workerScript)) {
+      const pool = new LintWorkerPool({ workerScript, size: jobs, wasmDir: __dirname });
+      try {
+        reports = await pool.lintFiles(tasks);
+      } finally {
+        await pool.dispose();
+      }
+    } else {
+      reports = tasks.map((task) => {
+        const report = lintFile(task.file, task.options);
+        return fix ? fixFile(report, task.options, fixSummary) : report;
+      });
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(`dropout-lab: configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
 
   const records = reports.flatMap((r) => r.findings.map((f) => toJsonFinding(r.file, f)));
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    out(`${JSON.stringify(records, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    out(`${JSON.stringify(toSarif(reports, { root: process.cwd(), version }), null, 2)}\n`);
   } else {
-    for (const r of records) {
-      const where = r.cell !== undefined ? `${r.file}:cell ${r.cell}:${r.line}:${r.column}` : `${r.file}:${r.line}:${r.column}`;
-      process.stdout.write(`${where}: ${r.rule} ${r.message}\n`);
-    }
-    const summary = records.length === 0 ? 'No dropout problems found' : `Found ${records.length} problem${records.length === 1 ? '' : 's'}`;
-    process.stdout.write(`${summary} in ${files.length} file${files.length === 1 ? '' : 's'}.\n`);
+    out(records.map((r) => `${textLocation(r)}: ${r.rule} ${r.message}\n`).join(''));
+    if (fix && fixSummary.fixed) out(`Fixed ${plural(fixSummary.fixed, 'problem')} in ${plural(fixSummary.files, 'file')}.\n`);
+    const summary = records.length === 0 ? 'No dropout problems found' : `Found ${plural(records.length, 'problem')}`;
+    out(`${summary} in ${plural(reports.length, 'file')}.\n`);
   }
-  for (const r of reports) if (r.error) process.stderr.write(`dropout-lab: ${r.file}: ${r.error}\n`);
+  for (const line of fixSummary.refused) err(`dropout-lab: ${line}\n`);
+  for (const r of reports) {
+    if (r.error) err(`dropout-lab: ${r.file}: error: ${r.error}\n`);
+    if (r.skipped) err(`dropout-lab: ${r.file}: ${r.skipped}\n`);
+    for (const failure of r.failures) err(`dropout-lab: ${r.file}: internal error in ${failure.rule} (other rules still ran): ${failure.message}\n`);
+  }
 
   const failing = records.some((r) => r.severity === 'error' || r.severity === 'warning');
-  return failing || reports.some((r) => r.error) ? 1 : 0;
+  return failing || reports.some((r) => r.error || r.failures.length) ? 1 : 0;
 }
+
