@@ -1,0 +1,74 @@
+// Registers the Dropout Lab panels: one palette command and one WebviewPanelSerializer per panel
+// (so open panels come back after a window reload with their validated state), and the engine
+// workers they share. extension.ts calls registerPanels(context) once; the "Visualize dropout" code
+// lens calls showNetworkPanel(context, model).
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EngineHost } from '../engineHost';
+import { webviewOptions, type PanelServices } from './panelBase';
+import type { NetworkModelSpec } from './types';
+import { NetworkPanel } from './networkPanel';
+import { NETWORK_VIEW_TYPE } from './protocol/network';
+
+export type { NetworkModelSpec, NetworkLayerSpec } from './types';
+
+interface PanelEntry {
+  command: string;
+  viewType: string;
+  show(services: PanelServices): void;
+  revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): void;
+}
+
+const PANELS: PanelEntry[] = [
+  {
+    command: 'dropoutLab.showNetwork', viewType: NETWORK_VIEW_TYPE,
+    show: (services) => NetworkPanel.show(services),
+    revive: (panel, services, state) => NetworkPanel.revive(panel, services, state),
+  },
+];
+
+let services: PanelServices | undefined;
+
+function createServices(context: vscode.ExtensionContext): PanelServices {
+  const output = vscode.window.createOutputChannel('Dropout Lab Panels', { log: true });
+  const workerPath = path.join(context.extensionUri.fsPath, 'dist', 'engineWorker.js');
+  const log = (message: string) => output.info(message);
+  let shared: EngineHost | undefined;
+  const created = new Set<EngineHost>();
+  context.subscriptions.push(output, {
+    dispose: () => {
+      shared?.dispose();
+      for (const engine of created) engine.dispose();
+    },
+  });
+  return {
+    extensionUri: context.extensionUri,
+    sharedEngine: () => (shared ??= new EngineHost({ workerPath, log })),
+    createEngine: () => {
+      const engine: EngineHost = new EngineHost({ workerPath, log, onDisposed: () => created.delete(engine) });
+      created.add(engine);
+      return engine;
+    },
+    log,
+  };
+}
+
+export function registerPanels(context: vscode.ExtensionContext): void {
+  const s = (services ??= createServices(context));
+  for (const entry of PANELS) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(entry.command, () => entry.show(s)),
+      vscode.window.registerWebviewPanelSerializer(entry.viewType, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          panel.webview.options = webviewOptions(s.extensionUri);
+          entry.revive(panel, s, state);
+        },
+      }),
+    );
+  }
+}
+
+/** Opens the Network panel, optionally on the user's model (from the "Visualize dropout" code lens). */
+export function showNetworkPanel(context: vscode.ExtensionContext, model?: NetworkModelSpec): void {
+  NetworkPanel.show((services ??= createServices(context)), model);
+}
