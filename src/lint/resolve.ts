@@ -128,6 +128,17 @@ export function resolveName(node: SyntaxNode | null | undefined, imports: Import
   return undefined;
 }
 
+const calleeCache = new WeakMap<SyntaxNode, string | null>();
+
+/** `resolveName` of a call's callee, cached per call node (rules share the nodes of `nodesOfType`). */
+export function calleeName(call: SyntaxNode, imports: ImportTable): string | undefined {
+  const cached = calleeCache.get(call);
+  if (cached !== undefined) return cached ?? undefined;
+  const resolved = resolveName(call.childForFieldName('function'), imports);
+  calleeCache.set(call, resolved ?? null);
+  return resolved;
+}
+
 /** Numeric value of a literal expression: `0.5`, `-0.1`, `1e-1`, `(0.2)`, `1 - 0.8`, or a module constant. */
 export function evalNumber(node: SyntaxNode | null | undefined, constants?: ReadonlyMap<string, number>, depth = 0): number | undefined {
   if (!node || depth > 20) return undefined;

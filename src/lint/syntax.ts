@@ -58,3 +58,25 @@ export function callArgument(call: SyntaxNode, keyword: string, position?: numbe
 export function formatRate(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
 }
+
+const nodeIndexes = new WeakMap<SyntaxNode, Map<string, SyntaxNode[]>>();
+
+/**
+ * Every named node of a tree grouped by type, in source order, built once per root. Rules that
+ * look for one kind of node (`call`, `function_definition`) iterate this instead of walking the
+ * tree again; the node objects are shared, so per-node caches (see `calleeName`) hit across rules.
+ */
+export function nodesOfType(root: SyntaxNode, type: string): readonly SyntaxNode[] {
+  let index = nodeIndexes.get(root);
+  if (!index) {
+    const built = new Map<string, SyntaxNode[]>();
+    walk(root, (node) => {
+      const list = built.get(node.type);
+      if (list) list.push(node);
+      else built.set(node.type, [node]);
+    });
+    nodeIndexes.set(root, built);
+    index = built;
+  }
+  return index.get(type) ?? [];
+}

@@ -1,0 +1,186 @@
+// Structural queries over the Python tree shared by the mode-flow analysis and its rules:
+// enclosing functions and classes, parameters, and "does this expression talk about training?".
+import type { SyntaxNode } from '../parser';
+import { dottedName, resolveName, type ImportTable } from '../resolve';
+
+/** The function definition a node lives in (not crossing a class body), or undefined at module level. */
+export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'function_definition') return current;
+    if (current.type === 'class_definition') return undefined;
+  }
+  return undefined;
+}
+
+/** The class a function definition is a method of (directly, possibly through a decorator). */
+export function methodClass(fn: SyntaxNode): SyntaxNode | undefined {
+  let parent = fn.parent;
+  if (parent?.type === 'decorated_definition') parent = parent.parent;
+  if (parent?.type === 'block' && parent.parent?.type === 'class_definition') return parent.parent;
+  return undefined;
+}
+
+/** Methods of a class body (decorated or not), by name. */
+export function classMethods(cls: SyntaxNode): Map<string, SyntaxNode> {
+  const methods = new Map<string, SyntaxNode>();
+  const body = cls.childForFieldName('body');
+  for (const statement of body?.namedChildren ?? []) {
+    const def = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    if (def?.type === 'function_definition') {
+      const name = def.childForFieldName('name')?.text;
+      if (name) methods.set(name, def);
+    }
+  }
+  return methods;
+}
+
+/** Decorators of a function definition. */
+export function decoratorsOf(fn: SyntaxNode): SyntaxNode[] {
+  const parent = fn.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator');
+}
+
+export interface Parameter {
+  name: string;
+  node: SyntaxNode;
+  /** Position among positional parameters, undefined for keyword-only / splats. */
+  position?: number;
+  defaultValue?: SyntaxNode;
+}
+
+/** Parameters of a function definition, in order. */
+export function parametersOf(fn: SyntaxNode): Parameter[] {
+  const params = fn.childForFieldName('parameters');
+  const result: Parameter[] = [];
+  let position = 0;
+  let keywordOnly = false;
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'identifier') {
+      result.push({ name: p.text, node: p, position: keywordOnly ? undefined : position++ });
+    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      const name = p.childForFieldName('name');
+      if (name) result.push({ name: name.text, node: name, position: keywordOnly ? undefined : position++, defaultValue: p.childForFieldName('value') ?? undefined });
+    } else if (p.type === 'typed_parameter') {
+      const name = p.namedChildren.find((c) => c?.type === 'identifier');
+      if (name) result.push({ name: name.text, node: name, position: keywordOnly ? undefined : position++ });
+    } else if (p.type === 'list_splat_pattern' || p.type === 'keyword_separator') {
+      keywordOnly = true;
+    }
+  }
+  return result;
+}
+
+/** The first parameter's name of a method (`self`), unless it is a static method. */
+export function selfName(fn: SyntaxNode): string | undefined {
+  if (decoratorsOf(fn).some((d) => /staticmethod/.test(d.text))) return undefined;
+  const first = parametersOf(fn)[0];
+  return first?.position === 0 ? first.name : undefined;
+}
+
+/** Does the expression mention a training flag (`self.training`, `training`, `is_training`, `train_mode`...)? */
+export function mentionsTraining(node: SyntaxNode | null | undefined): boolean {
+  if (!node) return false;
+  const stack: SyntaxNode[] = [node];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (current.type === 'identifier' && isTrainingFlagName(current.text)) return true;
+    if (current.type === 'string' || current.type === 'comment') continue;
+    for (let i = 0; i < current.namedChildCount; i++) {
+      const child = current.namedChild(i);
+      if (child) stack.push(child);
+    }
+  }
+  return false;
+}
+
+export function isTrainingFlagName(name: string): boolean {
+  return /^(?:training|is_training|is_train|train_mode|training_mode|is_training_mode|train|mode|deterministic|inference|is_inference|eval_mode|is_eval|evaluation)$/i.test(name);
+}
+
+/** Calls inside a node in source order, not descending into nested functions, lambdas or classes. */
+export function callsIn(node: SyntaxNode): SyntaxNode[] {
+  const calls: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [node];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (current !== node && (current.type === 'function_definition' || current.type === 'class_definition' || current.type === 'lambda' || current.type === 'decorated_definition')) continue;
+    if (current.type === 'call') calls.push(current);
+    for (let i = current.namedChildCount - 1; i >= 0; i--) {
+      const child = current.namedChild(i);
+      if (child && child.type !== 'string' && child.type !== 'comment') stack.push(child);
+    }
+  }
+  return calls;
+}
+
+/**
+ * Does the class derive (directly, or through classes of the same file) from a base whose
+ * canonical name satisfies `isBase`? Unresolvable bases answer `unknownBase`.
+ */
+export function classDerivesFrom(
+  cls: SyntaxNode,
+  imports: ImportTable,
+  classesByName: ReadonlyMap<string, SyntaxNode>,
+  isBase: (qualified: string) => boolean,
+  seen = new Set<SyntaxNode>(),
+): boolean {
+  if (seen.has(cls)) return false;
+  seen.add(cls);
+  const bases = cls.childForFieldName('superclasses');
+  for (const base of bases?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument') continue;
+    const resolved = resolveName(base, imports);
+    if (resolved && isBase(resolved)) return true;
+    const local = dottedName(base);
+    const localClass = local ? classesByName.get(local) : undefined;
+    if (localClass && classDerivesFrom(localClass, imports, classesByName, isBase, seen)) return true;
+  }
+  return false;
+}
+
+/** Every class definition of the file by name (the last definition wins). */
+export function classesByName(root: SyntaxNode): Map<string, SyntaxNode> {
+  const classes = new Map<string, SyntaxNode>();
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (current.type === 'class_definition') {
+      const name = current.childForFieldName('name')?.text;
+      if (name) classes.set(name, current);
+    }
+    for (let i = current.namedChildCount - 1; i >= 0; i--) {
+      const child = current.namedChild(i);
+      if (child && (child.type === 'module' || child.type === 'block' || child.type === 'class_definition' || child.type === 'decorated_definition' || child.type === 'function_definition' || isCompound(child.type))) stack.push(child);
+    }
+  }
+  return classes;
+}
+
+function isCompound(type: string): boolean {
+  return type === 'if_statement' || type === 'try_statement' || type === 'with_statement' || type === 'for_statement'
+    || type === 'while_statement' || type === 'elif_clause' || type === 'else_clause' || type === 'except_clause' || type === 'finally_clause';
+}
+
+export const isTorchModuleBase = (q: string): boolean => q === 'torch.nn.Module' || /^torch\.nn\.(?:modules\.)?[A-Za-z.]*Module$/.test(q) || q.startsWith('lightning') || q.startsWith('pytorch_lightning');
+export const isKerasLayerBase = (q: string): boolean => /^(?:keras|tensorflow)\.(?:[a-z_]+\.)*(?:Layer|Model|Sequential)$/.test(q) || q === 'tensorflow.Module';
+
+/** Indentation (leading whitespace) of the line a node starts on. */
+export function lineIndent(source: string, node: SyntaxNode): string {
+  let lineStart = 0;
+  for (let row = 0; row < node.startPosition.row; row++) {
+    const next = source.indexOf('\n', lineStart);
+    if (next < 0) break;
+    lineStart = next + 1;
+  }
+  const match = /^[ \t]*/.exec(source.slice(lineStart, lineStart + node.startPosition.column));
+  return match ? match[0] : '';
+}
+
+/** The statement (child of a block or module) containing a node. */
+export function enclosingStatement(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}

@@ -1,0 +1,236 @@
+// DRP004 functional-dropout-ignores-mode: functional dropout inside a model's methods (`forward`,
+// `call`, and helpers of the same nn.Module / Keras Layer) that is not tied to the training flag.
+// `F.dropout`, `F.dropout1d/2d/3d` and `torch.dropout` default to training=True, so without
+// `training=self.training` they keep dropping after `model.eval()`; `F.scaled_dot_product_attention`
+// drops whenever `dropout_p > 0`; `tf.nn.dropout` / `keras.random.dropout` always drop; and
+// `F.alpha_dropout` defaults to training=False, so without the flag it never drops at all.
+// Not flagged: any explicit training argument (`training=self.training`, the positional third
+// argument `F.dropout(input, self.p, self.training, self.inplace)` as torch writes it, and a
+// deliberate literal `training=True`, e.g. a Tacotron-style prenet), a rate or `dropout_p` that is
+// itself guarded (`self.p if self.training else 0.0`, or a local assigned under a training test),
+// a call inside `if self.training:` / `if training:` / a conditional or `tf.cond`/`smart_cond` on
+// the flag, or after an early `if not self.training: return`; plain functions outside model
+// classes; user functions that merely share the name `dropout`.
+import { DROPOUT_APIS } from '../frameworks';
+import type { Rule, RuleContext } from '../linter';
+import type { SyntaxNode } from '../parser';
+import { calleeName, evalNumber } from '../resolve';
+import { callArgument, formatRate, nodeRange, nodesOfType, walk } from '../syntax';
+import type { Fix } from '../types';
+import {
+  classDerivesFrom, classesByName, classMethods, isKerasLayerBase, isTorchModuleBase, mentionsTraining, selfName,
+} from '../flow/pySyntax';
+
+interface FunctionalDropout {
+  display: string;
+  /** Where the rate lives. */
+  rateKeyword: string;
+  ratePosition: number;
+  /** The training flag parameter, when the API has one. */
+  trainingKeyword?: string;
+  trainingPosition?: number;
+  /** What happens when the flag is not passed. */
+  defaultTraining: 'on' | 'off' | 'always';
+  kind: 'torch' | 'attention' | 'tensorflow';
+}
+
+function fromCatalog(qualified: string): FunctionalDropout | undefined {
+  const api = DROPOUT_APIS.get(qualified);
+  if (api?.style === 'functional') {
+    if (api.variant === 'attention') {
+      return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 4, defaultTraining: 'always', kind: 'attention' };
+    }
+    if (api.framework === 'torch') {
+      const alpha = api.variant === 'alpha' || api.variant === 'feature-alpha';
+      const trainingKeyword = qualified === 'torch.dropout' ? 'train' : 'training';
+      return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 1, trainingKeyword, trainingPosition: 2, defaultTraining: alpha ? 'off' : 'on', kind: 'torch' };
+    }
+    return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 1, defaultTraining: 'always', kind: 'tensorflow' };
+  }
+  switch (qualified) {
+    case 'torch.feature_dropout':
+      return { display: 'torch.feature_dropout', rateKeyword: 'p', ratePosition: 1, trainingKeyword: 'train', trainingPosition: 2, defaultTraining: 'on', kind: 'torch' };
+    case 'torch.alpha_dropout':
+    case 'torch.feature_alpha_dropout':
+      return { display: qualified, rateKeyword: 'p', ratePosition: 1, trainingKeyword: 'train', trainingPosition: 2, defaultTraining: 'on', kind: 'torch' };
+    case 'keras.random.dropout':
+    case 'keras.backend.dropout':
+      return { display: qualified.replace(/^keras\./, ''), rateKeyword: 'rate', ratePosition: 1, defaultTraining: 'always', kind: 'tensorflow' };
+    default:
+      return undefined;
+  }
+}
+
+/** Methods that never run on the forward path. */
+const NOT_FORWARD = new Set(['__init__', 'build', 'get_config', 'from_config', 'extra_repr', 'reset_parameters', '__repr__', 'compute_output_shape', 'state_dict', 'load_state_dict']);
+
+/** Is `node` inside a branch, conditional or call that tests a training flag (up to `stop`)? */
+function guardedByAncestor(node: SyntaxNode, stop: SyntaxNode): boolean {
+  for (let current = node.parent; current && !current.equals(stop); current = current.parent) {
+    switch (current.type) {
+      case 'if_statement':
+      case 'elif_clause':
+      case 'while_statement':
+        if (mentionsTraining(current.childForFieldName('condition'))) return true;
+        break;
+      case 'conditional_expression':
+        if (mentionsTraining(current.namedChildren[1])) return true;
+        break;
+      case 'boolean_operator':
+      case 'argument_list':
+        // `self.training and F.dropout(...)`, `tf.cond(training, lambda: tf.nn.dropout(...), ...)`.
+        if (mentionsTraining(current)) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+/** An `if <training test>: return/raise` that runs before `node` in the method. */
+function earlyExitOnTraining(node: SyntaxNode, body: SyntaxNode): boolean {
+  let found = false;
+  walk(body, (current) => {
+    if (found || current.startIndex >= node.startIndex) return false;
+    if (current.type === 'function_definition' || current.type === 'class_definition') return false;
+    if (current.type === 'if_statement' && mentionsTraining(current.childForFieldName('condition')) && current.endIndex <= node.startIndex) {
+      const consequence = current.childForFieldName('consequence');
+      walk(consequence ?? current, (inner) => {
+        if (inner.type === 'return_statement' || inner.type === 'raise_statement') found = true;
+      });
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Local names assigned in the method from a training-dependent value or under a training test. */
+function trainingDependentLocals(body: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  walk(body, (node) => {
+    if (node.type === 'function_definition' || node.type === 'class_definition') return node.equals(body) ? undefined : false;
+    if (node.type === 'assignment' || node.type === 'augmented_assignment') {
+      const left = node.childForFieldName('left');
+      if (left && (mentionsTraining(node.childForFieldName('right')) || guardedByAncestor(node, body))) {
+        walk(left, (target) => {
+          if (target.type === 'identifier' || target.type === 'attribute') names.add(target.text);
+          return target.type === 'attribute' ? false : undefined;
+        });
+      }
+    }
+    return undefined;
+  });
+  return names;
+}
+
+function valueTiedToTraining(value: SyntaxNode | undefined, dependent: ReadonlySet<string>): boolean {
+  if (!value) return false;
+  if (mentionsTraining(value)) return true;
+  let tied = false;
+  walk(value, (node) => {
+    if ((node.type === 'identifier' || node.type === 'attribute') && dependent.has(node.text)) tied = true;
+    return node.type === 'attribute' ? !tied && undefined : undefined;
+  });
+  return tied;
+}
+
+function hasSplat(call: SyntaxNode): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'list_splat' || a?.type === 'dictionary_splat');
+}
+
+/** Text of `expr` safe to place before ` if ... else ...`. */
+function asOperand(expr: SyntaxNode): string {
+  return /^(?:identifier|attribute|integer|float|call|subscript|parenthesized_expression)$/.test(expr.type) ? expr.text : `(${expr.text})`;
+}
+
+function addTrainingFix(call: SyntaxNode, self: string, safe: boolean): Fix | undefined {
+  const args = call.childForFieldName('arguments');
+  const last = args?.namedChildren.filter((a) => a && a.type !== 'comment').at(-1);
+  if (!args || !last) return undefined;
+  const end = nodeRange(last).end;
+  return {
+    title: `Pass training=${self}.training`,
+    safe,
+    edits: [{ range: { start: end, end }, newText: `, training=${self}.training` }],
+  };
+}
+
+function rateText(node: SyntaxNode | undefined, context: RuleContext, fallback: string): string {
+  if (!node) return fallback;
+  const value = evalNumber(node, context.constants);
+  return value !== undefined ? formatRate(value) : node.text;
+}
+
+function checkMethod(context: RuleContext, method: SyntaxNode, owner: string, keras: boolean): void {
+  const body = method.childForFieldName('body');
+  if (!body) return;
+  const methodName = method.childForFieldName('name')?.text ?? '';
+  const self = selfName(method);
+  let dependent: Set<string> | undefined;
+  walk(body, (node) => {
+    if (node.type === 'class_definition') return false;
+    if (node.type !== 'call') return;
+    const qualified = calleeName(node, context.imports);
+    const api = qualified ? fromCatalog(qualified) : undefined;
+    if (!api || hasSplat(node)) return;
+    // Keras code cannot be tied by torch's flag and the reverse: only judge APIs of the class's framework.
+    if (keras && api.kind !== 'tensorflow') return;
+    const where = `${owner}.${methodName}`;
+    const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
+    if (api.trainingKeyword) {
+      if (callArgument(node, api.trainingKeyword, api.trainingPosition)) return; // explicit: tied, or deliberately on
+      if (api.defaultTraining === 'off') {
+        context.report('DRP004', node.childForFieldName('function') ?? node,
+          `${api.display}(p=${rateText(rateNode, context, '0.5')}) in ${where} never drops: its training argument defaults to False. Pass training=${self ?? 'self'}.training.`,
+          { fixes: self ? [addTrainingFix(node, self, false)!].filter(Boolean) : [] });
+        return;
+      }
+    }
+    if (api.kind === 'attention' && (!rateNode || evalNumber(rateNode, context.constants) === 0)) return;
+    if (guardedByAncestor(node, body) || earlyExitOnTraining(node, body)) return;
+    dependent ??= trainingDependentLocals(body);
+    if (valueTiedToTraining(rateNode, dependent)) return;
+    if (rateNode && evalNumber(rateNode, context.constants) === 0) return;
+    const rate = rateText(rateNode, context, '0.5');
+    if (api.kind === 'attention') {
+      const fixes: Fix[] = self && rateNode
+        ? [{ title: `Guard dropout_p with ${self}.training`, safe: true, edits: [{ range: nodeRange(rateNode), newText: `${asOperand(rateNode)} if ${self}.training else 0.0` }] }]
+        : [];
+      const target = rateNode!.parent?.type === 'keyword_argument' ? rateNode!.parent : rateNode!;
+      context.report('DRP004', target,
+        `${api.display}(dropout_p=${rate}) in ${where} drops attention weights whenever dropout_p > 0, also after model.eval(). Pass dropout_p=${rate} if ${self ?? 'self'}.training else 0.0.`,
+        { fixes });
+      return;
+    }
+    if (api.kind === 'tensorflow') {
+      const keep = rateNode ? undefined : callArgument(node, 'keep_prob');
+      context.report('DRP004', node.childForFieldName('function') ?? node,
+        `${api.display}(${keep ? `keep_prob=${keep.text}` : `rate=${rate}`}) in ${where} always drops, also at inference: it has no training flag. Apply it only when training (e.g. under \`if training:\`) or use a Dropout layer called with training=training.`);
+      return;
+    }
+    const fix = self ? addTrainingFix(node, self, true) : undefined;
+    context.report('DRP004', node.childForFieldName('function') ?? node,
+      `${api.display}(p=${rate}) in ${where} is not tied to the training flag: the functional form defaults to training=True, so it keeps dropping after model.eval(). Pass training=${self ?? 'self'}.training.`,
+      { fixes: fix ? [fix] : [] });
+  });
+}
+
+export const functionalDropoutIgnoresMode: Rule = {
+  id: 'DRP004',
+  check(context) {
+    let classes: Map<string, SyntaxNode> | undefined;
+    for (const node of nodesOfType(context.root, 'class_definition')) {
+      classes ??= classesByName(context.root);
+      const methods = classMethods(node);
+      const torch = methods.has('forward') || classDerivesFrom(node, context.imports, classes, isTorchModuleBase);
+      const keras = !torch && classDerivesFrom(node, context.imports, classes, isKerasLayerBase);
+      if (!torch && !keras) continue;
+      const owner = node.childForFieldName('name')?.text ?? 'Model';
+      for (const [name, method] of methods) {
+        if (!NOT_FORWARD.has(name)) checkMethod(context, method, owner, keras);
+      }
+    }
+  },
+};

@@ -1,0 +1,328 @@
+// DRP009 unscaled-manual-dropout: a hand-made dropout mask — `torch.bernoulli(...)`,
+// `x.new_empty(...).bernoulli_(q)`, `torch.rand_like(x) > p`, `np.random.rand(*h.shape) < q`,
+// `np.random.binomial(1, q, ...)` — multiplied into activations with neither the inverted
+// `1/(1-p)` scaling at train time nor the original `(1-p)` scaling at test time. Without either,
+// the expected activation during training is `(1-p)·x` but `x` at test time, so everything
+// downstream sees inputs 1/(1-p) times larger after training. Not flagged: a mask or product that
+// is divided or multiplied by another factor (`x * mask / keep`, `mask.div_(q)`, `x.mul(m) * scale`),
+// a result rescaled later in the function, any test-time scaling by the same rate name elsewhere
+// in the file, masks used for indexing or `masked_fill`, and per-sample / per-channel masks such as
+// `torch.rand(B, 1) < p` (conditioning drop, stochastic depth without scaling is a design choice
+// there) unless the code names them dropout.
+import type { Rule, RuleContext } from '../linter';
+import type { SyntaxNode } from '../parser';
+import { resolveName } from '../resolve';
+import { nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';
+import type { Fix } from '../types';
+
+const UNIFORM_FUNCTIONS = new Set([
+  'torch.rand', 'torch.rand_like', 'numpy.random.rand', 'numpy.random.random', 'numpy.random.random_sample',
+  'numpy.random.uniform', 'tensorflow.random.uniform', 'keras.random.uniform', 'jax.random.uniform',
+]);
+const BERNOULLI_FUNCTIONS = new Set(['torch.bernoulli', 'tensorflow.random.stateless_binomial']);
+const CASTS = new Set(['float', 'double', 'half', 'bfloat16', 'to', 'type', 'type_as', 'astype', 'int', 'long', 'bool', 'cuda', 'detach']);
+
+interface Mask {
+  /** The expression creating the mask. */
+  node: SyntaxNode;
+  /** Text of the keep probability, when it can be written down. */
+  keep?: string;
+  /** Dotted names the threshold / probability mentions (`p`, `self.p`, `keep_prob`). */
+  rateNames: string[];
+  /** Does the mask have a per-element shape (not `(B, 1)` per sample)? */
+  elementwise: boolean;
+  /** Do names around it say dropout? */
+  named: boolean;
+  /** Text of the shape / probability arguments, to tell whether the mask follows an activation's shape. */
+  shapeText: string;
+}
+
+function stripParens(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.namedChildren[0]) current = current.namedChildren[0];
+  return current;
+}
+
+/** Removes `.float()`, `.to(dtype)`, `.astype(...)` wrappers. */
+function stripCasts(node: SyntaxNode): SyntaxNode {
+  let current = stripParens(node);
+  for (;;) {
+    if (current.type !== 'call') return current;
+    const callee = current.childForFieldName('function');
+    if (callee?.type !== 'attribute' || !CASTS.has(callee.childForFieldName('attribute')?.text ?? '')) return current;
+    current = stripParens(callee.childForFieldName('object')!);
+  }
+}
+
+function namesIn(node: SyntaxNode | undefined, exclude?: SyntaxNode): string[] {
+  const names: string[] = [];
+  if (!node) return names;
+  walk(node, (n) => {
+    if (exclude && n.equals(exclude)) return false;
+    if (n.type === 'attribute' || n.type === 'identifier') {
+      names.push(n.text);
+      return false;
+    }
+    return undefined;
+  });
+  return names;
+}
+
+function keepOperand(keep: string): string {
+  return /^[\w.]+$/.test(keep) ? keep : `(${keep})`;
+}
+
+function operand(text: string, node: SyntaxNode): string {
+  return /^(?:identifier|attribute|integer|float|call|subscript|parenthesized_expression)$/.test(node.type) ? text : `(${text})`;
+}
+
+/** Shape arguments with a literal 1 (per-sample / per-channel masks) or nothing element-wise. */
+function shapeIsElementwise(call: SyntaxNode): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  let literalOne = false;
+  walk(args, (n) => {
+    if (n.type === 'integer' && n.text === '1' && n.parent?.type !== 'subscript') literalOne = true;
+    if (n.type === 'subscript') return false;
+    return undefined;
+  });
+  return !literalOne;
+}
+
+function isUniformCall(call: SyntaxNode, context: RuleContext): boolean {
+  const callee = call.childForFieldName('function');
+  const qualified = resolveName(callee, context.imports);
+  if (qualified && UNIFORM_FUNCTIONS.has(qualified)) return true;
+  if (callee?.type === 'attribute') {
+    const method = callee.childForFieldName('attribute')?.text;
+    if (method === 'uniform_') return true;
+    const receiver = callee.childForFieldName('object')?.text ?? '';
+    if ((method === 'random' || method === 'uniform' || method === 'rand') && /(?:^|\.)(?:rng|random_state|generator|np_random)$/i.test(receiver)) return true;
+  }
+  return false;
+}
+
+const DROP_WORDS = /drop|keep/i;
+
+/** Recognises a mask-creating expression (after stripping casts). */
+function maskOf(expr: SyntaxNode, context: RuleContext): Mask | undefined {
+  const node = stripCasts(expr);
+  if (node.type === 'comparison_operator') {
+    const operands = node.namedChildren.filter((c): c is SyntaxNode => !!c);
+    const operator = node.children.find((c) => c && !c.isNamed && /^[<>]=?$/.test(c.type))?.type;
+    if (operands.length !== 2 || !operator) return undefined;
+    const [left, right] = operands.map(stripCasts);
+    const leftRandom = left!.type === 'call' && isUniformCall(left!, context);
+    const rightRandom = right!.type === 'call' && isUniformCall(right!, context);
+    if (leftRandom === rightRandom) return undefined;
+    const random = leftRandom ? left! : right!;
+    const threshold = leftRandom ? operands[1]! : operands[0]!;
+    // `u < t` keeps with probability t; `u > t` keeps with probability 1 - t.
+    const keepsBelow = leftRandom ? operator.startsWith('<') : operator.startsWith('>');
+    const keep = keepsBelow ? threshold.text : `1 - ${operand(threshold.text, threshold)}`;
+    const rateNames = namesIn(threshold);
+    return { node, keep, rateNames, elementwise: shapeIsElementwise(random), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: random.childForFieldName('arguments')?.text ?? '' };
+  }
+  if (node.type !== 'call') return undefined;
+  const callee = node.childForFieldName('function');
+  const qualified = resolveName(callee, context.imports);
+  const args = positionalArguments(node);
+  if (qualified && BERNOULLI_FUNCTIONS.has(qualified)) {
+    const probability = args[0];
+    if (!probability) return undefined;
+    const inner = stripParens(probability);
+    // torch.bernoulli(torch.full_like(x, q)) / torch.bernoulli(q * torch.ones_like(x)): keep probability q.
+    let keep: string | undefined;
+    let elementwise = true;
+    if (inner.type === 'call') {
+      const innerName = resolveName(inner.childForFieldName('function'), context.imports) ?? inner.childForFieldName('function')?.text ?? '';
+      const innerArgs = positionalArguments(inner);
+      if (/full(?:_like)?$/.test(innerName) && innerArgs.length >= 2) keep = innerArgs.at(-1)!.text;
+      elementwise = shapeIsElementwise(inner);
+    }
+    const rateNames = namesIn(probability);
+    return { node, keep, rateNames, elementwise, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: probability.text };
+  }
+  if (qualified === 'numpy.random.binomial' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'binomial' && /rng|random/i.test(callee.childForFieldName('object')?.text ?? ''))) {
+    if (args[0]?.text !== '1' || !args[1]) return undefined;
+    const rateNames = namesIn(args[1]);
+    const size = args[2] ?? node.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'size');
+    const literalOne = size ? /(?:^|[(,\s])1\s*[,)]/.test(size.text) : false;
+    return { node, keep: args[1].text, rateNames, elementwise: !literalOne, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: size?.text ?? '' };
+  }
+  if (callee?.type === 'attribute' && /^bernoulli_?$/.test(callee.childForFieldName('attribute')?.text ?? '') && args[0]) {
+    const receiver = stripParens(callee.childForFieldName('object')!);
+    const rateNames = namesIn(args[0]);
+    return { node, keep: args[0].text, rateNames, elementwise: receiver.type !== 'call' || shapeIsElementwise(receiver), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: receiver.text };
+  }
+  return undefined;
+}
+
+/** Scopes analysed independently: each function body, and module-level code. */
+function scopes(root: SyntaxNode): SyntaxNode[] {
+  return [root, ...nodesOfType(root, 'function_definition')];
+}
+
+/** Walks a scope without entering nested function definitions. */
+function walkScope(scope: SyntaxNode, visit: (node: SyntaxNode) => void): void {
+  walk(scope, (node) => {
+    if (node !== scope && (node.type === 'function_definition' || node.type === 'lambda')) return false;
+    visit(node);
+    return undefined;
+  });
+}
+
+function methodName(call: SyntaxNode): string | undefined {
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+}
+
+/** Is the product (or a call on it) part of a larger multiplicative expression, i.e. scaled in place? */
+function scaledInPlace(product: SyntaxNode): boolean {
+  let current: SyntaxNode = product;
+  for (let parent = current.parent; parent; current = parent, parent = parent.parent) {
+    if (parent.type === 'parenthesized_expression') continue;
+    if (parent.type === 'binary_operator') {
+      const op = parent.childForFieldName('operator')?.text;
+      return op === '*' || op === '/' || op === '@';
+    }
+    if (parent.type === 'attribute' && parent.parent?.type === 'call') {
+      return /^(?:div_?|mul_?|true_divide|__truediv__)$/.test(parent.childForFieldName('attribute')?.text ?? '');
+    }
+    return false;
+  }
+  return false;
+}
+
+/** A file-level multiplicative use of any of `names` outside the mask creation: test-time scaling. */
+function fileScalesBy(root: SyntaxNode, names: readonly string[], mask: SyntaxNode): boolean {
+  if (names.length === 0) return false;
+  const wanted = new Set(names);
+  let found = false;
+  walk(root, (node) => {
+    if (found) return false;
+    if (node.equals(mask)) return false;
+    const multiplicative = (node.type === 'binary_operator' && /^[*/]$/.test(node.childForFieldName('operator')?.text ?? ''))
+      || (node.type === 'augmented_assignment' && /^[*/]=$/.test(node.childForFieldName('operator')?.text ?? ''))
+      || (node.type === 'call' && /^(?:div_?|mul_?|true_divide|multiply|divide)$/.test(methodName(node) ?? node.childForFieldName('function')?.text.split('.').pop() ?? ''));
+    if (multiplicative && namesIn(node, mask).some((n) => wanted.has(n))) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+export const unscaledManualDropout: Rule = {
+  id: 'DRP009',
+  check(context) {
+    for (const scope of scopes(context.root)) {
+      const scopeName = scope.type === 'function_definition' ? scope.childForFieldName('name')?.text ?? '' : '';
+      // Pass 1: mask variables (and whether they are rescaled later).
+      const masks = new Map<string, Mask>();
+      const rescaled = new Set<string>();
+      walkScope(scope, (node) => {
+        if (node.type === 'assignment') {
+          const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
+          if (!left || !right || (left.type !== 'identifier' && left.type !== 'attribute')) return;
+          const mask = maskOf(right, context);
+          if (mask) {
+            masks.set(left.text, { ...mask, named: mask.named || DROP_WORDS.test(left.text) || DROP_WORDS.test(scopeName) });
+            return;
+          }
+          const stripped = stripCasts(right);
+          if (masks.has(left.text) && stripped.type === 'binary_operator' && /^[*/]$/.test(stripped.childForFieldName('operator')?.text ?? '') && namesIn(stripped).includes(left.text)) {
+            rescaled.add(left.text);
+          }
+          if ((stripped.type === 'identifier' || stripped.type === 'attribute') && masks.has(stripped.text) && !masks.has(left.text)) {
+            masks.set(left.text, masks.get(stripped.text)!);
+          }
+        } else if (node.type === 'augmented_assignment' && /^[*/]=$/.test(node.childForFieldName('operator')?.text ?? '')) {
+          const left = node.childForFieldName('left')?.text;
+          if (left) rescaled.add(left);
+        } else if (node.type === 'call' && /^(?:div_|mul_)$/.test(methodName(node) ?? '')) {
+          const receiver = node.childForFieldName('function')?.childForFieldName('object')?.text;
+          if (receiver) rescaled.add(receiver);
+        }
+      });
+      // Pass 2: products with a mask.
+      walkScope(scope, (node) => {
+        let product: SyntaxNode | undefined;
+        let maskNode: SyntaxNode | undefined;
+        let other: SyntaxNode | undefined;
+        let inPlace = false;
+        if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '*') {
+          const left = node.childForFieldName('left')!;
+          const right = node.childForFieldName('right')!;
+          product = node;
+          [maskNode, other] = isMaskOperand(right) ? [right, left] : isMaskOperand(left) ? [left, right] : [undefined, undefined];
+        } else if (node.type === 'augmented_assignment' && node.childForFieldName('operator')?.text === '*=') {
+          const right = node.childForFieldName('right')!;
+          if (isMaskOperand(right)) {
+            product = node;
+            maskNode = right;
+            other = node.childForFieldName('left')!;
+            inPlace = true;
+          }
+        } else if (node.type === 'call' && /^mul_?$/.test(methodName(node) ?? '')) {
+          const arg = positionalArguments(node)[0];
+          if (arg && isMaskOperand(arg)) {
+            product = node;
+            maskNode = arg;
+            other = node.childForFieldName('function')!.childForFieldName('object')!;
+          }
+        }
+        if (!product || !maskNode || !other) return;
+        const stripped = stripCasts(maskNode);
+        const variable = stripped.type === 'identifier' || stripped.type === 'attribute' ? stripped.text : undefined;
+        const mask = variable ? masks.get(variable) : maskOf(maskNode, context);
+        if (!mask) return;
+        // Per-sample / per-channel masks are a different technique; element-wise masks must either
+        // follow the activation's shape or be named as dropout.
+        if (!mask.elementwise) return;
+        const named = mask.named || DROP_WORDS.test(scopeName);
+        const activation = stripParens(other).text;
+        const followsShape = /^[\w.]+$/.test(activation) && new RegExp(`(?:^|[^\\w.])${activation.replace(/\./g, '\\.')}(?![\\w])`).test(mask.shapeText);
+        if (!named && !followsShape) return;
+        if (variable && rescaled.has(variable)) return;
+        if (!inPlace && scaledInPlace(product)) return;
+        // The product's result rescaled afterwards (`out = x * m` ... `out /= keep`).
+        const assigned = product.parent?.type === 'assignment' ? product.parent.childForFieldName('left')?.text : inPlace ? other.text : undefined;
+        if (assigned && rescaledAfter(scope, assigned, product)) return;
+        if (fileScalesBy(context.root, mask.rateNames, mask.node)) return;
+        const fix: Fix | undefined = mask.keep
+          ? {
+            title: `Scale by 1/(${mask.keep}) (inverted dropout)`,
+            safe: false,
+            edits: inPlace
+              ? [{ range: nodeRange(maskNode), newText: `${operand(maskNode.text, maskNode)} / ${keepOperand(mask.keep)}` }]
+              : [{ range: nodeRange(product), newText: `${product.type === 'call' ? product.text : `(${product.text})`} / ${keepOperand(mask.keep)}` }],
+          }
+          : undefined;
+        const keepText = mask.keep ? ` (keep probability ${mask.keep})` : '';
+        context.report('DRP009', product,
+          `Hand-made dropout mask ${variable ? `'${variable}'` : `'${stripped.text.slice(0, 40)}'`}${keepText} is multiplied into '${other.text.slice(0, 40)}' without 1/keep scaling at train time or keep scaling at test time: activations at test time are 1/keep times larger than the network saw in training. Divide by the keep probability (inverted dropout) or use a framework dropout.`,
+          { fixes: fix ? [fix] : [] });
+      });
+      function isMaskOperand(node: SyntaxNode): boolean {
+        const stripped = stripCasts(node);
+        if ((stripped.type === 'identifier' || stripped.type === 'attribute') && masks.has(stripped.text)) return true;
+        return stripped.type === 'comparison_operator' || stripped.type === 'call' ? maskOf(node, context) !== undefined : false;
+      }
+    }
+  },
+};
+
+/** `x *= mask` followed by `x /= keep` / `x = x / keep` / `x.div_(keep)` later in the scope. */
+function rescaledAfter(scope: SyntaxNode, name: string, after: SyntaxNode): boolean {
+  let found = false;
+  walkScope(scope, (node) => {
+    if (found || node.startIndex <= after.endIndex) return;
+    if (node.type === 'augmented_assignment' && node.childForFieldName('left')?.text === name && /^[*/]=$/.test(node.childForFieldName('operator')?.text ?? '')) found = true;
+    if (node.type === 'assignment' && node.childForFieldName('left')?.text === name) {
+      const right = node.childForFieldName('right');
+      if (right?.type === 'binary_operator' && /^[*/]$/.test(right.childForFieldName('operator')?.text ?? '') && namesIn(right).includes(name)) found = true;
+    }
+    if (node.type === 'call' && /^(?:div_|mul_)$/.test(methodName(node) ?? '') && node.childForFieldName('function')?.childForFieldName('object')?.text === name) found = true;
+  });
+  return found;
+}
