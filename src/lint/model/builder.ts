@@ -1,0 +1,418 @@
+// Assembles ModelGraphs from the interpreter's results: one per model class (its __init__ then its
+// forward/call), per standalone nn.Sequential / keras Sequential, and per keras functional Model.
+import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
+import type { SyntaxNode } from '../parser';
+import { resolveName, type ImportTable } from '../resolve';
+import { nodeRange } from '../syntax';
+import { KERAS_LAYER_BASES, KERAS_MODEL_BASES, TORCH_MODULE_BASES } from './catalog';
+import {
+  Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo,
+} from './interpreter';
+import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
+
+const MODEL_NAME = /(?:net|model|classifier|regressor|network|cnn|rnn)(?:v?\d+)?$/i;
+const MODEL_USE = /\.(?:fit|compile|train|eval|parameters|named_parameters|to|cuda|predict|summary|evaluate|state_dict|load_state_dict)\s*\(/;
+
+export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): ModelGraph[] {
+  const file = collectFile(root, imports, constants);
+  const graphs: ModelGraph[] = [];
+  const classDefs: Array<{ cls: ClassInfo; defs: Def[] }> = [];
+  const scopeDefs: Def[] = [];
+
+  for (const cls of uniqueClasses(file)) {
+    if (cls.role === 'none') continue;
+    const built = buildClassGraph(file, cls);
+    if (!built) continue;
+    graphs.push(built.graph);
+    classDefs.push({ cls, defs: built.defs });
+  }
+
+  for (const scope of scopes(root, file)) {
+    const interp = new Interp(file, undefined, scope);
+    const env = new Env();
+    if (scope.type === 'function_definition') interp.bindParams(scope, env, undefined, false);
+    interp.execBlock(scope.type === 'module' ? scope : scope.childForFieldName('body'), env, []);
+    scopeDefs.push(...interp.defs);
+    const scopeGraphs: ModelGraph[] = [];
+    for (const container of interp.containers) {
+      if (container.usedAsComponent) continue;
+      const graph = buildStandaloneSequential(file, container, scope);
+      if (graph) scopeGraphs.push(graph);
+    }
+    for (const model of interp.functionalModels) {
+      const graph = buildFunctionalModel(interp, model.call, model.outputs, scope);
+      if (graph) scopeGraphs.push(graph);
+    }
+    if (scopeGraphs.length) attachUnusedDropouts(scopeGraphs[0], interp.dropoutAssignments);
+    graphs.push(...scopeGraphs);
+  }
+
+  // A class is a building block when another model uses it as a layer.
+  const component = new Set<string>();
+  const instantiatedOutside = new Set<string>();
+  for (const { cls, defs } of classDefs) {
+    for (const def of defs) if (def.userClass && def.userClass !== cls.name) component.add(def.userClass);
+  }
+  for (const def of scopeDefs) {
+    if (!def.userClass) continue;
+    if (def.usedAsComponent) component.add(def.userClass);
+    else instantiatedOutside.add(def.userClass);
+  }
+  for (const graph of graphs) {
+    if (graph.kind !== 'module-class' && graph.kind !== 'keras-subclass') continue;
+    const cls = file.classes.get(graph.name);
+    const isLayerClass = cls?.role === 'keras-layer';
+    graph.isTopLevel = !isLayerClass && !component.has(graph.name) && (instantiatedOutside.has(graph.name) || MODEL_NAME.test(graph.name));
+  }
+  return graphs.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+// ---- file structure --------------------------------------------------------------------------
+
+function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
+  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map() };
+  const classNodes: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'class_definition') classNodes.push(node);
+    else if (node.type === 'function_definition' && node.parent?.parent?.type !== 'class_definition'
+      && !(node.parent?.type === 'decorated_definition' && node.parent.parent?.parent?.type === 'class_definition')) {
+      const name = node.childForFieldName('name')?.text;
+      if (name && !file.functions.has(name)) file.functions.set(name, node);
+    }
+    for (let i = node.namedChildCount - 1; i >= 0; i--) {
+      const child = node.namedChild(i);
+      if (child && (child.type === 'module' || child.type === 'block' || child.type.endsWith('definition') || child.type.endsWith('statement') || child.type.endsWith('clause'))) {
+        stack.push(child);
+      }
+    }
+  }
+  classNodes.sort((a, b) => a.startIndex - b.startIndex);
+  const baseNames = new Map<ClassInfo, string[]>();
+  for (const node of classNodes) {
+    const name = node.childForFieldName('name')?.text;
+    if (!name || file.classes.has(name)) continue;
+    const info: ClassInfo = { name, node, role: 'none', sequentialBase: false, userBases: [], methods: new Map(), attrs: new Map(), initialised: false };
+    const body = node.childForFieldName('body');
+    for (const statement of body?.namedChildren ?? []) {
+      const fn = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      if (fn?.type !== 'function_definition') continue;
+      const methodName = fn.childForFieldName('name')?.text;
+      if (methodName && !info.methods.has(methodName)) info.methods.set(methodName, fn);
+    }
+    const bases: string[] = [];
+    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument') continue;
+      const qualified = resolveName(base, imports);
+      if (qualified) {
+        if (TORCH_MODULE_BASES.has(qualified) || /^torch\.nn\.(?:\w+\.)*Module$/.test(qualified) || /(?:^|\.)LightningModule$/.test(qualified)) info.role = 'torch';
+        else if (KERAS_MODEL_BASES.has(qualified)) info.role = 'keras-model';
+        else if (KERAS_LAYER_BASES.has(qualified)) info.role = 'keras-layer';
+        else if (/^torch\.nn\.[A-Z]/.test(qualified)) info.role = 'torch';
+        else if (/^keras\.layers\.[A-Z]/.test(qualified)) info.role = 'keras-layer';
+        if (qualified === 'torch.nn.Sequential') info.sequentialBase = true;
+      } else if (base.type === 'identifier') {
+        bases.push(base.text);
+      }
+    }
+    baseNames.set(info, bases);
+    file.classes.set(name, info);
+  }
+  for (const [info, names] of baseNames) {
+    for (const n of names) {
+      const base = file.classes.get(n);
+      if (base && base !== info && !imports.lookup(n)) info.userBases.push(base);
+    }
+  }
+  // Roles inherit through user base classes.
+  const resolveRole = (info: ClassInfo, depth: number): void => {
+    if (depth > 10) return;
+    for (const base of info.userBases) {
+      resolveRole(base, depth + 1);
+      if (info.role === 'none') info.role = base.role;
+      info.sequentialBase ||= base.sequentialBase;
+    }
+  };
+  for (const info of file.classes.values()) resolveRole(info, 0);
+  return file;
+}
+
+function uniqueClasses(file: FileInfo): ClassInfo[] {
+  return [...file.classes.values()];
+}
+
+/** Function scopes and the module, excluding methods of model classes (their __init__/forward are the class's). */
+function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
+  const result: SyntaxNode[] = [root];
+  const modelClassIds = new Set<number>();
+  for (const cls of file.classes.values()) if (cls.role !== 'none') modelClassIds.add(cls.node.id);
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'class_definition' && modelClassIds.has(node.id)) continue;
+    if (node.type === 'function_definition') result.push(node);
+    for (let i = node.namedChildCount - 1; i >= 0; i--) {
+      const child = node.namedChild(i);
+      if (child && (child.type === 'block' || child.type.endsWith('definition') || child.type.endsWith('statement') || child.type.endsWith('clause'))) {
+        stack.push(child);
+      }
+    }
+  }
+  return result;
+}
+
+// ---- model classes ---------------------------------------------------------------------------
+
+function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; defs: Def[] } | undefined {
+  const init = new Interp(file, cls, cls.node);
+  const initNode = findMethod(cls, '__init__');
+  if (cls.sequentialBase && !cls.seqChildren) cls.seqChildren = { t: 'list', items: [], inexact: false };
+  if (initNode) {
+    const env = new Env();
+    init.bindParams(initNode, env, undefined, true);
+    init.execBlock(initNode.childForFieldName('body'), env, []);
+  }
+  cls.initialised = true;
+  const isTorch = cls.role === 'torch';
+  const forwardNode = findMethod(cls, isTorch ? 'forward' : 'call') ?? findMethod(cls, '__call__');
+  const flow = new Interp(file, cls, cls.node);
+  const outputs = new Set<INode>();
+  let flowKnown = false;
+  if (forwardNode) {
+    const env = new Env();
+    const params = flow.bindParams(forwardNode, env, undefined, true);
+    if (params.length) env.set(params[0], tensor([], true));
+    const returns: Val[] = [];
+    flow.execBlock(forwardNode.childForFieldName('body'), env, returns);
+    for (const r of returns) for (const t of tensorsIn(r)) for (const n of t.from) outputs.add(n);
+    flowKnown = !flow.aborted && returns.length > 0;
+  } else if (cls.seqChildren && !cls.seqChildren.inexact) {
+    const chain = new Interp(file, cls, cls.node);
+    const def: Def = { kind: 'other', display: cls.name, node: cls.node, container: 'torch-sequential', children: cls.seqChildren };
+    const result = chain.applyDef(def, [tensor([], true)], undefined);
+    for (const t of tensorsIn(result)) for (const n of t.from) outputs.add(n);
+    flow.nodes.push(...chain.nodes);
+    flowKnown = !chain.aborted;
+  }
+  const declared = init.defs.filter((d) => !d.container && (d.qualifiedName || d.userClass));
+  const functional = flow.defs.filter((d) => !d.container && (d.qualifiedName || d.userClass) && d.kind !== 'other');
+  if (cls.seqChildren) nameItems(cls.seqChildren, cls.name);
+  const defs = [...declared, ...functional].sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const nameNode = cls.node.childForFieldName('name') ?? undefined;
+  const framework: ModelFramework = isTorch ? 'torch' : 'keras';
+  const kind: ModelKind = isTorch ? 'module-class' : 'keras-subclass';
+  const graph = assemble({
+    name: cls.name, framework, kind, node: cls.node, nameNode, defs,
+    nodes: flowKnown ? flow.nodes : [], outputs, flowKnown, forwardNode: forwardNode ?? undefined,
+  });
+  if (forwardNode && flowKnown) attachUnusedDropouts(graph, flow.dropoutAssignments);
+  return { graph, defs: [...init.defs, ...flow.defs] };
+}
+
+
+// ---- standalone models -----------------------------------------------------------------------
+
+function modelNaming(call: SyntaxNode, scope: SyntaxNode): { name: string; nameNode?: SyntaxNode; anchor: SyntaxNode } {
+  let node: SyntaxNode = call;
+  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
+  const parent = node.parent;
+  if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
+    const left = parent.childForFieldName('left');
+    if (left?.type === 'identifier') return { name: left.text, nameNode: left, anchor: call };
+    if (left?.type === 'attribute') return { name: left.text, nameNode: left, anchor: call };
+  }
+  if (parent?.type === 'return_statement' && scope.type === 'function_definition') {
+    const nameNode = scope.childForFieldName('name') ?? undefined;
+    return { name: nameNode?.text ?? 'model', nameNode, anchor: call };
+  }
+  return { name: call.childForFieldName('function')?.text.split('.').pop() ?? 'model', anchor: call };
+}
+
+function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: SyntaxNode, viaReturn: boolean): boolean {
+  if (MODEL_NAME.test(name) || /^(?:model|net|clf)/i.test(name)) return true;
+  if (viaReturn) return /(?:build|create|make|get)_?(?:model|net|network|classifier)/i.test(name);
+  if (!nameNode || nameNode.type !== 'identifier') return false;
+  const text = scope.text;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}${MODEL_USE.source}`).test(text);
+}
+
+function buildStandaloneSequential(file: FileInfo, container: Def, scope: SyntaxNode): ModelGraph | undefined {
+  if (!container.children) return undefined;
+  const chain = new Interp(file, undefined, scope);
+  const outputs = new Set<INode>();
+  const result = chain.applyDef({ ...container, usedAsComponent: false }, [tensor([], true)], undefined);
+  for (const t of tensorsIn(result)) for (const n of t.from) outputs.add(n);
+  const { name, nameNode } = modelNaming(container.node, scope);
+  nameItems(container.children, nameNode?.type === 'identifier' ? name : container.display, container.childNames);
+  const defs = collectLeafDefs(container.children, new Set()).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const framework: ModelFramework = container.container === 'keras-sequential' ? 'keras' : 'torch';
+  const flowKnown = !container.children.inexact && !chain.aborted;
+  const graph = assemble({
+    name, framework, kind: framework === 'keras' ? 'keras-sequential' : 'sequential', node: container.node, nameNode, defs,
+    nodes: chain.nodes, outputs, flowKnown,
+  });
+  const viaReturn = container.node.parent?.type === 'return_statement';
+  // A Keras Sequential is compiled and fit as a whole; a torch Sequential is as often a block.
+  graph.isTopLevel = framework === 'keras' || looksTopLevel(name, nameNode, scope, viaReturn);
+  return graph;
+}
+
+function collectLeafDefs(value: Val, seen: Set<Def>, depth = 0): Def[] {
+  const out: Def[] = [];
+  if (depth > 20) return out;
+  if (value.t === 'layer') {
+    if (seen.has(value.def)) return out;
+    seen.add(value.def);
+    if (value.def.children) out.push(...collectLeafDefs(value.def.children, seen, depth + 1));
+    else out.push(value.def);
+  } else if (value.t === 'list' || value.t === 'tuple') {
+    for (const item of value.items) out.push(...collectLeafDefs(item, seen, depth + 1));
+  } else if (value.t === 'alt') {
+    for (const option of value.options) out.push(...collectLeafDefs(option, seen, depth + 1));
+  } else if (value.t === 'dict') {
+    for (const item of value.entries.values()) out.push(...collectLeafDefs(item, seen, depth + 1));
+  }
+  return out;
+}
+
+function buildFunctionalModel(interp: Interp, call: SyntaxNode, outputsVal: Val, scope: SyntaxNode): ModelGraph | undefined {
+  const outputs = new Set<INode>();
+  for (const t of tensorsIn(outputsVal)) for (const n of t.from) outputs.add(n);
+  if (!outputs.size) return undefined;
+  // The model is what its outputs depend on.
+  const members = new Set<INode>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (members.has(n)) continue;
+    members.add(n);
+    stack.push(...n.preds);
+  }
+  const nodes = interp.nodes.filter((n) => members.has(n));
+  const { name, nameNode } = modelNaming(call, scope);
+  const defs = [...new Set(nodes.map((n) => n.def))].filter((d) => d.qualifiedName || d.userClass).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const graph = assemble({ name, framework: 'keras', kind: 'keras-functional', node: call, nameNode, defs, nodes, outputs, flowKnown: true });
+  const modelDef = interp.defs.find((d) => d.node.id === call.id);
+  graph.isTopLevel = !modelDef?.usedAsComponent;
+  return graph;
+}
+
+// ---- assembly --------------------------------------------------------------------------------
+
+interface AssembleInput {
+  name: string;
+  framework: ModelFramework;
+  kind: ModelKind;
+  node: SyntaxNode;
+  nameNode?: SyntaxNode;
+  defs: Def[];
+  nodes: INode[];
+  outputs: Set<INode>;
+  flowKnown: boolean;
+  forwardNode?: SyntaxNode;
+}
+
+function assemble(input: AssembleInput): ModelGraph {
+  const definitions = new Map<Def, LayerDefinition>();
+  const toDefinition = (def: Def): LayerDefinition => {
+    let d = definitions.get(def);
+    if (!d) {
+      d = {
+        id: definitions.size, kind: def.kind, qualifiedName: def.qualifiedName, display: def.display, name: def.name,
+        activation: def.activation, dropout: def.dropout, inFeatures: def.inFeatures, outFeatures: def.outFeatures,
+        node: def.node, range: nodeRange(def.node), userClass: def.userClass, conditional: def.conditional,
+      };
+      definitions.set(def, d);
+    }
+    return d;
+  };
+  for (const def of input.defs) toDefinition(def);
+  const index = new Map<INode, number>();
+  const ordered = [...input.nodes].sort((a, b) => a.seq - b.seq);
+  ordered.forEach((n, i) => index.set(n, i));
+  const layers: LayerNode[] = ordered.map((n, i) => {
+    const definition = toDefinition(n.def);
+    return {
+      ...definition, index: i, definition, callNode: n.call,
+      inputs: n.preds.map((p) => index.get(p)).filter((p): p is number => p !== undefined),
+      outputs: [], fromModelInput: n.fromInput, isOutput: input.outputs.has(n),
+    };
+  });
+  for (const layer of layers) for (const i of layer.inputs) layers[i].outputs.push(layer.index);
+  const listed = input.defs.map(toDefinition);
+  const seen = new Set(listed);
+  for (const layer of layers) {
+    if (!seen.has(layer.definition) && (layer.qualifiedName || layer.userClass)) {
+      seen.add(layer.definition);
+      listed.push(layer.definition);
+    }
+  }
+  listed.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const usesClasses = [...new Set(listed.map((d) => d.userClass).filter((c): c is string => !!c))];
+  return {
+    name: input.name, framework: input.framework, kind: input.kind, node: input.node, nameNode: input.nameNode,
+    range: nodeRange(input.node), layers, definitions: listed,
+    outputs: layers.filter((l) => l.isOutput).map((l) => l.index),
+    flowKnown: input.flowKnown, isTopLevel: false, usesClasses, forwardNode: input.forwardNode, unusedDropouts: [],
+  };
+}
+
+// ---- unused dropout results (DRP017) ---------------------------------------------------------
+
+function attachUnusedDropouts(graph: ModelGraph, assignments: DropoutAssignment[]): void {
+  for (const a of assignments) {
+    if (a.assigned.text.startsWith('_')) continue;
+    const fn = enclosingFunction(a.call);
+    if (!fn) continue;
+    let read = false;
+    let laterUse: SyntaxNode | undefined;
+    const stack: SyntaxNode[] = [fn];
+    while (stack.length && !read) {
+      const node = stack.pop()!;
+      if (node.type === 'identifier' && isRead(node)) {
+        if (node.text === a.assigned.text) read = true;
+        else if (node.text === a.inputName && node.startIndex >= a.assigned.parent!.endIndex && (!laterUse || node.startIndex < laterUse.startIndex)) laterUse = node;
+      }
+      for (let i = node.namedChildCount - 1; i >= 0; i--) {
+        const child = node.namedChild(i);
+        if (child && child.type !== 'function_definition' && child.type !== 'lambda' && child.type !== 'class_definition') stack.push(child);
+      }
+    }
+    if (read || !laterUse) continue;
+    const layer = graph.definitions.find((d) => d.node.id === a.node.def.node.id);
+    graph.unusedDropouts.push({
+      layer: layer ?? { id: -1, kind: 'dropout', display: a.node.def.display, dropout: a.node.def.dropout, node: a.node.def.node, range: nodeRange(a.node.def.node), name: a.node.def.name },
+      call: a.call, assigned: a.assigned, laterUse,
+    } satisfies UnusedDropout);
+  }
+}
+
+function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p.childForFieldName('body') ?? undefined;
+    if (p.type === 'module') return p;
+  }
+  return undefined;
+}
+
+/** An identifier that reads a variable (not an assignment target, attribute name, keyword or parameter). */
+function isRead(id: SyntaxNode): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) return false;
+  if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) return false;
+  if (parent.type === 'parameters' || parent.type.endsWith('_parameter') || parent.type === 'dotted_name') return false;
+  let node = id;
+  let up = parent;
+  while (up && (up.type === 'pattern_list' || up.type === 'tuple_pattern' || up.type === 'list_pattern' || up.type === 'list_splat_pattern')) {
+    node = up;
+    up = up.parent!;
+  }
+  if (up && (up.type === 'assignment' || up.type === 'for_statement' || up.type === 'for_in_clause') && up.childForFieldName('left')?.id === node.id) return false;
+  if (up?.type === 'as_pattern_target') return false;
+  return true;
+}
+
+export { isLexicallyIn };
