@@ -1,0 +1,139 @@
+import * as assert from 'assert';
+import { createPythonParser, lintSource } from '../../../src/lint';
+import { IncrementalLinter, type DocumentChange } from '../../../src/lint/incremental';
+import type { Finding } from '../../../src/lint/types';
+import { at } from './helpers';
+
+/** Deterministic PRNG (mulberry32) so the edit sequences are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MODEL = [
+  'import torch.nn as nn',
+  '# é ü — non-ASCII and 😀 astral characters shift UTF-16 columns',
+  'class Net(nn.Module):',
+  '    def __init__(self):',
+  '        super().__init__()',
+  '        self.drop = nn.Dropout(1.5)  # noqa: DRP001',
+  '        self.fc = nn.Linear(10, 2)',
+  '    def forward(self, x):',
+  '        return self.fc(self.drop(x))',
+  '',
+].join('\n');
+
+function fullParse(text: string): string {
+  const parser = createPythonParser();
+  const tree = parser.parse(text)!;
+  const shape = tree.rootNode.toString();
+  tree.delete();
+  parser.delete();
+  return shape;
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+const summary = (findings: Finding[]) => findings.map((f) => `${f.rule}@${f.range.start.line}:${f.range.start.column}-${f.range.end.line}:${f.range.end.column}`);
+
+describe('IncrementalLinter', () => {
+  let linter: IncrementalLinter;
+  beforeEach(() => { linter = new IncrementalLinter({ capacity: 3 }); });
+  afterEach(() => linter.dispose());
+
+  it('lints an opened document like lintSource', () => {
+    const result = linter.open('a', MODEL);
+    assert.deepStrictEqual(summary(result.findings), summary(lintSource(MODEL)));
+    assert.deepStrictEqual(at(result.findings, 'DRP010'), ['6:32']);
+    assert.strictEqual(linter.getText('a'), MODEL);
+  });
+
+  it('re-parses random edit sequences incrementally to the same tree and findings as a full parse', () => {
+    const random = rng(20261127);
+    const snippets = ['x', ' ', '\n', '(', ')', 'nn.Dropout(2)', 'é', '😀', '\n    ', ':', '"""', '#', ''];
+    let text = MODEL;
+    linter.open('doc', text);
+    for (let step = 0; step < 150; step++) {
+      const changes: DocumentChange[] = [];
+      let expected = text;
+      // One to three changes per event, each relative to the text after the previous one.
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        let start = Math.floor(random() * (expected.length + 1));
+        let end = Math.min(expected.length, start + Math.floor(random() * 6));
+        // Never split a surrogate pair: editors do not either.
+        if (/[\udc00-\udfff]/.test(expected[start] ?? '')) start--;
+        if (/[\udc00-\udfff]/.test(expected[end] ?? '')) end++;
+        const insert = snippets[Math.floor(random() * snippets.length)];
+        changes.push({ range: { start: positionOf(expected, start), end: positionOf(expected, end) }, text: insert });
+        expected = expected.slice(0, start) + insert + expected.slice(end);
+      }
+      const result = linter.applyEdits('doc', changes);
+      text = expected;
+      assert.strictEqual(linter.getText('doc'), text, `text after step ${step}`);
+      assert.strictEqual(linter.getTree('doc')!.rootNode.toString(), fullParse(text), `tree after step ${step}`);
+      assert.deepStrictEqual(summary(result.findings), summary(lintSource(text)), `findings after step ${step}`);
+    }
+  });
+
+  it('update() diffs against the cached text', () => {
+    linter.open('doc', MODEL);
+    const edited = MODEL.replace('nn.Dropout(1.5)', 'nn.Dropout(0.5)\n        self.extra = nn.Dropout(3)');
+    const result = linter.update('doc', edited);
+    assert.deepStrictEqual(at(result.findings, 'DRP010'), ['7:33']);
+    assert.strictEqual(linter.getTree('doc')!.rootNode.toString(), fullParse(edited));
+    // Unchanged text: the cached tree is linted again.
+    assert.deepStrictEqual(at(linter.update('doc', edited).findings, 'DRP010'), ['7:33']);
+  });
+
+  it('recovers from a missed change event when given the expected text', () => {
+    linter.open('doc', 'import torch.nn as nn\nx = nn.Dropout(0.5)\n');
+    const truth = 'import torch.nn as nn\nx = nn.Dropout(5)\ny = 1\n';
+    const result = linter.applyEdits('doc', [{ range: { start: { line: 2, column: 0 }, end: { line: 2, column: 0 } }, text: 'y = 1\n' }], {}, truth);
+    assert.strictEqual(linter.getText('doc'), truth);
+    assert.deepStrictEqual(at(result.findings, 'DRP010'), ['2:16']);
+  });
+
+  it('keeps at most `capacity` trees, evicting the least recently used', () => {
+    linter.open('a', 'a = 1\n');
+    linter.open('b', 'b = 1\n');
+    linter.open('c', 'c = 1\n');
+    linter.lint('a');
+    linter.open('d', 'd = 1\n');
+    assert.strictEqual(linter.size, 3);
+    assert.deepStrictEqual(['a', 'b', 'c', 'd'].map((k) => linter.has(k)), [true, false, true, true]);
+    linter.close('a');
+    assert.strictEqual(linter.has('a'), false);
+    // A change to an evicted document without its text cannot be applied, and says so.
+    assert.match(linter.applyEdits('b', []).skipped ?? '', /not open/);
+    assert.deepStrictEqual(linter.applyEdits('b', [], {}, 'b = 2\n').skipped, undefined);
+  });
+
+  it('reports documents over the size limit or the parse deadline as skipped', () => {
+    const big = 'x = 1\n'.repeat(50_000);
+    const tooBig = linter.open('big', big, { maxFileBytes: 1000 });
+    assert.match(tooBig.skipped ?? '', /skipped: 293 KB is over the 1000 bytes size limit/);
+    assert.strictEqual(linter.has('big'), false);
+    // A deadline already in the past when the parser first checks it.
+    const timedOut = linter.open('big', big, { parseTimeoutMs: 1e-9 });
+    assert.match(timedOut.skipped ?? '', /parsing took longer than 1e-9 ms/);
+    // The parser was reset: the next document parses normally.
+    assert.deepStrictEqual(at(linter.open('next', 'import torch.nn as nn\nnn.Dropout(2)\n').findings, 'DRP010'), ['2:12']);
+  });
+
+  it('never throws after dispose', () => {
+    linter.open('a', 'a = 1\n');
+    linter.dispose();
+    assert.match(linter.open('a', 'a = 2\n').skipped ?? '', /disposed/);
+    assert.strictEqual(linter.size, 0);
+  });
+});
