@@ -1206,7 +1206,7 @@ export function isLexicallyIn(node: SyntaxNode, scope: SyntaxNode): boolean {
 }
 
 /** The tensor argument of a call applying `def` (`self.drop(x)` -> x, `F.dropout(x, p)` -> x). */
-export function inputArgument(call: SyntaxNode, def: Def): SyntaxNode | undefined {
+export function inputArgument(call: SyntaxNode, def: { dropout?: { style: string } }): SyntaxNode | undefined {
   if (def.dropout?.style === 'functional') return callArgument(call, 'input', 0) ?? keywordArgument(call, 'x');
   return positionalArguments(call)[0] ?? keywordArgument(call, 'inputs') ?? keywordArgument(call, 'input');
 }

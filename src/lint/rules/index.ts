@@ -1,17 +1,33 @@
 // Every rule, in id order. Each lives in its own file named after its id.
 import type { Rule } from '../linter';
+import { dropoutOnOutputLayer } from './DRP001';
 import { functionalDropoutIgnoresMode } from './DRP004';
 import { dropoutModuleCreatedInForward } from './DRP005';
+import { dropoutBeforeBatchNorm } from './DRP006';
+import { heavyDropoutWithBatchNorm } from './DRP007';
+import { elementwiseDropoutOnConvMaps } from './DRP008';
 import { unscaledManualDropout } from './DRP009';
 import { invalidDropoutRate } from './DRP010';
 import { keepProbRateConfusion } from './DRP011';
 import { rnnDropoutSingleLayer } from './DRP012';
+import { alphaDropoutActivationMismatch } from './DRP013';
+import { heavyInputDropout } from './DRP014';
+import { uniformDropoutRate } from './DRP015';
+import { unusedDropoutOutput } from './DRP017';
 
 export const ALL_RULES: readonly Rule[] = [
+  dropoutOnOutputLayer,
   functionalDropoutIgnoresMode,
   dropoutModuleCreatedInForward,
+  dropoutBeforeBatchNorm,
+  heavyDropoutWithBatchNorm,
+  elementwiseDropoutOnConvMaps,
   unscaledManualDropout,
   invalidDropoutRate,
   keepProbRateConfusion,
   rnnDropoutSingleLayer,
+  alphaDropoutActivationMismatch,
+  heavyInputDropout,
+  uniformDropoutRate,
+  unusedDropoutOutput,
 ];

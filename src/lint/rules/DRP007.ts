@@ -1,0 +1,33 @@
+// DRP007 heavy-dropout-with-batchnorm: a model (or block) that uses BatchNorm — directly or through
+// a user block of the same file — also uses a dropout with a known rate above 0.2. BatchNorm already
+// regularises, and strong dropout in the same network shifts the variance BatchNorm normalises
+// (Li et al. 2019): rates around 0.1–0.2, or dropout only after the last BatchNorm, work better.
+// Information only. Must not flag: rates ≤ 0.2; rates that are not statically known; models without
+// BatchNorm (LayerNorm/GroupNorm do not count); recurrent/attention `dropout=` arguments; anything
+// named BatchNorm or Dropout that is not the framework's.
+import type { Rule } from '../linter';
+import { getModelGraphs, isBatchNorm } from '../modelGraph';
+import { allDefinitions, describeLayer, modelLabel, ReportedOnce } from '../model/ruleSupport';
+
+const LIMIT = 0.2;
+
+export const heavyDropoutWithBatchNorm: Rule = {
+  id: 'DRP007',
+  check(context) {
+    const once = new ReportedOnce();
+    const graphs = getModelGraphs(context);
+    for (const graph of graphs) {
+      const definitions = allDefinitions(graph, graphs);
+      const bn = definitions.find(isBatchNorm);
+      if (!bn) continue;
+      for (const dropout of graph.definitions) {
+        const rate = dropout.dropout?.rate;
+        if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
+        if (!once.first('DRP007', dropout.node)) continue;
+        context.report('DRP007', dropout.node,
+          `Dropout ${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bn.name ?? bn.display}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
+          { related: [{ range: bn.range, message: `${bn.name ?? bn.display} is a BatchNorm of this model` }] });
+      }
+    }
+  },
+};
