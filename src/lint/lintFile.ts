@@ -63,8 +63,17 @@ export function decodeSource(bytes: Uint8Array): { text: string; encoding: strin
   for (const line of head) {
     const declared = CODING.exec(line)?.[1];
     if (!declared) continue;
+    const label = declared.toLowerCase().replace(/_/g, '-');
+    // Python's names for ISO-8859-1 are not WHATWG labels (which would mean windows-1252).
+    if (/^(latin-?1|iso-?8859-1|l1|iso8859-1|8859|cp819)$/.test(label)) return { text: Buffer.from(bytes).toString('latin1'), encoding: declared };
+    let decoder: TextDecoder;
     try {
-      return { text: new TextDecoder(declared.toLowerCase().replace(/_/g, '-'), { fatal: true }).decode(bytes), encoding: declared };
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch {
+      return { error: `the declared encoding "${declared}" is not supported` };
+    }
+    try {
+      return { text: decoder.decode(bytes), encoding: declared };
     } catch {
       return { error: `cannot decode the file as ${declared} (its coding declaration)` };
     }
