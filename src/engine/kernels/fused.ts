@@ -1,7 +1,11 @@
 // Fused element-wise kernels of the trainer: bias + activation + inverted dropout forward, and the
 // matching backward. Plain TypeScript reference; a faster implementation must give identical
 // float32 results. Keep masks are bitsets (bit i of word i >>> 5 = element i, 1 = kept).
-//
+import { applyKeepBitsWasm } from './maskWasm';
+
+/** Below this many elements the copy into wasm memory is not worth it. */
+const SIMD_MASK_MIN = 1024;
+
 // Activations are coded as numbers so the inner loops stay monomorphic:
 export const ACT_LINEAR = 0;
 export const ACT_RELU = 1;
@@ -70,8 +74,12 @@ export function activationDropoutBackward(
 
 /** out[i] = keep(i) ? x[i] · scale : 0 for i < count. */
 export function applyKeepBits(x: Float32Array, keepBits: Uint32Array, scale: number, count: number, out: Float32Array): void {
+  // Whole words go through the SIMD kernel (maskWasm.ts) when wasm is available; the loop handles
+  // the rest and is the fallback. The kernel multiplies in float32, which equals this loop's
+  // double multiply-then-round only when `scale` is a float32 value (p = 0.5 → 2, 0.75 → 4, ...).
+  const done = count >= SIMD_MASK_MIN && Math.fround(scale) === scale ? applyKeepBitsWasm(x, keepBits, scale, count, out) : 0;
   const full = count >>> 5;
-  for (let w = 0; w < full; w++) {
+  for (let w = done >>> 5; w < full; w++) {
     const bits = keepBits[w];
     const base = w << 5;
     for (let j = 0; j < 32; j++) out[base + j] = (bits >>> j) & 1 ? x[base + j] * scale : 0;

@@ -42,6 +42,7 @@ export enum Simd {
   AndNot = 0x4f,
   Or = 0x50,
   Xor = 0x51,
+  I32x4Eq = 0x37,
   I32x4GeU = 0x40,
   F32x4Gt = 0x44,
   I32x4Shl = 0xab,

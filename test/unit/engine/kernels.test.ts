@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { gemm, gemmReference, setGemmBackend } from '../../../src/engine/kernels/gemm';
 import { gemmModuleBytes, gemmWasm, wasmGemmAvailable } from '../../../src/engine/kernels/gemmWasm';
+import { applyKeepBits } from '../../../src/engine/kernels/fused';
+import { applyKeepBitsWasm, MASK_CHUNK, maskModuleBytes, wasmMaskAvailable } from '../../../src/engine/kernels/maskWasm';
 import { sleb, uleb } from '../../../src/engine/kernels/wasmAssembler';
 
 /** Small deterministic generator for test data (LCG constants from Numerical Recipes). */
@@ -132,5 +134,47 @@ describe('engine kernels: gemm', () => {
   it('rejects arrays that are too short with a clear message', () => {
     assert.throws(() => gemm(false, false, 2, 2, 2, new Float32Array(3), new Float32Array(4), new Float32Array(4)), /arrays too short/);
     assert.throws(() => gemm(false, false, -1, 2, 2, new Float32Array(4), new Float32Array(4), new Float32Array(4)), /arrays too short/);
+  });
+});
+
+describe('engine kernels: keep-bit mask application', () => {
+  /** The definition: out[i] = x[i]·scale (rounded to float32) when bit i is set, else +0. */
+  function expected(x: Float32Array, bits: Uint32Array, scale: number, count: number): Float32Array {
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = (bits[i >>> 5] >>> (i & 31)) & 1 ? x[i] * scale : 0;
+    return out;
+  }
+
+  it('the SIMD module validates and compiles', () => {
+    assert.ok(WebAssembly.validate(maskModuleBytes()));
+    assert.ok(wasmMaskAvailable());
+  });
+
+  it('applyKeepBits equals the definition bit for bit (signed values, +0 for dropped, tails, several chunks)', () => {
+    // 2 (p = 0.5) is a float32 value and takes the SIMD path; 1/0.7 is not and takes the loop.
+    for (const count of [0, 1, 31, 32, 33, 1023, 1024, 1056, MASK_CHUNK, MASK_CHUNK * 2 + 77]) {
+      const x = randomArray(count, count + 1);
+      const bits = new Uint32Array((count + 31) >>> 5);
+      let s = 7 + count;
+      for (let w = 0; w < bits.length; w++) bits[w] = s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      for (const scale of [2, 1 / 0.7]) {
+        const out = new Float32Array(count).fill(NaN);
+        applyKeepBits(x, bits, scale, count, out);
+        const want = expected(x, bits, scale, count);
+        for (let i = 0; i < count; i++) {
+          if (!Object.is(out[i], want[i])) assert.fail(`count=${count} scale=${scale} element ${i}: ${out[i]} vs ${want[i]}`);
+        }
+      }
+    }
+  });
+
+  it('the SIMD path handles whole words only and reports how many it wrote', () => {
+    const count = 100;
+    const x = new Float32Array(count).fill(-3);
+    const bits = new Uint32Array(4).fill(0xffffffff);
+    const out = new Float32Array(count);
+    assert.strictEqual(applyKeepBitsWasm(x, bits, 2, count, out), 96);
+    assert.strictEqual(out[95], -6);
+    assert.strictEqual(out[96], 0, 'the tail is left to the caller');
   });
 });
