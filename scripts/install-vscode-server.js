@@ -181,8 +181,8 @@ function install(paths) {
         npm_config_user_agent: `npm/11 node/${process.version} ${process.platform} ${process.arch}`,
       },
     });
-    // code-server's own CLI (used for --install-extension) loads argon2's native binding.
-    run(npm, ['rebuild', 'argon2'], { cwd: staging, env: quiet });
+    // Only lib/vscode/out/server-main.js is used (it also installs .vsix files), so code-server's
+    // own CLI and its argon2 native binding are not needed.
 
     if (!fs.existsSync(stagedPaths.serverMain)) throw new Error(`install finished but ${stagedPaths.serverMain} is missing`);
     const rgBinary = path.join(stagedPaths.vscode, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');

@@ -7,9 +7,14 @@
 //   out/test/integration/index.js in its (remote, Node) extension host.
 // - VSCODE_EXECUTABLE=/path/to/code: desktop VS Code through @vscode/test-electron, same entry.
 //
-// Usage: node test/runIntegration.js [--grep PATTERN] [--no-build] [--verbose] [--timeout MS] [FILE...]
-//   FILE: compiled test files (out/test/integration/x.test.js) or their sources (test/integration/x.test.ts).
-//   *.restricted.test.* files run in a second session with workspace trust on (Restricted Mode).
+// - Then the e2e suite (test/e2e/*.test.ts): mocha on Node, each test driving the workbench through
+//   Playwright (test/e2e/workbench.ts), including the packaged .vsix check.
+//
+// Usage: node test/runIntegration.js [--grep PATTERN] [--no-build] [--no-e2e | --e2e-only]
+//                                    [--verbose] [--timeout MS] [FILE...]
+//   FILE: compiled test files (out/test/{integration,e2e}/x.test.js) or their sources (test/.../x.test.ts);
+//   with FILEs, only those run. *.restricted.test.* integration files run in a second session with
+//   workspace trust on (Restricted Mode). --timeout bounds each extension-host session (default 10 min).
 // Prints the VS Code version, mocha's own output, and a last line `N passed, N failed`.
 'use strict';
 const childProcess = require('child_process');
@@ -20,22 +25,34 @@ const path = require('path');
 const REPO_ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(REPO_ROOT, 'out', 'test', 'integration');
 const TESTS_ENTRY = path.join(OUT_DIR, 'index.js');
+const E2E_DIR = path.join(REPO_ROOT, 'out', 'test', 'e2e');
 const WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 // Lines the mocha entry (test/integration/index.ts, OUTPUT_TAG) marks for the test output.
 const OUTPUT_TAG = '[dropout-lab-tests] ';
 
 function parseArgs(argv) {
-  const args = { grep: undefined, build: true, verbose: !!process.env.DROPOUT_LAB_VERBOSE, timeout: Number(process.env.DROPOUT_LAB_TEST_TIMEOUT) || 10 * 60 * 1000, files: [] };
+  const args = {
+    grep: undefined,
+    build: true,
+    verbose: !!process.env.DROPOUT_LAB_VERBOSE,
+    timeout: Number(process.env.DROPOUT_LAB_TEST_TIMEOUT) || 10 * 60 * 1000,
+    hardTimeout: 25 * 60 * 1000,
+    suites: ['integration', 'e2e'],
+    files: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--grep' || arg === '-g') args.grep = argv[++i];
     else if (arg === '--no-build') args.build = false;
     else if (arg === '--verbose') args.verbose = true;
     else if (arg === '--timeout') args.timeout = Number(argv[++i]);
+    else if (arg === '--no-e2e') args.suites = ['integration'];
+    else if (arg === '--e2e-only') args.suites = ['e2e'];
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else args.files.push(arg);
   }
   if (!Number.isFinite(args.timeout) || args.timeout <= 0) throw new Error('--timeout needs a positive number of milliseconds');
+  args.hardTimeout = Math.max(args.hardTimeout, args.timeout * 2);
   return args;
 }
 
@@ -73,7 +90,7 @@ function build() {
 /** The sessions to run: files with trust disabled, then Restricted Mode files (if any). */
 function plannedSessions(args) {
   const files = args.files.length
-    ? args.files.map(compiledTestFile)
+    ? args.files.map(compiledTestFile).filter((f) => !f.startsWith(E2E_DIR + path.sep))
     : fs.readdirSync(OUT_DIR).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(OUT_DIR, f));
   for (const file of files) {
     if (!fs.existsSync(file)) throw new Error(`test file not found: ${file}`);
@@ -178,12 +195,48 @@ async function runInElectron(session, args, reportFile) {
   }
 }
 
+/** Runs the e2e suite (test/e2e/*.test.ts, mocha on Node driving the workbench) in this process. */
+async function runE2E(files, args) {
+  const Mocha = require('mocha');
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180000, color: false });
+  if (args.grep) mocha.grep(args.grep);
+  for (const file of files) mocha.addFile(file);
+  console.log(`\nRunning ${files.length} e2e test file(s) against the workbench in headless Chromium`);
+  await mocha.loadFilesAsync();
+  const counts = { passed: 0, failed: 0, pending: 0 };
+  await new Promise((resolve) => {
+    const runner = mocha.run(() => resolve());
+    runner.on('pass', () => { counts.passed++; });
+    runner.on('fail', () => { counts.failed++; });
+    runner.on('pending', () => { counts.pending++; });
+  });
+  return counts;
+}
+
+/** Splits explicit FILE arguments between the extension-host suite and the e2e suite. */
+function e2eFiles(args) {
+  const explicit = args.files.map(compiledTestFile).filter((f) => f.startsWith(E2E_DIR + path.sep));
+  if (args.files.length) return explicit;
+  if (!fs.existsSync(E2E_DIR)) return [];
+  return fs.readdirSync(E2E_DIR).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(E2E_DIR, f));
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  // A last line of defence: whatever hangs, the run ends, and the exit hooks kill the servers.
+  const watchdog = setTimeout(() => {
+    console.error(`Integration run exceeded its hard limit of ${Math.round(args.hardTimeout / 1000)} s; aborting.`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }, args.hardTimeout);
+  watchdog.unref();
   if (args.build) build();
   if (!fs.existsSync(TESTS_ENTRY)) throw new Error(`${TESTS_ENTRY} is missing; compile the tests with npm run compile-tests`);
-  const sessions = plannedSessions(args);
-  if (!sessions.length) throw new Error('no integration test files found');
+  const runHost = args.suites.includes('integration');
+  const runBrowser = args.suites.includes('e2e');
+  const sessions = runHost ? plannedSessions(args) : [];
+  const browserFiles = runBrowser ? e2eFiles(args) : [];
+  if (!sessions.length && !browserFiles.length) throw new Error('no test files found');
 
   const totals = { passed: 0, failed: 0, pending: 0 };
   const versions = new Set();
@@ -206,7 +259,6 @@ async function main() {
         totals.passed += report.passed;
         totals.failed += report.failed;
         totals.pending += report.pending;
-        for (const failure of report.failures) console.log(`FAILED: ${failure.title}\n${failure.error}\n`);
       }
       if (!report || (outcome.exitCode !== 0 && report.failed === 0)) {
         // The host died, never ran the suite, or exited non-zero without a failing test: count it.
@@ -222,10 +274,28 @@ async function main() {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
+  if (sessions.length) {
+    console.log(`\nVS Code ${[...versions].join(', ') || 'unknown (no test report)'}`);
+    console.log(`Extension-host tests: ${totals.passed} passing, ${totals.failed} failing, ${totals.pending} pending`);
+  }
 
-  console.log('');
-  console.log(`VS Code ${[...versions].join(', ') || 'unknown (no test report)'}`);
-  console.log(`Integration tests: ${totals.passed} passing, ${totals.failed} failing, ${totals.pending} pending (${Math.round((Date.now() - started) / 1000)} s)`);
+  if (browserFiles.length) {
+    const { readVSCodeVersion } = require('../scripts/install-vscode-server');
+    let counts;
+    try {
+      counts = await runE2E(browserFiles, args);
+    } catch (error) {
+      console.error(`The e2e suite could not run: ${error.stack ?? error.message}`);
+      counts = { passed: 0, failed: 1, pending: 0 };
+    }
+    console.log(`\nVS Code ${readVSCodeVersion() ?? 'unknown'} (e2e, offline server)`);
+    console.log(`E2E tests: ${counts.passed} passing, ${counts.failed} failing, ${counts.pending} pending`);
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+    totals.pending += counts.pending;
+  }
+
+  console.log(`\nAll integration + e2e tests: ${totals.passed} passing, ${totals.failed} failing, ${totals.pending} pending (${Math.round((Date.now() - started) / 1000)} s)`);
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   return totals.failed === 0 && totals.passed > 0 ? 0 : 1;
 }

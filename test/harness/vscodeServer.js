@@ -223,22 +223,28 @@ function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTests
 }
 
 /**
- * Installs a .vsix into the server's extensions dir with the server's own CLI (the way a user of
- * code-server installs one). Resolves to the CLI output.
+ * Installs a .vsix into `extensionsDir` with the server's own CLI (what a code-server user runs),
+ * before a server is started on that folder. Resolves to the CLI output.
  */
-function installVsix(server, vsixPath) {
-  const result = childProcess.spawnSync(process.execPath, [
-    server.paths.serverMain,
-    '--install-extension', path.resolve(vsixPath),
-    '--force',
-    '--extensions-dir', server.extensionsDir,
-    '--server-data-dir', path.join(server.dataDir, 'server-data'),
-    '--user-data-dir', path.join(server.dataDir, 'user-data'),
-    '--accept-server-license-terms',
-  ], { encoding: 'utf8', timeout: 120000 });
-  const text = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  if (result.status !== 0) throw new Error(`installing ${vsixPath} failed (${result.error?.message ?? `exit ${result.status}`}):\n${text}`);
-  return text;
+async function installVsix(vsixPath, extensionsDir) {
+  const server = await ensureVSCodeServer();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-install-'));
+  try {
+    const result = childProcess.spawnSync(process.execPath, [
+      server.serverMain,
+      '--install-extension', path.resolve(vsixPath),
+      '--force',
+      '--extensions-dir', extensionsDir,
+      '--server-data-dir', path.join(scratch, 'server-data'),
+      '--user-data-dir', path.join(scratch, 'user-data'),
+      '--accept-server-license-terms',
+    ], { encoding: 'utf8', timeout: 120000 });
+    const text = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (result.status !== 0) throw new Error(`installing ${vsixPath} failed (${result.error?.message ?? `exit ${result.status}`}):\n${text}`);
+    return text;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 module.exports = { startVSCodeServer, workbenchUrl, installVsix, freePort, REPO_ROOT };

@@ -1,0 +1,246 @@
+// Drives the real VS Code workbench (the offline VS Code server in headless Chromium) the way a
+// user does: command palette, Quick Open, the Problems panel, webview panels, screenshots.
+//
+// Adding an e2e test: create test/e2e/<feature>.test.ts (mocha BDD, runs on Node), then
+//
+//   let workbench: Workbench;
+//   before(async () => { workbench = await Workbench.open(); });          // extension under development
+//   after(() => workbench?.close());
+//   it('...', async () => {
+//     await workbench.openFile('invalid_rate.py');                        // relative to the folder
+//     const rows = await workbench.waitForProblems((r) => r.some((p) => p.code === 'DRP010'));
+//     await workbench.runCommand('Dropout Lab: ...');                     // palette label
+//     const frame = await workbench.webview();                            // newest webview's content
+//     await workbench.screenshot('my-feature');                           // test-results/screenshots/
+//   });
+//
+// `Workbench.open({ vsix })` tests the packaged extension instead; `folder` picks another
+// workspace (default test/fixtures/workspace). Run: `npm run test:e2e` (all e2e files) or
+// `npm run test:e2e -- --grep Problems`. Every wait polls with a deadline; never add fixed sleeps.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type * as BrowserModule from '../harness/browser';
+import type * as ServerModule from '../harness/vscodeServer';
+
+/** The repository root (this file runs from out/test/e2e/). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+// The harness is plain JavaScript shared with the launcher and `npm start`; tsc does not copy it to
+// out/, so load it from the source tree (its types come from the .d.ts files next to it).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const server: typeof ServerModule = require(path.join(REPO_ROOT, 'test', 'harness', 'vscodeServer.js'));
+const browsers: typeof BrowserModule = require(path.join(REPO_ROOT, 'test', 'harness', 'browser.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface WorkbenchOptions {
+  /** Folder to open (default: test/fixtures/workspace). */
+  folder?: string;
+  /** Install this .vsix into the server instead of loading the extension under development. */
+  vsix?: string;
+  /** Default true; false leaves workspace trust on, so an unknown folder opens in Restricted Mode. */
+  disableWorkspaceTrust?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+export interface ProblemRow {
+  file: string;
+  severity: 'error' | 'warning' | 'info' | 'hint' | 'unknown';
+  message: string;
+  source: string;
+  code: string;
+  /** 1-based, as the Problems panel shows it. */
+  line: number;
+  column: number;
+}
+
+export interface WaitOptions {
+  timeout?: number;
+  interval?: number;
+}
+
+async function poll<T>(what: string, probe: () => Promise<T | undefined>, { timeout = 30000, interval = 100 }: WaitOptions = {}): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+export class Workbench {
+  /** Lines the page logged (workbench and forwarded extension-host console), for failure messages. */
+  readonly consoleLines: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    readonly server: ServerModule.VSCodeServer,
+    private readonly browser: Browser,
+    readonly folder: string,
+  ) {
+    page.on('console', (message) => {
+      this.consoleLines.push(`[${message.type()}] ${message.text()}`);
+      if (this.consoleLines.length > 1000) this.consoleLines.shift();
+    });
+  }
+
+  /** The VS Code version the server runs. */
+  get vscodeVersion(): string {
+    return this.server.version;
+  }
+
+  /** Starts a server, opens the workbench in headless Chromium and waits until it is usable. */
+  static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
+    const folder = path.resolve(options.folder ?? FIXTURE_WORKSPACE);
+    let extensionsDir: string | undefined;
+    let dataDir: string | undefined;
+    if (options.vsix) {
+      if (!fs.existsSync(options.vsix)) throw new Error(`no .vsix at ${options.vsix} (run npm run package)`);
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-e2e-'));
+      extensionsDir = path.join(dataDir, 'extensions');
+      fs.mkdirSync(extensionsDir, { recursive: true });
+      await server.installVsix(options.vsix, extensionsDir);
+    }
+    const vscodeServer = await server.startVSCodeServer({ dataDir, extensionsDir, disableWorkspaceTrust: options.disableWorkspaceTrust ?? true });
+    let browser: Browser | undefined;
+    try {
+      browser = await browsers.launchBrowser();
+      const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+      const workbench = new Workbench(page, vscodeServer, browser, folder);
+      const url = server.workbenchUrl(vscodeServer, { folder, extensionDevelopmentPath: options.vsix ? undefined : REPO_ROOT });
+      await page.goto(url);
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+      // The explorer shows the folder once the remote file system is connected.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
+      return workbench;
+    } catch (error) {
+      await browser?.close().catch(() => undefined);
+      await vscodeServer.stop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Closes the browser and stops the server (and removes its data). */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+    fs.rmSync(this.server.dataDir, { recursive: true, force: true });
+  }
+
+  private quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the quick input with `key`, types `text`, and picks the row `rowMatches` selects. */
+  private async pick(key: string, text: string, rowMatches: (label: string) => boolean, what: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press(key);
+    const input = this.quickInput().locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
+    let labels: string[] = [];
+    const index = await poll(what, async () => {
+      labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
+      const at = labels.findIndex(rowMatches);
+      return at >= 0 ? at : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; rows shown: ${JSON.stringify(labels.slice(0, 10))}`);
+    });
+    await rows.nth(index).click();
+    await this.quickInput().waitFor({ state: 'hidden' });
+  }
+
+  /** Runs a command from the command palette by its full label, e.g. 'Problems: Focus on Problems View'. */
+  async runCommand(label: string): Promise<void> {
+    await this.pick('F1', `>${label}`, (l) => l.trim() === label, `command "${label}" in the palette`);
+  }
+
+  /** Opens a file of the workspace through Quick Open and waits for its editor tab. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = path.basename(relativePath);
+    await this.pick('Control+P', relativePath, (l) => l.trim() === name, `"${relativePath}" in Quick Open`);
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 15000 });
+  }
+
+  /** Shows the Problems panel. */
+  async showProblems(): Promise<void> {
+    await this.runCommand('Problems: Focus on Problems View');
+    await this.page.locator('.markers-panel').waitFor({ state: 'visible' });
+  }
+
+  /** The rows the Problems panel currently shows (file rows are folded into each problem). */
+  async problems(): Promise<ProblemRow[]> {
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => {
+      const result: ProblemRow[] = [];
+      let file = '';
+      for (const row of rows) {
+        const details = row.querySelector('.marker-message-details-container');
+        if (!details) {
+          file = row.querySelector('.label-name')?.textContent?.trim() ?? file;
+          continue;
+        }
+        const icon = row.querySelector('.marker-icon');
+        const severity = (['error', 'warning', 'info', 'hint'] as const).find((s) => icon?.classList.contains(s)) ?? 'unknown';
+        const where = /Ln (\d+), Col (\d+)/.exec(row.querySelector('.marker-line')?.textContent ?? '');
+        result.push({
+          file,
+          severity,
+          message: row.querySelector('.marker-message')?.textContent?.trim() ?? '',
+          source: row.querySelector('.marker-source')?.textContent?.trim() ?? '',
+          code: row.querySelector('.marker-code')?.textContent?.trim() ?? '',
+          line: where ? Number(where[1]) : 0,
+          column: where ? Number(where[2]) : 0,
+        });
+      }
+      return result;
+    });
+  }
+
+  /** Shows the Problems panel and waits until its rows satisfy `accept`. */
+  async waitForProblems(accept: (rows: ProblemRow[]) => boolean, options?: WaitOptions): Promise<ProblemRow[]> {
+    await this.showProblems();
+    return poll('the Problems panel to show the expected rows', async () => {
+      const rows = await this.problems();
+      return accept(rows) ? rows : undefined;
+    }, { timeout: 60000, ...options });
+  }
+
+  /**
+   * The content frame of a webview panel (VS Code nests it: iframe.webview > #active-frame).
+   * `index` counts ready webviews in DOM order; the default is the newest.
+   */
+  async webview(index?: number, options?: WaitOptions): Promise<FrameLocator> {
+    const outer = this.page.locator('iframe.webview.ready');
+    const count = await poll('a ready webview', async () => {
+      const n = await outer.count();
+      return n > (index ?? 0) ? n : undefined;
+    }, options);
+    return outer.nth(index ?? count - 1).contentFrame().frameLocator('#active-frame');
+  }
+
+  /** Saves a PNG of the whole window to test-results/screenshots/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** The last server output and page console lines, to attach to an assertion message. */
+  diagnosticsText(lines = 40): string {
+    return [`server:`, ...this.server.output.slice(-lines), `page console:`, ...this.consoleLines.slice(-lines)].join('\n');
+  }
+}
