@@ -14,7 +14,12 @@ export function createNonce(): string {
  */
 export function buildContentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!/^[A-Za-z0-9+/=]{16,}$/.test(nonce)) throw new Error('CSP nonce must be at least 16 base64 characters');
-  if (/[;'"\s]/.test(cspSource)) throw new Error('webview cspSource must be a single source expression');
+  // cspSource is one or more source expressions (code-server gives "'self' https://*.vscode-cdn.net");
+  // anything that could end the directive or add a keyword like 'unsafe-inline' is refused.
+  const sources = cspSource.trim().split(/\s+/);
+  if (!cspSource.trim() || sources.some((s) => /[;,"]/.test(s) || (s.includes("'") && s !== "'self'"))) {
+    throw new Error(`webview cspSource must be a list of host sources, got ${JSON.stringify(cspSource)}`);
+  }
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,

@@ -9,6 +9,8 @@ import { webviewOptions, type PanelServices } from './panelBase';
 import type { NetworkModelSpec } from './types';
 import { NetworkPanel } from './networkPanel';
 import { NETWORK_VIEW_TYPE } from './protocol/network';
+import { LossCurvesPanel } from './lossCurvesPanel';
+import { LOSS_CURVES_VIEW_TYPE } from './protocol/lossCurves';
 
 export type { NetworkModelSpec, NetworkLayerSpec } from './types';
 
@@ -24,6 +26,11 @@ const PANELS: PanelEntry[] = [
     command: 'dropoutLab.showNetwork', viewType: NETWORK_VIEW_TYPE,
     show: (services) => NetworkPanel.show(services),
     revive: (panel, services, state) => NetworkPanel.revive(panel, services, state),
+  },
+  {
+    command: 'dropoutLab.showLossCurves', viewType: LOSS_CURVES_VIEW_TYPE,
+    show: (services) => LossCurvesPanel.show(services),
+    revive: (panel, services, state) => LossCurvesPanel.revive(panel, services, state),
   },
 ];
 

@@ -31,6 +31,13 @@ describe('panel CSP and HTML shell', () => {
   it('refuses a nonce or source that could smuggle extra directives', () => {
     assert.throws(() => buildContentSecurityPolicy(SOURCE, "abc'; script-src *"), /nonce/);
     assert.throws(() => buildContentSecurityPolicy(`${SOURCE}; script-src *`, createNonce()), /cspSource/);
+    assert.throws(() => buildContentSecurityPolicy(`${SOURCE} 'unsafe-inline'`, createNonce()), /cspSource/);
+  });
+
+  it('accepts the multi-source cspSource of browser-hosted VS Code', () => {
+    const web = "'self' https://*.vscode-cdn.net";
+    const csp = directives(buildContentSecurityPolicy(web, createNonce()));
+    assert.deepStrictEqual(csp.get('style-src'), ["'self'", 'https://*.vscode-cdn.net']);
   });
 
   it('puts the policy in a meta tag and tags the only script with the nonce', () => {
