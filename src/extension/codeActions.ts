@@ -32,14 +32,6 @@ function addEdits(edit: vscode.WorkspaceEdit, edits: readonly CellTextEdit[], ur
   for (const e of edits) edit.replace(locationUri(uri, e.cell, result.cellUris), toRange(e.range), e.newText);
 }
 
-function overlaps(a: CellTextEdit, b: CellTextEdit): boolean {
-  if ((a.cell ?? -1) !== (b.cell ?? -1)) return false;
-  const ra = toRange(a.range);
-  const rb = toRange(b.range);
-  // Two insertions at the same point conflict too (their order would be arbitrary).
-  return ra.start.isEqual(rb.start) || (ra.start.isBefore(rb.end) && rb.start.isBefore(ra.end));
-}
-
 /** One edit turning `before` into `after`: the differing middle, so the cursor and folding elsewhere stay put. */
 export function minimalEdit(before: string, after: string): { start: number; end: number; text: string } {
   let prefix = 0;

@@ -14,6 +14,8 @@ import type { LintResult as CoreLintResult } from '../lint/linter';
 
 export const DIAGNOSTIC_SOURCE = 'Dropout Lab';
 const DEBOUNCE_MS = 150;
+/** Typing in a file that takes long to lint waits a little longer, so keystrokes are not held up by lints. */
+const MAX_DEBOUNCE_MS = 1000;
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -67,6 +69,7 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly results = new Map<string, DocumentFindings>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
+  private readonly lintDurations = new Map<string, number>();
   private readonly skipNotified = new Set<string>();
   private readonly reportedProblems = new Set<string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -143,6 +146,7 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private schedule(key: string, delay: number, run: () => Promise<void>): void {
+    if (delay > 0) delay = Math.max(delay, Math.min(this.lintDurations.get(key) ?? 0, MAX_DEBOUNCE_MS));
     clearTimeout(this.timers.get(key));
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     this.timers.set(key, setTimeout(() => {
@@ -182,6 +186,7 @@ export class DiagnosticsController implements vscode.Disposable {
       if (document.version !== version) return;
       if (this.wasSkipped(document.uri, result)) return;
       const findings = result.findings;
+      this.lintDurations.set(key, Date.now() - started);
       this.results.set(key, { version, findings, options });
       this.collection.set(document.uri, findings.map((f) => toDiagnostic(f, document.uri)));
       this.changed.fire(document.uri);
@@ -204,6 +209,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const options = await this.optionsFor(notebook.uri, settings);
       await this.engine.ready();
       if (this.generations.get(key) !== generation || notebook.isClosed) return;
+      const started = Date.now();
       const cells = notebook.getCells();
       const versions = cells.map((cell) => cell.document.version);
       const result = this.engine.lintNotebook(key, coreCells(notebook), options);
@@ -212,6 +218,7 @@ export class DiagnosticsController implements vscode.Disposable {
         for (const cell of cells) this.clear(cell.document.uri);
         return;
       }
+      this.lintDurations.set(key, Date.now() - started);
       const findings = result.findings;
       const cellUris = cells.map((cell) => cell.document.uri);
       cells.forEach((cell, index) => {
@@ -273,6 +280,7 @@ export class DiagnosticsController implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.generations.delete(key);
+    this.lintDurations.delete(key);
     this.collection.delete(document.uri);
     this.results.delete(key);
     this.engine.forget(key);

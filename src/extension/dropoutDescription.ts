@@ -91,10 +91,11 @@ export function describeDropoutCall(facts: DropoutCallFacts): string[] {
   const rateText = rate === undefined
     ? (rateIsDefault ? 'required argument missing' : 'not statically known')
     : `${formatRate(rate)}${rateIsDefault ? ' (default)' : ''}`;
+  const invalid = rate !== undefined && !(rate >= 0 && rate < 1) ? ' — not a valid drop probability, which must be in [0, 1)' : '';
   return [
     `**${api.display}** — ${NAMES[api.variant]}`,
     '',
-    `Rate (${api.rateKeyword}): ${rateText}`,
+    `Rate (${api.rateKeyword}): ${rateText}${invalid}`,
     '',
     `- **Training:** ${trainingBehaviour(facts)}`,
     `- **Evaluation:** ${evaluationBehaviour(facts)}`,

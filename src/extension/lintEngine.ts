@@ -4,7 +4,7 @@
 // hands out parse trees for hovers, code lenses and `# noqa` edits. VS Code-free.
 import { createPythonParser, loadPython, type LintOptions } from '../lint';
 import { IncrementalLinter } from '../lint/incremental';
-import { DEFAULT_PARSE_TIMEOUT_MS, parseWithTimeout, type LintResult } from '../lint/linter';
+import { DEFAULT_PARSE_TIMEOUT_MS, parseWithTimeout, sizeLimitNotice, type LintResult } from '../lint/linter';
 import { joinCells, mapFindingsToCells, type NotebookCell, type NotebookSource } from '../lint/notebook';
 import type { SyntaxNode, Tree } from '../lint/parser';
 import { collectImports, collectModuleConstants, type ImportTable } from '../lint/resolve';
@@ -46,6 +46,12 @@ export class LintEngine {
 
   /** Lints a document's text, reparsing incrementally from the tree kept for `key`. Never throws. */
   lintDocument(key: string, text: string, options: LintOptions): LintResult {
+    // Checked here too: the cache re-lints an unchanged text without looking at the limit again.
+    const tooLarge = sizeLimitNotice(text, options);
+    if (tooLarge) {
+      this.forget(key);
+      return { findings: [], skipped: tooLarge, failures: [] };
+    }
     return this.incremental.update(key, text, options);
   }
 
@@ -55,6 +61,11 @@ export class LintEngine {
    */
   lintNotebook(key: string, cells: readonly NotebookCell[], options: LintOptions): LintResult {
     const notebook = joinCells(cells);
+    const tooLarge = sizeLimitNotice(notebook.source, options);
+    if (tooLarge) {
+      this.forget(key);
+      return { findings: [], skipped: tooLarge, failures: [] };
+    }
     const result = this.incremental.update(key, notebook.source, options);
     return { ...result, findings: mapFindingsToCells(notebook, result.findings) };
   }
