@@ -211,7 +211,7 @@ async function ensureVSCodeServer() {
   return { ...paths, version: readVSCodeVersion(paths) };
 }
 
-module.exports = { ensureVSCodeServer, serverPaths, readVSCodeVersion, CODE_SERVER_VERSION };
+module.exports = { ensureVSCodeServer, serverPaths, readVSCodeVersion, cacheRoot, CODE_SERVER_VERSION };
 
 if (require.main === module) {
   ensureVSCodeServer().then(
