@@ -1,6 +1,8 @@
 // Every rule, in id order. Each lives in its own file named after its id.
 import type { Rule } from '../linter';
 import { dropoutOnOutputLayer } from './DRP001';
+import { inferenceWithoutEval } from './DRP002';
+import { trainingAfterEvalWithoutTrain } from './DRP003';
 import { functionalDropoutIgnoresMode } from './DRP004';
 import { dropoutModuleCreatedInForward } from './DRP005';
 import { dropoutBeforeBatchNorm } from './DRP006';
@@ -13,10 +15,13 @@ import { rnnDropoutSingleLayer } from './DRP012';
 import { alphaDropoutActivationMismatch } from './DRP013';
 import { heavyInputDropout } from './DRP014';
 import { uniformDropoutRate } from './DRP015';
+import { dropoutForcedOnAtInference } from './DRP016';
 import { unusedDropoutOutput } from './DRP017';
 
 export const ALL_RULES: readonly Rule[] = [
   dropoutOnOutputLayer,
+  inferenceWithoutEval,
+  trainingAfterEvalWithoutTrain,
   functionalDropoutIgnoresMode,
   dropoutModuleCreatedInForward,
   dropoutBeforeBatchNorm,
@@ -29,5 +34,6 @@ export const ALL_RULES: readonly Rule[] = [
   alphaDropoutActivationMismatch,
   heavyInputDropout,
   uniformDropoutRate,
+  dropoutForcedOnAtInference,
   unusedDropoutOutput,
 ];

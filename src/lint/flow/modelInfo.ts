@@ -1,0 +1,133 @@
+// What a receiver key in the mode flow is: which model it was built from and whether that model
+// has layers whose behaviour differs between train and eval mode (dropout, BatchNorm).
+import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS } from '../frameworks';
+import type { RuleContext } from '../linter';
+import { getModelGraphs, isBatchNorm, isDropout, modelContains, type ModelGraph } from '../modelGraph';
+import { isModelLikeName, type Scope, type ModeFlow, type ResolvedMode } from '../modeFlow';
+import type { SyntaxNode } from '../parser';
+import { calleeName, evalNumber } from '../resolve';
+import { keywordArgument, nodesOfType } from '../syntax';
+
+export interface ModelDescription {
+  /** What the model is: `Net`, `nn.Sequential`, `torchvision resnet18`. */
+  model: string;
+  /** The mode-dependent layer, for the message: `nn.Dropout(p=0.5)`, `nn.BatchNorm2d`. */
+  layer: string;
+  /** The construction of the model, when known. */
+  origin?: SyntaxNode;
+}
+
+
+function describeLayer(graph: ModelGraph, all: readonly ModelGraph[]): string | undefined {
+  const dropout = modelContains(graph, isDropout, all);
+  if (dropout) {
+    const rate = dropout.dropout?.rate;
+    return `${dropout.display}${rate !== undefined ? `(p=${rate})` : ''}`;
+  }
+  const norm = modelContains(graph, isBatchNorm, all);
+  return norm?.display;
+}
+
+/** torch layers that carry dropout themselves (Transformer layers default to 0.1, RNNs when dropout > 0). */
+function builtinModeLayer(call: SyntaxNode, context: RuleContext): string | undefined {
+  const qualified = calleeName(call, context.imports);
+  if (!qualified) return undefined;
+  if (/^torchvision\.models\./.test(qualified) || qualified === 'timm.create_model') return `a pretrained-architecture model (${qualified.split('.').pop()})`;
+  const api = DROPOUT_APIS.get(qualified);
+  if (api?.framework === 'torch' && api.style === 'module') return api.display;
+  if (/^torch\.nn\.(?:BatchNorm[123]d|SyncBatchNorm)$/.test(qualified)) return qualified.replace(/^torch\./, '');
+  if (/^torch\.nn\.(?:Transformer|TransformerEncoderLayer|TransformerDecoderLayer|TransformerEncoder|TransformerDecoder)$/.test(qualified)) {
+    const rate = evalNumber(keywordArgument(call, 'dropout'), context.constants);
+    return rate === 0 ? undefined : `${qualified.replace(/^torch\./, '')} (dropout ${rate ?? 0.1})`;
+  }
+  const display = DROPOUT_KEYWORD_APIS.get(qualified);
+  if (display && qualified.startsWith('torch.')) {
+    const rate = evalNumber(keywordArgument(call, 'dropout'), context.constants);
+    return rate !== undefined && rate > 0 ? `${display}(dropout=${rate})` : undefined;
+  }
+  return undefined;
+}
+
+export class ModelCatalog {
+  private readonly graphs: ModelGraph[];
+  private readonly byClass = new Map<string, ModelGraph>();
+  private fileModel: ModelDescription | null | undefined;
+
+  constructor(private readonly context: RuleContext, private readonly flow: ModeFlow) {
+    this.graphs = getModelGraphs(context);
+    for (const g of this.graphs) if (g.framework === 'torch' && g.kind === 'module-class') this.byClass.set(g.name, g);
+  }
+
+  /** The model a constructor call builds, if it has dropout or BatchNorm. */
+  describeOrigin(origin: SyntaxNode): ModelDescription | undefined {
+    const callee = origin.childForFieldName('function');
+    if (callee?.type === 'identifier' && !this.context.imports.lookup(callee.text)) {
+      const graph = this.byClass.get(callee.text);
+      const layer = graph ? describeLayer(graph, this.graphs) : undefined;
+      return layer ? { model: callee.text, layer, origin } : undefined;
+    }
+    const qualified = calleeName(origin, this.context.imports);
+    if (qualified === 'torch.nn.Sequential' || qualified === 'torch.nn.ModuleList') {
+      const graph = this.graphs.find((g) => g.framework === 'torch' && g.kind === 'sequential'
+        && g.node.startIndex <= origin.startIndex && origin.endIndex <= g.node.endIndex);
+      const layer = graph ? describeLayer(graph, this.graphs) : undefined;
+      return layer ? { model: 'nn.Sequential', layer, origin } : undefined;
+    }
+    const builtin = builtinModeLayer(origin, this.context);
+    return builtin ? { model: qualified?.split('.').pop() ?? 'model', layer: builtin, origin } : undefined;
+  }
+
+  /** A torch model defined in this file that has dropout or BatchNorm (the file's "own" model). */
+  fileDefinedModel(): ModelDescription | undefined {
+    if (this.fileModel === undefined) {
+      this.fileModel = null;
+      for (const graph of this.graphs) {
+        if (graph.framework !== 'torch') continue;
+        const layer = describeLayer(graph, this.graphs);
+        if (layer) {
+          this.fileModel = { model: graph.name, layer };
+          break;
+        }
+      }
+    }
+    return this.fileModel ?? undefined;
+  }
+
+  /** The construction behind `key` as seen from `scope` (locals, globals, `self.` attributes of the class). */
+  originOf(scope: Scope, key: string): SyntaxNode | undefined {
+    const local = scope.origins.get(key);
+    if (local) return local;
+    if (key.startsWith('self.') && scope.cls) {
+      for (const other of this.flow.scopes) {
+        if (other.cls?.id === scope.cls.id) {
+          const found = other.origins.get(key);
+          if (found) return found;
+        }
+      }
+    }
+    return this.flow.module.origins.get(key);
+  }
+
+  /**
+   * Describes the model behind a model call: through the constructions reached on its resolved
+   * paths, else — for a model-like name in a file that defines a dropout/BatchNorm model — that model.
+   */
+  describe(scope: Scope, key: string, paths: readonly ResolvedMode[]): ModelDescription | undefined {
+    let sawOrigin = false;
+    for (const candidate of [{ scope, key }, ...paths]) {
+      const origin = this.originOf(candidate.scope, candidate.key);
+      if (!origin) continue;
+      sawOrigin = true;
+      const described = this.describeOrigin(origin);
+      if (described) return described;
+    }
+    if (sawOrigin || !isModelLikeName(key)) return undefined;
+    return this.fileDefinedModel();
+  }
+}
+
+/** Does the file use PyTorch at all? */
+export function importsTorch(context: RuleContext): boolean {
+  for (const [, qualified] of context.imports.entries()) if (qualified === 'torch' || qualified.startsWith('torch.')) return true;
+  return nodesOfType(context.root, 'import_statement').some((n) => /\btorch\b/.test(n.text));
+}

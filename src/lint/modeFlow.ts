@@ -1,0 +1,973 @@
+// Mode-flow analysis: which train/eval mode each model is in at each call, for PyTorch code.
+//
+// Every function (and the module's top-level code, which for a notebook is every cell in order) is
+// interpreted once over its statements with a tiny abstract state: for each receiver key
+// (`model`, `self.net`, `args.model` ...) the set of modes it may be in — TRAIN, EVAL, UNKNOWN
+// (something we cannot follow changed it) or ENTRY (whatever it was when the function was
+// entered). `x.eval()`, `x.train()`, `x.train(False)`, `x = Net()` (modules start in training
+// mode), `x = AutoModel.from_pretrained(...)` (returned in eval mode), aliases and wrappers
+// (`.to(device)`, `nn.DataParallel(x)`, `copy.deepcopy(x)`) update it; branches join; loops run
+// twice so a mode set late in an epoch reaches the top of the next one. Calls into functions of
+// the same file apply that function's summary (its exit state, with ENTRY standing for "unchanged"),
+// mapped through parameters, `self.` attributes and globals — so `evaluate(model)` that calls
+// `model.eval()` inside counts, and ENTRY at a model call is resolved later through the call sites.
+// `requires_grad_(False)` does not change the mode (freezing is not eval). Results are cached
+// per tree. The analysis is linear in the file size (loops are bounded to two passes, nesting
+// beyond four loops is run once).
+import type { SyntaxNode } from './parser';
+import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
+import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
+import {
+  callsIn, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
+  type Parameter,
+} from './flow/pySyntax';
+
+export const TRAIN = 1;
+export const EVAL = 2;
+export const UNKNOWN = 4;
+export const ENTRY = 8;
+
+/** Where an eval() may have come from: `site` is in the current scope, `origin` is the eval() call itself. */
+export interface EvalSite {
+  site: SyntaxNode;
+  origin: SyntaxNode;
+}
+
+export interface Mode {
+  bits: number;
+  evals: readonly EvalSite[];
+}
+
+type State = Map<string, Mode>;
+
+export interface Scope {
+  /** function_definition, or the module. */
+  node: SyntaxNode;
+  name: string;
+  cls?: SyntaxNode;
+  params: Parameter[];
+  /** Names assigned in this scope (not parameters). */
+  locals: Set<string>;
+  /** Names declared `global` here. */
+  globals: Set<string>;
+  /** Nested function definitions by name. */
+  nested: Map<string, SyntaxNode>;
+  exit?: State;
+  modelCalls: ModelCall[];
+  callSites: CallSite[];
+  /** `key = Constructor(...)` origins seen in this scope. */
+  origins: Map<string, SyntaxNode>;
+  analyzed: boolean;
+  inProgress: boolean;
+}
+
+export interface ModelCall {
+  /** The call `model(x)` / `self.net(x)` / `model.forward(x)`. */
+  call: SyntaxNode;
+  /** Receiver key, e.g. `model`, `self.net`. */
+  key: string;
+  mode: Mode;
+  scope: Scope;
+}
+
+export interface CallSite {
+  call: SyntaxNode;
+  caller: Scope;
+  callee: Scope;
+  /** The caller's state right before the call. */
+  state: State;
+  /** Called as `self.m(...)` / `obj.m(...)`: the first parameter is bound to the receiver. */
+  boundSelf: boolean;
+}
+
+export interface ResolvedMode {
+  /** The scope where the mode was finally known (the model call's scope, or a caller's). */
+  scope: Scope;
+  /** The receiver key in that scope. */
+  key: string;
+  /** The node in that scope standing for the model call (the call itself, or the call site leading to it). */
+  anchor: SyntaxNode;
+  mode: Mode;
+  /** True when ENTRY could not be resolved (no caller in the file). */
+  unresolved: boolean;
+}
+
+export interface ModeFlow {
+  scopes: Scope[];
+  module: Scope;
+  scopeOf(fn: SyntaxNode): Scope | undefined;
+  /** The mode of a model call, resolved through the call sites of its function (one entry per path). */
+  resolve(call: ModelCall): ResolvedMode[];
+}
+
+interface FlowSource {
+  readonly root: SyntaxNode;
+  readonly imports: ImportTable;
+}
+
+const cache = new WeakMap<SyntaxNode, ModeFlow>();
+
+export function getModeFlow(context: FlowSource): ModeFlow {
+  let flow = cache.get(context.root);
+  if (!flow) {
+    flow = new Analyzer(context.root, context.imports).run();
+    cache.set(context.root, flow);
+  }
+  return flow;
+}
+
+// ---- mode values ----------------------------------------------------------------------------
+
+const ENTRY_MODE: Mode = { bits: ENTRY, evals: [] };
+const MAX_EVAL_SITES = 4;
+
+function joinModes(a: Mode, b: Mode): Mode {
+  if (a === b) return a;
+  const evals = a.evals.slice();
+  for (const e of b.evals) {
+    if (evals.length >= MAX_EVAL_SITES) break;
+    if (!evals.some((x) => x.origin.id === e.origin.id && x.site.id === e.site.id)) evals.push(e);
+  }
+  return { bits: a.bits | b.bits, evals };
+}
+
+export function lookupMode(state: ReadonlyMap<string, Mode>, key: string): Mode {
+  let current = key;
+  for (;;) {
+    const mode = state.get(current);
+    if (mode) return mode;
+    const dot = current.lastIndexOf('.');
+    if (dot < 0) return ENTRY_MODE;
+    current = current.slice(0, dot);
+  }
+}
+
+function setMode(state: State, key: string, mode: Mode): void {
+  const prefix = `${key}.`;
+  for (const existing of [...state.keys()]) if (existing.startsWith(prefix)) state.delete(existing);
+  state.set(key, mode);
+}
+
+function joinStates(a: State | null, b: State | null): State | null {
+  if (!a) return b ? new Map(b) : null;
+  if (!b) return new Map(a);
+  const result: State = new Map();
+  for (const key of new Set([...a.keys(), ...b.keys()])) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
+  return result;
+}
+
+function sameState(a: State | null, b: State | null): boolean {
+  if (!a || !b) return a === b;
+  if (a.size !== b.size) return false;
+  for (const [key, mode] of a) {
+    const other = b.get(key);
+    if (!other || other.bits !== mode.bits || other.evals.length !== mode.evals.length) return false;
+  }
+  return true;
+}
+
+/** Composes a callee's exit mode with the caller's mode before the call. */
+function compose(effect: Mode, before: Mode, site: SyntaxNode): Mode {
+  const evals: EvalSite[] = effect.evals.map((e) => ({ site, origin: e.origin }));
+  let bits = effect.bits & ~ENTRY;
+  if (effect.bits & ENTRY) {
+    bits |= before.bits;
+    for (const e of before.evals) if (evals.length < MAX_EVAL_SITES) evals.push(e);
+  }
+  return { bits, evals };
+}
+
+// ---- receiver keys --------------------------------------------------------------------------
+
+/** Calls that return their receiver (same module object, same mode). */
+const SELF_RETURNING = new Set(['to', 'cuda', 'cpu', 'float', 'half', 'double', 'bfloat16', 'type', 'requires_grad_', 'share_memory', 'to_empty', 'zero_grad']);
+
+/** The receiver key of an expression: `model`, `self.net`, `model.to(dev)` -> `model`; `model.module` -> `model`. */
+export function receiverKey(node: SyntaxNode | null | undefined): string | undefined {
+  let current = node;
+  while (current) {
+    if (current.type === 'parenthesized_expression') {
+      current = current.namedChildren[0];
+      continue;
+    }
+    if (current.type === 'call') {
+      const callee = current.childForFieldName('function');
+      if (callee?.type === 'attribute' && SELF_RETURNING.has(callee.childForFieldName('attribute')?.text ?? '')) {
+        current = callee.childForFieldName('object');
+        continue;
+      }
+      return undefined;
+    }
+    break;
+  }
+  const dotted = dottedName(current);
+  if (!dotted) return undefined;
+  return dotted.endsWith('.module') ? dotted.slice(0, -'.module'.length) : dotted;
+}
+
+const MODEL_LIKE = /(?:^|_)(?:model|net|network|classifier|encoder|decoder|backbone|cnn|rnn|lstm|mlp|generator|discriminator|predictor|regressor|policy|critic|actor|student|teacher|module)s?\d*$|(?:model|net)\d*$/i;
+
+/** Is the last segment of a key named like a model (`model`, `self.net`, `cnn_model`, `netG`)? */
+export function isModelLikeName(key: string): boolean {
+  const last = key.split('.').pop() ?? key;
+  return MODEL_LIKE.test(last) || /^net[A-Z]/.test(last);
+}
+
+function rootOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}
+
+// ---- names that mean "evaluation" -----------------------------------------------------------
+
+const EVAL_WORDS = new Set(['eval', 'evaluate', 'evaluation', 'validate', 'validation', 'val', 'valid', 'predict', 'prediction', 'predictions', 'infer', 'inference']);
+
+/**
+ * Does a function name say it evaluates (`evaluate`, `validate_epoch`, `run_inference`, `predict`,
+ * `test`)? `test_*` alone is a unit test (pytest), not an evaluation, unless it is `test_epoch`-like.
+ */
+export function isEvaluationName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/).filter(Boolean);
+  if (words.length === 0) return false;
+  if (words[0] === 'test' && words.length > 1) return words.includes('epoch') || words.includes('loop');
+  return words.some((w) => EVAL_WORDS.has(w)) || words.at(-1) === 'test';
+}
+
+/** Loader-like names for evaluation data: `val_loader`, `test_dl`, `eval_dataloader`, `validloader`. */
+export function isEvaluationLoaderName(text: string): boolean {
+  const last = text.split('.').pop() ?? text;
+  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return /(?:^|_)(?:val|valid|validation|test|eval|evaluation|dev|holdout)_?(?:loader|dataloader|data_loader|dl|iter|iterator|batches|generator|gen|ds|dataset|set|data)s?$/.test(words)
+    || /^(?:val|valid|test|eval|dev)(?:loader|dataloader|dl|iter|set|data)s?$/.test(words);
+}
+
+// ---- the analyzer ---------------------------------------------------------------------------
+
+const MAX_LOOP_DEPTH_FOR_TWO_PASSES = 4;
+
+class Analyzer {
+  private readonly scopes: Scope[] = [];
+  private readonly byNode = new Map<number, Scope>();
+  private readonly moduleFunctions = new Map<string, SyntaxNode>();
+  private readonly classes: Map<string, SyntaxNode>;
+  private readonly torchClasses = new Set<string>();
+  private readonly callSitesByCallee = new Map<Scope, CallSite[]>();
+  /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
+  readonly switched = new Set<string>();
+  private module!: Scope;
+
+  constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
+    this.classes = classesByName(root);
+    for (const call of nodesOfType(root, 'call')) {
+      const callee = call.childForFieldName('function');
+      if (callee?.type !== 'attribute') continue;
+      const method = callee.childForFieldName('attribute')?.text;
+      if (method !== 'eval' && method !== 'train') continue;
+      const key = receiverKey(callee.childForFieldName('object'));
+      if (key) this.switched.add(key);
+    }
+    for (const [name, cls] of this.classes) {
+      if (classMethods(cls).has('forward') || classDerivesFrom(cls, imports, this.classes, isTorchModuleBase)) this.torchClasses.add(name);
+    }
+  }
+
+  run(): ModeFlow {
+    this.module = this.makeScope(this.root);
+    for (const fn of nodesOfType(this.root, 'function_definition')) {
+      const scope = this.makeScope(fn);
+      const parent = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+      if (parent?.type === 'module') this.moduleFunctions.set(scope.name, fn);
+      else if (parent?.type === 'block' && parent.parent?.type === 'function_definition') {
+        this.scopeOf(parent.parent)?.nested.set(scope.name, fn);
+      }
+    }
+    this.analyze(this.module);
+    for (const scope of this.scopes) this.analyze(scope);
+    const self = this;
+    return {
+      scopes: this.scopes,
+      module: this.module,
+      scopeOf: (fn) => self.scopeOf(fn),
+      resolve: (call) => self.resolve(call),
+    };
+  }
+
+  scopeOf(fn: SyntaxNode): Scope | undefined {
+    return this.byNode.get(fn.id);
+  }
+
+  private makeScope(node: SyntaxNode): Scope {
+    const isModule = node.type === 'module';
+    const scope: Scope = {
+      node,
+      name: isModule ? '<module>' : node.childForFieldName('name')?.text ?? '<function>',
+      cls: isModule ? undefined : methodClass(node),
+      params: isModule ? [] : parametersOf(node),
+      locals: new Set(),
+      globals: new Set(),
+      nested: new Map(),
+      modelCalls: [],
+      callSites: [],
+      origins: new Map(),
+      analyzed: false,
+      inProgress: false,
+    };
+    if (!isModule) this.scopes.push(scope);
+    this.byNode.set(node.id, scope);
+    return scope;
+  }
+
+  private analyze(scope: Scope): void {
+    if (scope.analyzed || scope.inProgress) return;
+    scope.inProgress = true;
+    const body = scope.node.type === 'module' ? scope.node : scope.node.childForFieldName('body');
+    const run = new ScopeRun(this, scope);
+    const end = body ? run.block(body, new Map(), true, 0) : new Map();
+    scope.exit = joinStates(run.returned, end) ?? new Map();
+    scope.inProgress = false;
+    scope.analyzed = true;
+  }
+
+  /** The summary (exit state) of a function, analysing it first; undefined while it is being analysed (recursion). */
+  summary(scope: Scope): State | undefined {
+    this.analyze(scope);
+    return scope.analyzed ? scope.exit : undefined;
+  }
+
+  addCallSite(site: CallSite): void {
+    site.caller.callSites.push(site);
+    const list = this.callSitesByCallee.get(site.callee);
+    if (list) list.push(site);
+    else this.callSitesByCallee.set(site.callee, [site]);
+  }
+
+  /** The in-file function a call targets: `f(...)` (lexically), `self.m(...)` in a method. */
+  calledFunction(call: SyntaxNode, from: Scope): { scope: Scope; boundSelf: boolean } | undefined {
+    const callee = call.childForFieldName('function');
+    if (!callee) return undefined;
+    if (callee.type === 'identifier') {
+      const name = callee.text;
+      if (this.imports.lookup(name)) return undefined;
+      for (let scope: Scope | undefined = from; scope; scope = this.enclosingScope(scope)) {
+        const nested = scope.nested.get(name);
+        if (nested) return { scope: this.scopeOf(nested)!, boundSelf: false };
+        if (scope.locals.has(name) && scope !== from) return undefined;
+      }
+      const fn = this.moduleFunctions.get(name);
+      return fn ? { scope: this.scopeOf(fn)!, boundSelf: false } : undefined;
+    }
+    if (callee.type === 'attribute' && from.cls) {
+      const object = callee.childForFieldName('object');
+      const selfParam = from.params[0]?.name;
+      if (object?.type === 'identifier' && object.text === selfParam) {
+        const method = this.findMethod(from.cls, callee.childForFieldName('attribute')?.text ?? '');
+        return method ? { scope: this.scopeOf(method)!, boundSelf: true } : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private findMethod(cls: SyntaxNode, name: string, seen = new Set<number>()): SyntaxNode | undefined {
+    if (seen.has(cls.id)) return undefined;
+    seen.add(cls.id);
+    const own = classMethods(cls).get(name);
+    if (own) return own;
+    for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+      const local = base ? this.classes.get(dottedName(base) ?? '') : undefined;
+      const found = local ? this.findMethod(local, name, seen) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private enclosingScope(scope: Scope): Scope | undefined {
+    for (let current = scope.node.parent; current; current = current.parent) {
+      if (current.type === 'function_definition') return this.scopeOf(current);
+      if (current.type === 'class_definition') return undefined;
+    }
+    return undefined;
+  }
+
+  moduleFunction(name: string): SyntaxNode | undefined {
+    return this.moduleFunctions.get(name);
+  }
+
+  isInFileFunctionName(name: string): boolean {
+    return this.moduleFunctions.has(name);
+  }
+
+  isClassName(name: string): boolean {
+    return this.classes.has(name);
+  }
+
+  isTorchClass(name: string): boolean {
+    return this.torchClasses.has(name);
+  }
+
+  get importTable(): ImportTable {
+    return this.imports;
+  }
+
+  /**
+   * Maps a key of `callee` to the caller's key at a call site: parameters to the argument passed,
+   * `self.` to the receiver, globals to themselves; locals of the callee map to nothing.
+   */
+  mapKey(site: CallSite, key: string): string | undefined {
+    const root = rootOf(key);
+    const rest = key.slice(root.length);
+    const params = site.callee.params;
+    const index = params.findIndex((p) => p.name === root);
+    if (index >= 0) {
+      if (site.boundSelf && index === 0) {
+        const object = site.call.childForFieldName('function')?.childForFieldName('object');
+        const receiver = receiverKey(object);
+        return receiver ? receiver + rest : undefined;
+      }
+      const param = params[index]!;
+      let arg = keywordArgument(site.call, param.name);
+      if (!arg && param.position !== undefined) arg = positionalArguments(site.call)[param.position - (site.boundSelf ? 1 : 0)];
+      const argKey = receiverKey(arg);
+      return argKey ? argKey + rest : undefined;
+    }
+    if (site.callee.locals.has(root) && !site.callee.globals.has(root)) return undefined;
+    return key;
+  }
+
+  resolve(call: ModelCall): ResolvedMode[] {
+    const results: ResolvedMode[] = [];
+    const visit = (scope: Scope, key: string, mode: Mode, anchor: SyntaxNode, depth: number, seen: Set<Scope>): void => {
+      if (!(mode.bits & ENTRY) || results.length > 16) {
+        results.push({ scope, key, anchor, mode, unresolved: false });
+        return;
+      }
+      const sites = this.callSitesByCallee.get(scope) ?? [];
+      if (sites.length === 0 || depth > 6 || seen.has(scope)) {
+        results.push({ scope, key, anchor, mode, unresolved: true });
+        return;
+      }
+      for (const site of sites) {
+        const mapped = this.mapKey(site, key);
+        if (!mapped) {
+          results.push({ scope, key, anchor, mode: { bits: (mode.bits & ~ENTRY) | UNKNOWN, evals: mode.evals }, unresolved: false });
+          continue;
+        }
+        const before = lookupMode(site.state, mapped);
+        const composed = compose(mode, before, site.call);
+        // The eval sites that were already in this scope keep their position: they were reached before the call.
+        const evals = mode.evals.map((e) => ({ site: site.call, origin: e.origin }));
+        for (const e of before.evals) if (evals.length < MAX_EVAL_SITES && !evals.some((x) => x.origin.id === e.origin.id)) evals.push(e);
+        visit(site.caller, mapped, { bits: composed.bits, evals }, site.call, depth + 1, new Set([...seen, scope]));
+      }
+    };
+    visit(call.scope, call.key, call.mode, call.call, 0, new Set());
+    return results;
+  }
+}
+
+/** Interprets one scope's statements. */
+class ScopeRun {
+  returned: State | null = null;
+  private loopDepth = 0;
+
+  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope) {}
+
+  block(block: SyntaxNode, state: State | null, recording: boolean, depth: number): State | null {
+    let current = state;
+    for (const statement of block.namedChildren) {
+      if (!statement || !current) continue;
+      current = this.statement(statement, current, recording, depth);
+    }
+    return current;
+  }
+
+  private statement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
+    switch (node.type) {
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition':
+        if (node.type === 'function_definition' || node.type === 'decorated_definition') {
+          const def = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+          const name = def?.childForFieldName('name')?.text;
+          if (name && def?.type === 'function_definition') this.scope.locals.add(name);
+        }
+        return state;
+      case 'comment':
+      case 'pass_statement':
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        return state;
+      case 'global_statement':
+      case 'nonlocal_statement':
+        for (const name of node.namedChildren) if (name?.type === 'identifier') this.scope.globals.add(name.text);
+        return state;
+      case 'return_statement': {
+        const after = this.expression(node, state, recording);
+        this.returned = joinStates(this.returned, after);
+        return null;
+      }
+      case 'raise_statement':
+        this.expression(node, state, recording);
+        return null;
+      case 'if_statement':
+        return this.ifStatement(node, state, recording, depth);
+      case 'for_statement':
+      case 'while_statement':
+        return this.loop(node, state, recording, depth);
+      case 'with_statement': {
+        let current: State = state;
+        const clause = node.namedChildren.find((c) => c?.type === 'with_clause');
+        for (const item of clause?.namedChildren ?? []) {
+          if (!item) continue;
+          const value = item.childForFieldName('value');
+          if (!value) continue;
+          if (value.type === 'as_pattern') {
+            current = this.expression(value.namedChildren[0] ?? value, current, recording);
+            const target = value.childForFieldName('alias')?.namedChildren[0] ?? undefined;
+            if (target) this.assignTarget(target, undefined, current);
+          } else {
+            current = this.expression(value, current, recording);
+          }
+        }
+        const body = node.childForFieldName('body');
+        return body ? this.block(body, current, recording, depth) : current;
+      }
+      case 'try_statement':
+        return this.tryStatement(node, state, recording, depth);
+      case 'match_statement': {
+        let result: State | null = this.expression(node.childForFieldName('subject') ?? node, state, recording);
+        const entry = result;
+        const body = node.childForFieldName('body');
+        for (const clause of body?.namedChildren ?? []) {
+          if (clause?.type !== 'case_clause') continue;
+          const consequence = clause.childForFieldName('consequence');
+          if (consequence) result = joinStates(result, this.block(consequence, entry ? new Map(entry) : null, recording, depth));
+        }
+        return result;
+      }
+      case 'expression_statement': {
+        let current: State = state;
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'assignment') current = this.assignment(child, current, recording);
+          else current = this.expression(child, current, recording);
+        }
+        return current;
+      }
+      default:
+        return this.expression(node, state, recording);
+    }
+  }
+
+  private ifStatement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
+    const entry = this.expression(node.childForFieldName('condition') ?? node, state, recording);
+    const consequence = node.childForFieldName('consequence');
+    let result = consequence ? this.block(consequence, new Map(entry), recording, depth) : new Map(entry);
+    let hasElse = false;
+    let fallthrough: State = entry;
+    for (const alternative of node.childrenForFieldName('alternative')) {
+      if (!alternative) continue;
+      if (alternative.type === 'elif_clause') {
+        const branchEntry = this.expression(alternative.childForFieldName('condition') ?? alternative, new Map(fallthrough), recording);
+        fallthrough = branchEntry;
+        const body = alternative.childForFieldName('consequence');
+        result = joinStates(result, body ? this.block(body, new Map(branchEntry), recording, depth) : branchEntry);
+      } else if (alternative.type === 'else_clause') {
+        hasElse = true;
+        const body = alternative.childForFieldName('body');
+        result = joinStates(result, body ? this.block(body, new Map(fallthrough), recording, depth) : fallthrough);
+      }
+    }
+    return hasElse ? result : joinStates(result, fallthrough);
+  }
+
+  private loop(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
+    let entry: State = state;
+    if (node.type === 'for_statement') {
+      entry = this.expression(node.childForFieldName('right') ?? node, state, recording);
+      const left = node.childForFieldName('left');
+      if (left) this.assignTarget(left, undefined, entry);
+    }
+    const body = node.childForFieldName('body');
+    const condition = node.type === 'while_statement' ? node.childForFieldName('condition') : null;
+    const pass = (start: State, record: boolean): State | null => {
+      let current: State | null = start;
+      if (condition) current = this.expression(condition, current, record);
+      return body && current ? this.block(body, current, record, depth + 1) : current;
+    };
+    let loopEntry: State = entry;
+    if (depth < MAX_LOOP_DEPTH_FOR_TWO_PASSES) {
+      const first = pass(new Map(entry), false);
+      const joined = joinStates(entry, first);
+      if (joined && !sameState(joined, entry)) loopEntry = joined;
+    }
+    const last = pass(new Map(loopEntry), recording);
+    let result = joinStates(loopEntry, last);
+    const alternative = node.childForFieldName('alternative');
+    const elseBody = alternative?.childForFieldName('body');
+    if (elseBody && result) result = joinStates(result, this.block(elseBody, new Map(result), recording, depth));
+    return result;
+  }
+
+  private tryStatement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
+    const body = node.childForFieldName('body');
+    const afterBody = body ? this.block(body, new Map(state), recording, depth) : state;
+    const handlerEntry = joinStates(state, afterBody);
+    let result: State | null = afterBody;
+    let finallyBlock: SyntaxNode | undefined;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'except_clause' || child.type === 'except_group_clause') {
+        const block = child.namedChildren.find((c) => c?.type === 'block');
+        if (block && handlerEntry) result = joinStates(result, this.block(block, new Map(handlerEntry), recording, depth));
+      } else if (child.type === 'else_clause') {
+        const block = child.childForFieldName('body');
+        if (block && afterBody) result = joinStates(result === afterBody ? null : result, this.block(block, new Map(afterBody), recording, depth));
+      } else if (child.type === 'finally_clause') {
+        finallyBlock = child.namedChildren.find((c) => c?.type === 'block') ?? undefined;
+      }
+    }
+    if (finallyBlock) result = this.block(finallyBlock, result ?? handlerEntry, recording, depth);
+    return result;
+  }
+
+  private assignment(node: SyntaxNode, state: State, recording: boolean): State {
+    const right = node.childForFieldName('right');
+    let current = right ? this.expression(right, state, recording) : state;
+    const left = node.childForFieldName('left');
+    if (left) current = this.assignTarget(left, right ?? undefined, current);
+    // Chained assignment `a = b = Net()`: the right side is itself an assignment.
+    if (right?.type === 'assignment') current = this.assignment(right, current, false);
+    return current;
+  }
+
+  private assignTarget(target: SyntaxNode, value: SyntaxNode | undefined, state: State): State {
+    if (target.type === 'identifier' || target.type === 'attribute') {
+      const key = dottedName(target);
+      if (!key) return state;
+      if (target.type === 'identifier') this.scope.locals.add(key);
+      const mode = value ? this.valueMode(value, state) : { bits: UNKNOWN, evals: [] };
+      // Only keys that can matter are tracked: models (known mode), receivers of eval()/train(), keys already tracked.
+      if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.analyzer.switched.has(key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
+      if (value) {
+        const origin = this.constructorOf(value);
+        if (origin) this.scope.origins.set(key, origin);
+        else this.scope.origins.delete(key);
+      }
+      return state;
+    }
+    if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern' || target.type === 'tuple' || target.type === 'list') {
+      for (const element of target.namedChildren) if (element) this.assignTarget(element, undefined, state);
+    }
+    return state;
+  }
+
+  /** The model-constructing call behind a value (`Net(...)`, `models.vgg16()`), through `.to()` and wrappers. */
+  constructorOf(value: SyntaxNode): SyntaxNode | undefined {
+    let current: SyntaxNode | null = value;
+    for (let i = 0; current && i < 8; i++) {
+      if (current.type === 'parenthesized_expression') {
+        current = current.namedChildren[0];
+        continue;
+      }
+      if (current.type !== 'call') return undefined;
+      const callee = current.childForFieldName('function');
+      const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+      if (method && (SELF_RETURNING.has(method) || method === 'eval' || method === 'train')) {
+        current = callee!.childForFieldName('object');
+        continue;
+      }
+      const qualified = calleeName(current, this.analyzer.importTable);
+      if (qualified && /(?:DataParallel|DistributedDataParallel|compile|deepcopy)$/.test(qualified)) {
+        current = positionalArguments(current)[0] ?? null;
+        continue;
+      }
+      return current;
+    }
+    return undefined;
+  }
+
+  /** Mode of a freshly assigned value. */
+  private valueMode(value: SyntaxNode, state: State): Mode {
+    let current: SyntaxNode | null = value;
+    for (let i = 0; current && i < 8; i++) {
+      if (current.type === 'parenthesized_expression') {
+        current = current.namedChildren[0];
+        continue;
+      }
+      if (current.type === 'identifier' || current.type === 'attribute') {
+        const key = receiverKey(current);
+        return key ? lookupMode(state, key) : { bits: UNKNOWN, evals: [] };
+      }
+      if (current.type !== 'call') return { bits: UNKNOWN, evals: [] };
+      const callee = current.childForFieldName('function');
+      const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+      if (method === 'eval' && positionalArguments(current).length === 0) return { bits: EVAL, evals: [{ site: current, origin: current }] };
+      if (method === 'train') {
+        const mode = trainArgument(current);
+        if (mode !== undefined) return mode === EVAL ? { bits: EVAL, evals: [{ site: current, origin: current }] } : { bits: mode, evals: [] };
+      }
+      if (method === 'from_pretrained') return { bits: EVAL, evals: [] };
+      if (method && SELF_RETURNING.has(method)) {
+        current = callee!.childForFieldName('object');
+        continue;
+      }
+      const qualified = calleeName(current, this.analyzer.importTable);
+      if (qualified && /(?:DataParallel|DistributedDataParallel|\.compile|deepcopy)$/.test(qualified)) {
+        current = positionalArguments(current)[0] ?? null;
+        continue;
+      }
+      if (qualified && (/^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified))) return { bits: TRAIN, evals: [] };
+      const name = callee?.type === 'identifier' ? callee.text : undefined;
+      if (name && !qualified && this.analyzer.isTorchClass(name)) return { bits: TRAIN, evals: [] };
+      return { bits: UNKNOWN, evals: [] };
+    }
+    return { bits: UNKNOWN, evals: [] };
+  }
+
+  /** Applies the calls of an expression, in source order, to the state. */
+  private expression(node: SyntaxNode, state: State, recording: boolean): State {
+    for (const call of callsIn(node)) this.call(call, state, recording);
+    // Walrus and comprehension targets bind names too.
+    return state;
+  }
+
+  private call(call: SyntaxNode, state: State, recording: boolean): void {
+    const callee = call.childForFieldName('function');
+    if (!callee) return;
+    const method = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    if (method === 'eval' || method === 'train') {
+      const key = receiverKey(callee.childForFieldName('object'));
+      if (!key) return;
+      if (method === 'eval') {
+        if (positionalArguments(call).length === 0 && !call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'keyword_argument')) {
+          setMode(state, key, { bits: EVAL, evals: [{ site: call, origin: call }] });
+        }
+        return;
+      }
+      const mode = trainArgument(call);
+      setMode(state, key, mode === EVAL ? { bits: EVAL, evals: [{ site: call, origin: call }] } : { bits: mode ?? UNKNOWN, evals: [] });
+      return;
+    }
+    const target = this.analyzer.calledFunction(call, this.scope);
+    if (target) {
+      const site: CallSite = { call, caller: this.scope, callee: target.scope, state: new Map(state), boundSelf: target.boundSelf };
+      if (recording) this.analyzer.addCallSite(site);
+      const exit = this.analyzer.summary(target.scope);
+      if (!exit) return;
+      for (const [calleeKey, effect] of exit) {
+        if (effect.bits === ENTRY) continue;
+        const mapped = this.analyzer.mapKey(site, calleeKey);
+        if (!mapped) continue;
+        const before = lookupMode(state, mapped);
+        const after = compose(effect, before, call);
+        if (effect.bits & ENTRY) state.set(mapped, after);
+        else setMode(state, mapped, after);
+      }
+      return;
+    }
+    if (method === 'apply') {
+      const key = receiverKey(callee.childForFieldName('object'));
+      const fn = positionalArguments(call)[0];
+      if (key && fn && !this.appliesNoModeChange(fn)) setMode(state, key, { bits: UNKNOWN, evals: [] });
+      return;
+    }
+    // An external helper that plausibly switches modes (`freeze(model)`, `prepare_for_inference(model)`).
+    const calleeText = dottedName(callee) ?? '';
+    if (/eval|infer|freeze|export|deploy|prepare|mode|quantiz|fuse|convert|enable|disable|dropout|_bn|batchnorm|train/i.test(calleeText.split('.').pop() ?? '')) {
+      for (const arg of positionalArguments(call)) {
+        const key = receiverKey(arg);
+        if (key && state.has(key)) setMode(state, key, { bits: UNKNOWN, evals: [] });
+        else if (key) state.set(key, { bits: UNKNOWN, evals: [] });
+      }
+    }
+    if (recording) this.observeModelCall(call, callee, state);
+  }
+
+  private appliesNoModeChange(fn: SyntaxNode): boolean {
+    if (fn.type !== 'identifier') return false;
+    const target = this.analyzer.moduleFunction(fn.text);
+    if (!target) return false;
+    let changes = false;
+    walk(target, (node) => {
+      if (node.type === 'call') {
+        const callee = node.childForFieldName('function');
+        const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+        if (method === 'eval' || method === 'train') changes = true;
+      }
+      return !changes;
+    });
+    return !changes;
+  }
+
+  private observeModelCall(call: SyntaxNode, callee: SyntaxNode, state: State): void {
+    let receiver: SyntaxNode | null = callee;
+    if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'forward') receiver = callee.childForFieldName('object');
+    if (!receiver || (receiver.type !== 'identifier' && receiver.type !== 'attribute')) return;
+    const key = dottedName(receiver);
+    if (!key) return;
+    const mode = lookupMode(state, key);
+    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.analyzer.switched.has(key)) return;
+    const root = rootOf(key);
+    // Imported names, classes and functions of this file are not models being called.
+    if (this.analyzer.importTable.lookup(root) || this.analyzer.isClassName(key) || this.analyzer.isInFileFunctionName(key)) return;
+    if (resolveName(receiver, this.analyzer.importTable)) return;
+    this.scope.modelCalls.push({ call, key: key.endsWith('.module') ? key.slice(0, -7) : key, mode, scope: this.scope });
+  }
+}
+
+/** Mode set by `x.train(...)`: TRAIN, EVAL, or undefined when not a literal. */
+function trainArgument(call: SyntaxNode): number | undefined {
+  const arg = keywordArgument(call, 'mode') ?? positionalArguments(call)[0];
+  if (!arg) return TRAIN;
+  if (arg.type === 'true') return TRAIN;
+  if (arg.type === 'false') return EVAL;
+  return undefined;
+}
+
+// ---- contexts used by the rules -------------------------------------------------------------
+
+export interface InferenceContext {
+  kind: 'no-grad' | 'eval-function' | 'eval-loader';
+  /** The `with` statement, `for` loop or function definition that makes it inference. */
+  node: SyntaxNode;
+  /** Human-readable: `inside torch.no_grad()`, `in evaluate()`, `over val_loader`. */
+  label: string;
+}
+
+const NO_GRAD = /^torch\.(?:no_grad|inference_mode|autograd\.no_grad|autograd\.grad_mode\.no_grad|autograd\.grad_mode\.inference_mode)$/;
+
+function isNoGradCall(node: SyntaxNode, imports: ImportTable): string | undefined {
+  if (node.type !== 'call') {
+    const q = resolveName(node, imports);
+    return q && NO_GRAD.test(q) ? q : undefined;
+  }
+  const qualified = calleeName(node, imports);
+  if (!qualified) return undefined;
+  if (NO_GRAD.test(qualified)) {
+    // `torch.inference_mode(False)` turns it off.
+    const arg = positionalArguments(node)[0] ?? keywordArgument(node, 'mode');
+    return arg?.type === 'false' ? undefined : qualified;
+  }
+  if (qualified === 'torch.set_grad_enabled' || qualified === 'torch.autograd.set_grad_enabled') {
+    const arg = positionalArguments(node)[0] ?? keywordArgument(node, 'mode');
+    return arg?.type === 'false' ? qualified : undefined;
+  }
+  return undefined;
+}
+
+/** The iterable of a for loop without wrappers: `enumerate(tqdm(val_loader))` -> `val_loader`. */
+function loopIterable(node: SyntaxNode | null): SyntaxNode | null {
+  let current = node;
+  for (let i = 0; current && i < 4; i++) {
+    if (current.type !== 'call') return current;
+    const name = dottedName(current.childForFieldName('function'))?.split('.').pop() ?? '';
+    if (!/^(?:enumerate|tqdm|trange|zip|iter|progress_bar|track|islice)$/.test(name)) return current;
+    current = positionalArguments(current)[0] ?? null;
+  }
+  return current;
+}
+
+/** Innermost-first inference contexts around a node, up to and including its function. */
+export function inferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
+  const found: InferenceContext[] = [];
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'with_statement') {
+      const clause = current.namedChildren.find((c) => c?.type === 'with_clause');
+      for (const item of clause?.namedChildren ?? []) {
+        let value = item?.childForFieldName('value');
+        if (value?.type === 'as_pattern') value = value.namedChildren[0];
+        const q = value ? isNoGradCall(value, imports) : undefined;
+        if (q) found.push({ kind: 'no-grad', node: current, label: `inside ${q}()` });
+      }
+    } else if (current.type === 'for_statement') {
+      const iterable = loopIterable(current.childForFieldName('right'));
+      const text = iterable ? dottedName(iterable) ?? (iterable.type === 'call' ? dottedName(iterable.childForFieldName('function')) : undefined) : undefined;
+      if (text && isEvaluationLoaderName(text)) found.push({ kind: 'eval-loader', node: current, label: `over ${text}` });
+    } else if (current.type === 'function_definition') {
+      const name = current.childForFieldName('name')?.text ?? '';
+      for (const decorator of decoratorsOf(current)) {
+        const expr = decorator.namedChildren[0];
+        const q = expr ? isNoGradCall(expr, imports) : undefined;
+        if (q) found.push({ kind: 'no-grad', node: current, label: `in ${name}() decorated with @${q}` });
+      }
+      if (isEvaluationName(name)) found.push({ kind: 'eval-function', node: current, label: `in ${name}()` });
+      break;
+    } else if (current.type === 'class_definition' || current.type === 'lambda') {
+      break;
+    }
+  }
+  return found;
+}
+
+/** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
+export function containsTrainingStep(region: SyntaxNode): boolean {
+  for (const call of callsIn(region)) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'attribute') continue;
+    const method = callee.childForFieldName('attribute')?.text;
+    const object = callee.childForFieldName('object')?.text ?? '';
+    if (method === 'backward') return true;
+    if (method === 'step' && /optim|(?:^|[._])opt(?:_\w+)?$|scaler|accelerator/i.test(object)) return true;
+    if (method === 'minimize' && /optim|opt/i.test(object)) return true;
+  }
+  return false;
+}
+
+/** The innermost loop (`for`/`while`) around a node within its function. */
+export function enclosingLoop(node: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'for_statement' || current.type === 'while_statement') return current;
+    if (current.type === 'function_definition' || current.type === 'class_definition' || current.type === 'lambda') return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Monte Carlo dropout: the node sits in a loop or comprehension over `range(...)` (or with `_`
+ * as target) in a function that averages the samples (mean/average/std/var/stack+mean...).
+ */
+export function isMonteCarloSampling(node: SyntaxNode): boolean {
+  let repeated = false;
+  let scope: SyntaxNode | undefined;
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'for_statement' || current.type === 'for_in_clause') {
+      const right = current.childForFieldName('right');
+      const left = current.childForFieldName('left');
+      const rightName = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
+      if (rightName === 'range' || rightName === 'trange' || left?.text === '_') repeated = true;
+    }
+    if (current.type === 'function_definition' || current.type === 'module') {
+      scope = current;
+      break;
+    }
+  }
+  if (!repeated || !scope) return false;
+  let averages = false;
+  walk(scope, (n) => {
+    if (averages) return false;
+    if (n.type === 'call') {
+      const name = dottedName(n.childForFieldName('function'))?.split('.').pop() ?? '';
+      if (/^(?:mean|nanmean|average|std|var|reduce_mean|reduce_std|median|sum|entropy|predictive_entropy|logsumexp)$/.test(name)) averages = true;
+    }
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '/' ) {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'call' && /sum$/.test(dottedName(left.childForFieldName('function')) ?? '')) averages = true;
+    }
+    return undefined;
+  });
+  return averages;
+}
+
+/** Is the node within a `with tf.GradientTape()` / training step of a custom Keras loop? */
+export function inGradientTape(node: SyntaxNode): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'with_statement' && /GradientTape/.test(current.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '')) return true;
+    if (current.type === 'function_definition') {
+      const name = current.childForFieldName('name')?.text ?? '';
+      if (/^(?:train_step|training_step|train_on_batch|fit)/.test(name)) return true;
+      break;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,129 @@
+// DRP002 inference-without-eval: a PyTorch model with dropout or BatchNorm is run for
+// validation/inference — inside `torch.no_grad()` / `torch.inference_mode()` (also as decorators),
+// in a function that evaluates/validates/predicts, or in a loop over a val/test loader — while the
+// mode flow shows no `model.eval()` / `model.train(False)` reaching that call on any path. Dropout
+// then keeps dropping and BatchNorm normalises with batch statistics, so reported metrics are noisy
+// and too low. Not flagged: an eval() on any path (directly, in a function called earlier such as
+// `evaluate(model)` that calls `model.eval()` inside, or in a previous notebook cell); models whose
+// mode we cannot follow (loaded with `torch.load`, passed through helpers that may switch modes,
+// `train(mode)` with a variable); models from `from_pretrained` (returned in eval mode); Lightning
+// `validation_step`/`test_step`/`predict_step` and Hugging Face `Trainer` code (the framework
+// switches modes); `no_grad` blocks inside a training loop that are not evaluations (EMA, targets,
+// logging); Monte Carlo dropout loops that average several passes; models without dropout or
+// BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
+import type { Rule, RuleContext } from '../linter';
+import { enclosingLoop, receiverKey, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY, UNKNOWN, type ModelCall, type ResolvedMode, type Scope } from '../modeFlow';
+import type { SyntaxNode } from '../parser';
+import { nodeRange } from '../syntax';
+import type { Fix } from '../types';
+import { ModelCatalog, importsTorch } from '../flow/modelInfo';
+import { callsIn, classDerivesFrom, classesByName, lineIndent } from '../flow/pySyntax';
+
+/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
+export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+  if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
+  if (!scope.cls) return false;
+  return classDerivesFrom(scope.cls, context.imports, classes, (q) => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q));
+}
+
+/** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */
+function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet<string>, flowScopes: readonly Scope[]): boolean {
+  if (path.mode.bits & (EVAL | UNKNOWN)) return false;
+  const root = path.key.split('.')[0]!;
+  const scope = path.scope;
+  if (scope.node.type === 'module') return false;
+  if (!kinds.has('eval-function') || path.scope !== call.scope) return false;
+  if (root === scope.params[0]?.name && scope.cls) {
+    // `self.model` in an evaluation method: fine if any method of the class switches its mode.
+    const prefix = path.key;
+    for (const other of flowScopes) {
+      if (other.cls?.id !== scope.cls.id) continue;
+      if (other.node.text.includes(`${prefix}.eval(`) || other.node.text.includes(`${prefix}.train(`)) return false;
+      if (other.node.text.includes(`${root}.eval(`) || other.node.text.includes(`${root}.train(`)) return false;
+    }
+    return true;
+  }
+  // A parameter of an evaluation function looping over an evaluation loader, never called here.
+  return scope.params.some((p) => p.name === root) && kinds.has('eval-loader');
+}
+
+export const inferenceWithoutEval: Rule = {
+  id: 'DRP002',
+  check(context) {
+    if (!importsTorch(context)) return;
+    const flow = getModeFlow(context);
+    let catalog: ModelCatalog | undefined;
+    const classes = classesByName(context.root);
+    const reported = new Set<string>();
+    for (const scope of [flow.module, ...flow.scopes]) {
+      if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
+      for (const call of scope.modelCalls) {
+        const contexts = inferenceContexts(call.call, context.imports);
+        if (contexts.length === 0) continue;
+        const kinds = new Set(contexts.map((c) => c.kind));
+        // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
+        if (kinds.size === 1 && kinds.has('no-grad')) {
+          const loop = enclosingLoop(contexts[0]!.node);
+          if (loop && containsTrainingStep(loop)) continue;
+        }
+        if (isMonteCarloSampling(call.call)) continue;
+        const paths = flow.resolve(call);
+        const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));
+        if (!bug) continue;
+        catalog ??= new ModelCatalog(context, flow);
+        const model = catalog.describe(scope, call.key, paths);
+        if (!model) continue;
+        // One finding per evaluation block and model.
+        const block = outermostBlock(contexts);
+        if (explicitTrainInside(block, call)) continue;
+        const id = `${call.key}@${block.id}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        const label = contexts.at(-1)!.label;
+        const fix = evalFix(context, call.key, block);
+        const related = model.origin ? [{ range: nodeRange(model.origin), message: `${call.key} is built here (${model.model}, with ${model.layer})` }] : [];
+        context.report('DRP002', call.call.childForFieldName('function') ?? call.call,
+          `'${call.key}' (${model.model}, with ${model.layer}) is run for inference ${label}, but no ${call.key}.eval() reaches this call: ${trainModeEffect(model.layer)}. Call ${call.key}.eval() before evaluating (and ${call.key}.train() before training again).`,
+          { fixes: fix ? [fix] : [], related });
+      }
+    }
+  },
+};
+
+/** `key.train()` written inside the evaluation block before the call: train mode is deliberate there. */
+function explicitTrainInside(block: SyntaxNode, call: ModelCall): boolean {
+  for (const inner of callsIn(block)) {
+    if (inner.startIndex >= call.call.startIndex) break;
+    const callee = inner.childForFieldName('function');
+    if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'train' && receiverKey(callee.childForFieldName('object')) === call.key) return true;
+  }
+  return false;
+}
+
+/** What running in train mode does to this layer. */
+export function trainModeEffect(layer: string): string {
+  return /BatchNorm/.test(layer) ? 'BatchNorm normalises with batch statistics instead of its running averages' : 'dropout keeps dropping units';
+}
+
+function outermostBlock(contexts: ReadonlyArray<{ node: SyntaxNode }>): SyntaxNode {
+  return contexts.at(-1)!.node;
+}
+
+/** Inserts `key.eval()` on its own line before the evaluation block (or at the top of an evaluation function). */
+function evalFix(context: RuleContext, key: string, block: SyntaxNode): Fix | undefined {
+  let anchor: SyntaxNode | undefined = block;
+  if (block.type === 'function_definition') {
+    const body = block.childForFieldName('body');
+    anchor = body?.namedChildren.find((s) => s && s.type !== 'comment' && !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string')) ?? undefined;
+    if (!anchor) return undefined;
+  } else if (block.parent?.type === 'decorated_definition') {
+    return undefined;
+  }
+  const indent = lineIndent(context.source, anchor);
+  const position = { line: anchor.startPosition.row, column: 0 };
+  return {
+    title: `Insert ${key}.eval() before the evaluation`,
+    safe: false,
+    edits: [{ range: { start: position, end: position }, newText: `${indent}${key}.eval()\n` }],
+  };
+}
