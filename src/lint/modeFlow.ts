@@ -283,12 +283,11 @@ class Analyzer {
     }
     this.analyze(this.module);
     for (const scope of this.scopes) this.analyze(scope);
-    const self = this;
     return {
       scopes: this.scopes,
       module: this.module,
-      scopeOf: (fn) => self.scopeOf(fn),
-      resolve: (call) => self.resolve(call),
+      scopeOf: (fn) => this.scopeOf(fn),
+      resolve: (call) => this.resolve(call),
     };
   }
 
