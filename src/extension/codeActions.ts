@@ -107,7 +107,7 @@ export class DropoutCodeActionProvider implements vscode.CodeActionProvider {
 
   private disableLineAction(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, finding: Finding): vscode.CodeAction | undefined {
     const line = finding.range.start.line;
-    const edit = this.engine.analyze(document.getText(), (analysis) => noqaEdit(analysis.tree, analysis.source, line, finding.rule));
+    const edit = this.engine.analyze(document.getText(), (analysis) => noqaEdit(analysis.tree, analysis.source, line, finding.rule), document.uri.toString());
     if (!edit) return undefined;
     const action = new vscode.CodeAction(`Disable ${finding.rule} for this line`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();

@@ -33,7 +33,7 @@ export class VisualizeModelCodeLensProvider implements vscode.CodeLensProvider, 
     if (!settings.enable || !settings.codeLens) return [];
     try {
       await this.engine.ready();
-      const { input, index } = cellContext(document);
+      const { input, index, key } = cellContext(document);
       const fileName = path.posix.basename(document.uri.path) || 'untitled';
       return this.engine.analyze(input, (analysis) => {
         const { start: first, end: last } = cellLines(analysis, index);
@@ -52,7 +52,7 @@ export class VisualizeModelCodeLensProvider implements vscode.CodeLensProvider, 
           }));
         }
         return lenses;
-      }) ?? [];
+      }, key) ?? [];
     } catch (error) {
       this.logger.error(`Code lenses failed for ${document.uri.toString(true)}`, error);
       return [];

@@ -70,7 +70,7 @@ export class DropoutHoverProvider implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     await this.engine.ready();
-    const { input, index } = cellContext(document);
+    const { input, index, key } = cellContext(document);
     const hover = this.engine.analyze(input, (analysis) => {
       const first = cellLines(analysis, index).start;
       const line = position.line + first;
@@ -93,7 +93,7 @@ export class DropoutHoverProvider implements vscode.HoverProvider {
         lines,
         range: new vscode.Range(range.start.line - first, range.start.column, range.end.line - first, range.end.column),
       };
-    });
+    }, key);
     if (!hover) return undefined;
     const markdown = new vscode.MarkdownString(hover.lines.join('\n'));
     const findings = this.diagnostics.resultFor(document)?.findings.filter((f) => toRange(f.range).intersection(hover.range)) ?? [];

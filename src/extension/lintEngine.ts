@@ -71,18 +71,26 @@ export class LintEngine {
   }
 
   /**
-   * Parses a document (or a notebook's cells joined) and hands the analysis to `use`; the tree is
-   * freed afterwards. Undefined when parsing timed out. Call `ready()` first.
+   * Parses a document (or a notebook's cells joined) and hands the analysis to `use`. When `key`'s
+   * cached tree is for this very text (the usual case right after a lint) it is reused instead of
+   * parsing again. Undefined when parsing timed out. Call `ready()` first.
    */
-  analyze<T>(input: string | readonly NotebookCell[], use: (analysis: Analysis) => T): T | undefined {
+  analyze<T>(input: string | readonly NotebookCell[], use: (analysis: Analysis) => T, key?: string): T | undefined {
     const notebook = typeof input === 'string' ? undefined : joinCells(input);
     const source = notebook ? notebook.source : input as string;
+    const run = (tree: Tree) => {
+      const root = tree.rootNode;
+      return use({ tree, root, source, imports: collectImports(root), constants: collectModuleConstants(root), notebook });
+    };
+    if (key !== undefined && this.linter?.getText(key) === source) {
+      const cached = this.linter.getTree(key);
+      if (cached) return run(cached);
+    }
     this.parser ??= createPythonParser();
     const tree = parseWithTimeout(this.parser, source, DEFAULT_PARSE_TIMEOUT_MS);
     if (!tree) return undefined;
     try {
-      const root = tree.rootNode;
-      return use({ tree, root, source, imports: collectImports(root), constants: collectModuleConstants(root), notebook });
+      return run(tree);
     } finally {
       tree.delete();
     }

@@ -20,14 +20,17 @@ export function coreCells(notebook: vscode.NotebookDocument): NotebookCell[] {
     : { kind: 'other', text: '' }));
 }
 
-/** What to analyse for `document`: its text, or its notebook's cells and its index among them. */
-export function cellContext(document: vscode.TextDocument): { input: string | NotebookCell[]; index: number } {
+/**
+ * What to analyse for `document`: its text, or its notebook's cells and its index among them;
+ * `key` is the lint cache key (the document's or the notebook's URI).
+ */
+export function cellContext(document: vscode.TextDocument): { input: string | NotebookCell[]; index: number; key: string } {
   const notebook = notebookOf(document);
   if (notebook) {
     const index = notebook.getCells().findIndex((cell) => cell.document === document);
-    if (index >= 0) return { input: coreCells(notebook), index };
+    if (index >= 0) return { input: coreCells(notebook), index, key: notebook.uri.toString() };
   }
-  return { input: document.getText(), index: 0 };
+  return { input: document.getText(), index: 0, key: document.uri.toString() };
 }
 
 /** The lines of the analysed source that belong to cell `index` ([start, end)). */
