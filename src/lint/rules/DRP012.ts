@@ -27,6 +27,10 @@ function assignedName(call: SyntaxNode): string | undefined {
   const parent = call.parent;
   if (parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(call)) return parent.childForFieldName('left')?.text;
   if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.text;
+  if (parent?.type === 'pair' && parent.childForFieldName('value')?.equals(call)) {
+    const key = parent.childForFieldName('key');
+    return key?.type === 'string' ? key.text.replace(/^[rbuf]*['"]+|['"]+$/gi, '') : key?.text;
+  }
   return undefined;
 }
 
