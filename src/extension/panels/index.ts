@@ -11,6 +11,9 @@ import { NetworkPanel } from './networkPanel';
 import { NETWORK_VIEW_TYPE } from './protocol/network';
 import { LossCurvesPanel } from './lossCurvesPanel';
 import { LOSS_CURVES_VIEW_TYPE } from './protocol/lossCurves';
+import { ExperimentPanel, type ExperimentPanelSpec } from './experimentPanel';
+import { ENSEMBLES_SPEC, INVERTED_SPEC, L2_SPEC, VARIANCE_SHIFT_SPEC, VARIANTS_SPEC } from './experimentSpecs';
+import type { ExperimentName } from '../../engine/protocol';
 
 export type { NetworkModelSpec, NetworkLayerSpec } from './types';
 
@@ -32,7 +35,21 @@ const PANELS: PanelEntry[] = [
     show: (services) => LossCurvesPanel.show(services),
     revive: (panel, services, state) => LossCurvesPanel.revive(panel, services, state),
   },
+  experimentEntry('dropoutLab.showInvertedVsStandard', INVERTED_SPEC),
+  experimentEntry('dropoutLab.showVariants', VARIANTS_SPEC),
+  experimentEntry('dropoutLab.showEnsembles', ENSEMBLES_SPEC),
+  experimentEntry('dropoutLab.showVarianceShift', VARIANCE_SHIFT_SPEC),
+  experimentEntry('dropoutLab.showL2Equivalence', L2_SPEC),
 ];
+
+function experimentEntry<E extends ExperimentName, C, R>(command: string, spec: ExperimentPanelSpec<E, C, R>): PanelEntry {
+  return {
+    command,
+    viewType: spec.viewType,
+    show: (services) => ExperimentPanel.show(spec, services),
+    revive: (panel, services, state) => ExperimentPanel.revive(spec, panel, services, state),
+  };
+}
 
 let services: PanelServices | undefined;
 

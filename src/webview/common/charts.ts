@@ -2,12 +2,12 @@
 // Streaming setup per the Chart.js performance guide: no animation, no parsing ({x, y} points
 // prepared by us), updates with update('none').
 import {
-  Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  Chart, Filler, Legend, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip,
   type ChartDataset, type Plugin,
 } from 'chart.js';
 import { readThemeColors, type ThemeColors } from './theme';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Filler);
 
 export { Chart };
 export type Point = { x: number; y: number };
@@ -27,7 +27,7 @@ const backgroundPlugin: Plugin<'line'> = {
 };
 
 export function lineChart(canvas: HTMLCanvasElement, options: {
-  datasets: LineDataset[]; xTitle: string; yTitle: string; yMin?: number; xMin?: number; xMax?: number;
+  datasets: LineDataset[]; xTitle: string; yTitle: string; yMin?: number; xMin?: number; xMax?: number; xType?: 'linear' | 'logarithmic';
 }): Chart<'line', Point[]> {
   const colors = readThemeColors();
   const chart = new Chart<'line', Point[]>(canvas, {
@@ -41,7 +41,7 @@ export function lineChart(canvas: HTMLCanvasElement, options: {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', min: options.xMin, max: options.xMax, title: { display: true, text: options.xTitle } },
+        x: { type: options.xType ?? 'linear', min: options.xMin, max: options.xMax, title: { display: true, text: options.xTitle } },
         y: { type: 'linear', min: options.yMin, title: { display: true, text: options.yTitle } },
       },
       plugins: { legend: { position: 'bottom' }, tooltip: { enabled: true } },
