@@ -78,15 +78,13 @@ function operand(text: string, node: SyntaxNode): string {
 
 /** Shape arguments with a literal 1 (per-sample / per-channel masks) or nothing element-wise. */
 function shapeIsElementwise(call: SyntaxNode): boolean {
-  const args = call.childForFieldName('arguments');
-  if (!args) return false;
-  let literalOne = false;
-  walk(args, (n) => {
-    if (n.type === 'integer' && n.text === '1' && n.parent?.type !== 'subscript') literalOne = true;
-    if (n.type === 'subscript') return false;
-    return undefined;
-  });
-  return !literalOne;
+  const name = call.childForFieldName('function')?.text.split('.').pop() ?? '';
+  // `rand_like(x)`, `full_like(x, q)`, `x.new_empty(x.shape)`: the activation's own shape.
+  if (/_like$/.test(name)) return true;
+  const args = positionalArguments(call);
+  const dims = /full$/.test(name) ? args.slice(0, 1) : args;
+  const isOne = (n: SyntaxNode | null): boolean => n?.type === 'integer' && n.text === '1';
+  return !dims.some((d) => isOne(d) || ((d.type === 'tuple' || d.type === 'list') && d.namedChildren.some(isOne)));
 }
 
 function isUniformCall(call: SyntaxNode, context: RuleContext): boolean {
@@ -134,13 +132,16 @@ function maskOf(expr: SyntaxNode, context: RuleContext): Mask | undefined {
     // torch.bernoulli(torch.full_like(x, q)) / torch.bernoulli(q * torch.ones_like(x)): keep probability q.
     let keep: string | undefined;
     let elementwise = true;
+    let rateNames = namesIn(probability);
     if (inner.type === 'call') {
       const innerName = resolveName(inner.childForFieldName('function'), context.imports) ?? inner.childForFieldName('function')?.text ?? '';
       const innerArgs = positionalArguments(inner);
-      if (/full(?:_like)?$/.test(innerName) && innerArgs.length >= 2) keep = innerArgs.at(-1)!.text;
+      if (/full(?:_like)?$/.test(innerName) && innerArgs.length >= 2) {
+        keep = innerArgs.at(-1)!.text;
+        rateNames = namesIn(innerArgs.at(-1));
+      }
       elementwise = shapeIsElementwise(inner);
     }
-    const rateNames = namesIn(probability);
     return { node, keep, rateNames, elementwise, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: probability.text };
   }
   if (qualified === 'numpy.random.binomial' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'binomial' && /rng|random/i.test(callee.childForFieldName('object')?.text ?? ''))) {
@@ -195,13 +196,13 @@ function scaledInPlace(product: SyntaxNode): boolean {
 }
 
 /** A file-level multiplicative use of any of `names` outside the mask creation: test-time scaling. */
-function fileScalesBy(root: SyntaxNode, names: readonly string[], mask: SyntaxNode): boolean {
+function fileScalesBy(root: SyntaxNode, names: readonly string[], mask: SyntaxNode, product: SyntaxNode): boolean {
   if (names.length === 0) return false;
   const wanted = new Set(names);
   let found = false;
   walk(root, (node) => {
     if (found) return false;
-    if (node.equals(mask)) return false;
+    if (node.equals(mask) || node.equals(product)) return false;
     const multiplicative = (node.type === 'binary_operator' && /^[*/]$/.test(node.childForFieldName('operator')?.text ?? ''))
       || (node.type === 'augmented_assignment' && /^[*/]=$/.test(node.childForFieldName('operator')?.text ?? ''))
       || (node.type === 'call' && /^(?:div_?|mul_?|true_divide|multiply|divide)$/.test(methodName(node) ?? node.childForFieldName('function')?.text.split('.').pop() ?? ''));
@@ -288,7 +289,7 @@ export const unscaledManualDropout: Rule = {
         // The product's result rescaled afterwards (`out = x * m` ... `out /= keep`).
         const assigned = product.parent?.type === 'assignment' ? product.parent.childForFieldName('left')?.text : inPlace ? other.text : undefined;
         if (assigned && rescaledAfter(scope, assigned, product)) return;
-        if (fileScalesBy(context.root, mask.rateNames, mask.node)) return;
+        if (fileScalesBy(context.root, mask.rateNames, mask.node, product)) return;
         const fix: Fix | undefined = mask.keep
           ? {
             title: `Scale by 1/(${mask.keep}) (inverted dropout)`,

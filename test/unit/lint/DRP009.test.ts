@@ -1,0 +1,47 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyEdits } from '../../../src/lint';
+import { at, lint } from './helpers';
+
+/** Reads test/fixtures/lint/<rule>/<name>, from the compiled test folder or the working directory. */
+function fixture(rule: string, name: string): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'lint', rule, name);
+    if (fs.existsSync(candidate)) return fs.readFileSync(candidate, 'utf8');
+  }
+  return fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'lint', rule, name), 'utf8');
+}
+
+describe('DRP009 unscaled-manual-dropout', () => {
+  it('flags a NumPy mask applied in place with no test-time scaling anywhere in the file', () => {
+    const findings = lint(fixture('DRP009', 'numpy_scratch.py')).filter((f) => f.rule === 'DRP009');
+    assert.deepStrictEqual(at(findings, 'DRP009'), ['9:5']);
+    assert.match(findings[0]!.message, /mask 'U1' \(keep probability p\) is multiplied into 'H1'/);
+    const fixed = applyEdits(fixture('DRP009', 'numpy_scratch.py'), findings[0]!.fixes[0]!.edits);
+    assert.match(fixed, /H1 \*= U1 \/ p\n/);
+    assert.deepStrictEqual(at(lint(fixed), 'DRP009'), []);
+  });
+
+  it('flags an unscaled rand_like mask in a module forward; keep probability is 1 - p for `> p`', () => {
+    const source = fixture('DRP009', 'torch_module.py');
+    const findings = lint(source).filter((f) => f.rule === 'DRP009');
+    assert.deepStrictEqual(at(findings, 'DRP009'), ['13:20']);
+    assert.match(findings[0]!.message, /keep probability 1 - self\.p/);
+    const fix = findings[0]!.fixes[0]!;
+    assert.strictEqual(fix.safe, false);
+    const fixed = applyEdits(source, fix.edits);
+    assert.match(fixed, /return \(x \* mask\) \/ \(1 - self\.p\)/);
+    assert.deepStrictEqual(at(lint(fixed), 'DRP009'), []);
+  });
+
+  it('flags bernoulli masks in functional code (mul and inline bernoulli_)', () => {
+    const findings = lint(fixture('DRP009', 'functional.py')).filter((f) => f.rule === 'DRP009');
+    assert.deepStrictEqual(at(findings, 'DRP009'), ['6:12', '10:12']);
+    assert.match(findings[0]!.message, /keep probability 1 - drop_prob/);
+  });
+
+  it('stays silent on scaled masks, rescaled results, per-sample masks, masked_fill/indexing and test-time scaling', () => {
+    assert.deepStrictEqual(at(lint(fixture('DRP009', 'clean.py')), 'DRP009'), []);
+  });
+});
