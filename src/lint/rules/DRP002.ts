@@ -35,11 +35,11 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
   if (!kinds.has('eval-function') || path.scope !== call.scope) return false;
   if (root === scope.params[0]?.name && scope.cls) {
     // `self.model` in an evaluation method: fine if any method of the class switches its mode.
-    const prefix = path.key;
+    // Anything that can put it in eval mode: `.eval()`, `.train(False)`, `.train(flag)`.
+    const escaped = [path.key, root].map((k) => k.replace(/[.]/g, '\\.')).join('|');
+    const switchesToEval = new RegExp(`(?:${escaped})\\.(?:eval\\(|train\\((?!\\s*(?:True\\s*)?\\)))`);
     for (const other of flowScopes) {
-      if (other.cls?.id !== scope.cls.id) continue;
-      if (other.node.text.includes(`${prefix}.eval(`) || other.node.text.includes(`${prefix}.train(`)) return false;
-      if (other.node.text.includes(`${root}.eval(`) || other.node.text.includes(`${root}.train(`)) return false;
+      if (other.cls?.id === scope.cls.id && switchesToEval.test(other.node.text)) return false;
     }
     return true;
   }

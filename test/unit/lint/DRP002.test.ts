@@ -1,0 +1,71 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyEdits, lintFileContents } from '../../../src/lint';
+import { at, lint } from './helpers';
+
+function fixturePath(rule: string, name: string): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'test', 'fixtures', 'lint', rule, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return path.join(process.cwd(), 'test', 'fixtures', 'lint', rule, name);
+}
+
+/** Reads test/fixtures/lint/<rule>/<name>, from the compiled test folder or the working directory. */
+function fixture(rule: string, name: string): string {
+  return fs.readFileSync(fixturePath(rule, name), 'utf8');
+}
+
+describe('DRP002 inference-without-eval', () => {
+  it('flags a validation loop under no_grad after training with no eval() (script style)', () => {
+    const source = fixture('DRP002', 'script_loop.py');
+    const findings = lint(source).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['29:25']);
+    assert.match(findings[0]!.message, /'model' \(MLP, with nn\.Dropout\(p=0\.3\)\) is run for inference inside torch\.no_grad\(\)/);
+    assert.match(findings[0]!.message, /dropout keeps dropping/);
+    assert.strictEqual(findings[0]!.related.length, 1);
+    assert.strictEqual(findings[0]!.related[0]!.range.start.line, 13);
+  });
+
+  it('suggests model.eval() before the evaluation block, and the fixed script is clean', () => {
+    const source = fixture('DRP002', 'script_loop.py');
+    const [fix] = lint(source).find((f) => f.rule === 'DRP002')!.fixes;
+    assert.strictEqual(fix?.safe, false);
+    const fixed = applyEdits(source, fix!.edits);
+    assert.match(fixed, /\n    model\.eval\(\)\n    with torch\.no_grad\(\):\n/);
+    assert.deepStrictEqual(at(lint(fixed), 'DRP002'), []);
+    // Training still comes back to train(): the fix does not create a DRP003.
+    assert.deepStrictEqual(at(lint(fixed), 'DRP003'), []);
+  });
+
+  it('follows the model into a validate() helper through its call site, and flags an uncalled test(model, test_loader)', () => {
+    const findings = lint(fixture('DRP002', 'functions.py')).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['20:32', '44:18']);
+    assert.match(findings[0]!.message, /ConvNet, with nn\.BatchNorm2d.*BatchNorm normalises with batch statistics/);
+    assert.match(findings[1]!.message, /in test\(\)/);
+  });
+
+  it('flags a no_grad-decorated predict method of a trainer class that never switches self.model to eval', () => {
+    const source = fixture('DRP002', 'trainer_class.py');
+    const findings = lint(source).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['28:16']);
+    assert.match(findings[0]!.message, /'self\.model' \(Regressor/);
+    const fixed = applyEdits(source, findings[0]!.fixes[0]!.edits);
+    assert.match(fixed, /def predict\(self, x\):\n        self\.model\.eval\(\)\n        return self\.model\(x\)/);
+  });
+
+  it('uses context across notebook cells', () => {
+    const missing = lintFileContents('nb.ipynb', fs.readFileSync(fixturePath('DRP002', 'notebook_missing_eval.ipynb')));
+    const found = missing.findings.filter((f) => f.rule === 'DRP002');
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(found[0]!.cell, 4);
+    assert.deepStrictEqual(found[0]!.range.start, { line: 2, column: 12 });
+    const earlier = lintFileContents('nb.ipynb', fs.readFileSync(fixturePath('DRP002', 'notebook_eval_in_earlier_cell.ipynb')));
+    assert.deepStrictEqual(earlier.findings.filter((f) => f.rule === 'DRP002'), []);
+  });
+
+  it('stays silent on eval() in called helpers, MC dropout, from_pretrained, unknown modes, frameworks and user eval()', () => {
+    assert.deepStrictEqual(at(lint(fixture('DRP002', 'clean.py')), 'DRP002'), []);
+  });
+});
