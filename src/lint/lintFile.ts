@@ -81,12 +81,19 @@ export function decodeSource(bytes: Uint8Array): { text: string; encoding: strin
   return { error: `not valid UTF-8 (first bad byte at offset ${bad}); declare the encoding with a "# -*- coding: … -*-" line` };
 }
 
+/** Notebooks are JSON, which is UTF-8 (RFC 8259): no coding declarations. */
+function decodeNotebook(bytes: Uint8Array): { text: string } | { error: string } {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) return { error: `not a valid notebook: not UTF-8 text (first bad byte at offset ${bad})` };
+  return { text: new TextDecoder('utf-8').decode(bytes) };
+}
+
 /** Lints bytes already read from `file`. */
 export function lintFileContents(file: string, bytes: Uint8Array, options: LintOptions = {}): FileReport {
   const kind = isNotebookPath(file) ? 'notebook' : 'python';
   const report: FileReport = { file, kind, findings: [], failures: [] };
   try {
-    const decoded = decodeSource(bytes);
+    const decoded = kind === 'python' ? decodeSource(bytes) : decodeNotebook(bytes);
     if ('error' in decoded) return { ...report, error: decoded.error };
     if (kind === 'python') {
       const result = lintText(decoded.text, options);

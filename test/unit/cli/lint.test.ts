@@ -1,30 +1,13 @@
 // End-to-end tests of `dropout-lab lint` through the compiled CLI in a child process.
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir, writeFiles } from '../lint/tempFiles';
+import { assertNoStackTrace, runCli } from './cliRunner';
 import { checkSarif } from './sarifCheck';
 
-const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
 const BUGGY = 'import torch.nn as nn\nlayer = nn.Dropout(1.5)\n';
 const CLEAN = 'import torch.nn as nn\nlayer = nn.Dropout(0.5)\n';
-
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function runCli(args: string[], cwd: string): CliRun {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-export function assertNoStackTrace(run: CliRun): void {
-  assert.doesNotMatch(run.stderr, /\n\s+at .+:\d+:\d+\)?/, `stack trace in stderr:\n${run.stderr}`);
-  assert.doesNotMatch(run.stdout, /\n\s+at .+:\d+:\d+\)?/, 'stack trace in stdout');
-}
 
 function notebook(...cells: string[]): string {
   return JSON.stringify({ cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, outputs: [], source })), metadata: {}, nbformat: 4, nbformat_minor: 5 });
