@@ -928,13 +928,21 @@ export function enclosingLoop(node: SyntaxNode): SyntaxNode | undefined {
  */
 export function isMonteCarloSampling(node: SyntaxNode): boolean {
   let repeated = false;
+  let innermostSeen = false;
   let scope: SyntaxNode | undefined;
   for (let current = node.parent; current; current = current.parent) {
-    if (current.type === 'for_statement' || current.type === 'for_in_clause') {
-      const right = current.childForFieldName('right');
-      const left = current.childForFieldName('left');
-      const rightName = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
-      if (rightName === 'range' || rightName === 'trange' || left?.text === '_') repeated = true;
+    // Only the innermost loop / comprehension around the call decides: it must repeat the same input.
+    const comprehension = /comprehension$|^generator_expression$/.test(current.type);
+    if (!innermostSeen && (current.type === 'for_statement' || current.type === 'while_statement' || comprehension)) {
+      innermostSeen = true;
+      // A comprehension's `for` clause is a sibling of its body; take its first clause.
+      const loop = comprehension ? current.namedChildren.find((c) => c?.type === 'for_in_clause') : current;
+      if (loop && loop.type !== 'while_statement') {
+        const right = loop.childForFieldName('right');
+        const left = loop.childForFieldName('left');
+        const rightName = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
+        repeated = rightName === 'range' || rightName === 'trange' || left?.text === '_';
+      }
     }
     if (current.type === 'function_definition' || current.type === 'module') {
       scope = current;

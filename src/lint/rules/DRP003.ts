@@ -12,7 +12,7 @@
 // without dropout or BatchNorm, and objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  containsTrainingStep, enclosingLoop, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, TRAIN, UNKNOWN,
+  containsTrainingStep, enclosingLoop, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
   type EvalSite, type ResolvedMode,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
@@ -116,7 +116,6 @@ export const trainingAfterEvalWithoutTrain: Rule = {
         if (inferenceContexts(call.call, context.imports).length > 0) continue;
         const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
         if (!region || !containsTrainingStep(region)) continue;
-        if (isMonteCarloSampling(call.call)) continue;
         const paths = flow.resolve(call);
         optimized ??= optimizedKeys(context);
         const culprit = findCulprit(paths, optimized);
