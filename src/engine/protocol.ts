@@ -36,7 +36,10 @@ export interface OverfittingConfig {
   epochs?: number;
   /** Drop rate after every hidden layer in the 'dropout' run, in [0, 1). */
   dropout?: number;
-  /** Drop rate on the input pixels in the 'dropout' run, in [0, 1). The 'baseline' run uses 0. */
+  /**
+   * Drop rate on the input pixels in the 'dropout' run, in [0, 1); defaults to `dropout` (the same
+   * rate before every dense layer). The 'baseline' run uses 0.
+   */
   inputDropout?: number;
   /** Hidden layer widths, input 784 and output 10 are implied. */
   hiddenSizes?: number[];
@@ -61,7 +64,11 @@ export interface NetworkMaskConfig {
   seed?: number;
   /** Units per layer, input first, output last (each 1..64, 2..8 layers). */
   layerSizes?: number[];
-  /** Drop rate per layer, same length as layerSizes, each in [0, 1). The output layer's rate must be 0. */
+  /**
+   * Drop rate per layer, same length as layerSizes, each in [0, 1); the output layer's must be 0.
+   * Neuron mode drops units of layer l with rates[l]; DropConnect mode drops each connection from
+   * layer l to l + 1 with rates[l].
+   */
   rates?: number[];
   /** 'neuron' drops units (standard dropout); 'dropconnect' drops individual connections. */
   mode?: 'neuron' | 'dropconnect';
@@ -162,9 +169,9 @@ export type Resolved<C> = { [K in keyof C]-?: Exclude<C[K], undefined> };
 
 export const DEFAULT_CONFIGS = {
   'overfitting': {
-    experiment: 'overfitting', seed: 1, epochs: 50, dropout: 0.5, inputDropout: 0,
-    hiddenSizes: [512, 512], trainSize: 500, testSize: 1000, batchSize: 50,
-    learningRate: 0.05, momentum: 0.9, runs: ['baseline', 'dropout'],
+    experiment: 'overfitting', seed: 1, epochs: 50, dropout: 0.5, inputDropout: 0.5,
+    hiddenSizes: [256, 256], trainSize: 500, testSize: 1000, batchSize: 32,
+    learningRate: 0.01, momentum: 0.9, runs: ['baseline', 'dropout'],
   },
   'network-mask': {
     experiment: 'network-mask', seed: 1, layerSizes: [4, 6, 6, 3], rates: [0.2, 0.5, 0.5, 0], mode: 'neuron', sample: 0,
@@ -190,14 +197,19 @@ export const DEFAULT_CONFIGS = {
 
 // ───────────────────────────── results (worker → client) ─────────────────────────────
 
-/** Metrics after one epoch, measured in eval mode (dropout off) on the whole train and test sets. */
+/**
+ * Metrics of one epoch. Training metrics are running averages over the epoch's mini-batches in
+ * training mode (dropout on), as Keras' `loss`/`accuracy` report them; test metrics are measured
+ * after the epoch in eval mode (dropout off) on the whole test set.
+ */
 export interface EpochMetrics {
   /** 1-based epoch number. */
   epoch: number;
-  /** Mean softmax cross-entropy (natural log) on the training digits, eval mode. */
+  /** Mean softmax cross-entropy (natural log) over the epoch's training mini-batches. */
   trainLoss: number;
+  /** Mean softmax cross-entropy on the test digits after the epoch. */
   testLoss: number;
-  /** Fraction correct in [0, 1]. */
+  /** Fraction correct in [0, 1] over the epoch's training mini-batches. */
   trainAccuracy: number;
   testAccuracy: number;
 }
@@ -264,14 +276,20 @@ export interface InvertedVsStandardResult {
 }
 
 export interface VariantStats {
-  /** Fraction of mask entries that kept their unit, over all trials (NaN for gaussian). */
-  keepRate: number;
-  /** The keep rate the variant is designed for (NaN for gaussian). */
-  expectedKeepRate: number;
+  /**
+   * Fraction of mask lanes kept over all trials: elements (standard, dropblock, alpha), channels
+   * (spatial) or weights (dropconnect); null for gaussian, which has no 0/1 mask.
+   */
+  keepRate: number | null;
+  /** The keep rate the variant's parameters imply (for DropBlock from gamma and the border effect); null for gaussian. */
+  expectedKeepRate: number | null;
+  /** Mean of the eval-mode output: the input itself, or W·x for DropConnect's channel mixing. */
   inputMean: number;
-  /** Mean of the output over all trials (should match inputMean: expectation preserved). */
+  /** Mean of the training-mode output over all trials (≈ inputMean: expectation preserved). */
   outputMean: number;
+  /** Variance of the eval-mode output. */
   inputVariance: number;
+  /** Variance of the training-mode output over all trials (alpha dropout keeps it ≈ inputVariance). */
   outputVariance: number;
 }
 
@@ -599,7 +617,8 @@ export function resolveConfig<C extends ExperimentConfig>(config: C): Resolved<C
   for (const [key, check] of Object.entries(checks)) {
     const value = (config as Record<string, unknown>)[key];
     if (value === undefined) {
-      const fallback = defaults[key];
+      // The overfitting demo drops its input with the hidden rate unless told otherwise.
+      const fallback = name === 'overfitting' && key === 'inputDropout' && resolved.dropout !== undefined ? resolved.dropout : defaults[key];
       resolved[key] = Array.isArray(fallback) ? fallback.slice() : fallback;
       continue;
     }

@@ -60,11 +60,15 @@ export class ClassifierTrainer {
     this.dLogits = new Float32Array(config.batchSize * config.classes);
   }
 
-  /** One pass over the training set in a seeded random order; returns the mean training-mode loss. */
-  runEpoch(): number {
+  /**
+   * One pass over the training set in a seeded random order. Returns the running averages over the
+   * epoch's mini-batches in training mode (dropout on, weights changing), as Keras reports them.
+   */
+  runEpoch(): { loss: number; accuracy: number } {
     const { batchSize, inputSize, classes, seed } = this.config;
     const order = new Rng(seed, SHUFFLE_STREAM, this.epoch).permutation(this.train.count);
     let lossSum = 0;
+    let correct = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const rows = Math.min(batchSize, order.length - start);
       for (let r = 0; r < rows; r++) {
@@ -73,12 +77,14 @@ export class ClassifierTrainer {
         this.batchY[r] = this.train.labels[src];
       }
       const logits = this.network.forward(this.batchX, rows, TRAIN_MODE(this.step++));
-      lossSum += softmaxCrossEntropy(logits, this.batchY, rows, classes, this.dLogits).lossSum;
+      const batch = softmaxCrossEntropy(logits, this.batchY, rows, classes, this.dLogits, 1 / rows);
+      lossSum += batch.lossSum;
+      correct += batch.correct;
       this.network.backward(this.dLogits);
       this.optimizer.step();
     }
     this.epoch++;
-    return lossSum / order.length;
+    return { loss: lossSum / order.length, accuracy: correct / order.length };
   }
 }
 
