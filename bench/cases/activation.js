@@ -45,17 +45,20 @@ main(async (a) => {
     return originalLoad.call(this, request, ...rest);
   };
   const extensionPath = path.resolve(a.extension);
+  const extensionRoot = path.dirname(path.dirname(extensionPath));
+  const uri = (fsPath) => ({ fsPath, path: fsPath, scheme: 'file', toString: () => `file://${fsPath}`, with: () => uri(fsPath) });
   const context = {
     subscriptions: [],
-    extensionPath: path.dirname(path.dirname(extensionPath)),
-    extensionUri: fake('extensionUri'),
+    extensionPath: extensionRoot,
+    extensionUri: uri(extensionRoot),
     globalState: { get: () => undefined, update: async () => undefined, keys: () => [] },
     workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
     storageUri: undefined,
-    globalStorageUri: fake('globalStorageUri'),
-    logUri: fake('logUri'),
-    asAbsolutePath: (p) => path.join(path.dirname(path.dirname(extensionPath)), p),
+    globalStorageUri: uri(path.join(require('os').tmpdir(), 'dropout-lab-bench-storage')),
+    logUri: uri(path.join(require('os').tmpdir(), 'dropout-lab-bench-log')),
+    asAbsolutePath: (p) => path.join(extensionRoot, p),
     extensionMode: 1,
+    extension: { id: 'dropout-lab.dropout-lab', extensionUri: uri(extensionRoot), extensionPath: extensionRoot, packageJSON: require(path.join(extensionRoot, 'package.json')), isActive: true },
     environmentVariableCollection: fake('environmentVariableCollection'),
     secrets: fake('secrets'),
   };
