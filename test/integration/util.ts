@@ -73,10 +73,14 @@ export function waitForDiagnostics(
   accept: (diagnostics: vscode.Diagnostic[]) => boolean = (d) => d.length > 0,
   options: WaitOptions = {},
 ): Promise<vscode.Diagnostic[]> {
+  let last: vscode.Diagnostic[] = [];
   return waitFor(() => {
-    const diagnostics = dropoutDiagnostics(uri);
-    return accept(diagnostics) ? diagnostics : false;
-  }, { what: `diagnostics on ${path.basename(uri.path)}`, ...options });
+    last = dropoutDiagnostics(uri);
+    return accept(last) ? last : false;
+  }, { what: `diagnostics on ${path.basename(uri.path)}`, ...options }).catch((error: Error) => {
+    const seen = last.map((d) => `${ruleOf(d)} ${rangeText(d.range)} ${d.message}`).join('; ') || 'none';
+    throw new Error(`${error.message}; diagnostics at the deadline: ${seen}`);
+  });
 }
 
 /** Opens a fixture file and shows it in an editor. */
