@@ -33,6 +33,8 @@ function builtinModeLayer(call: SyntaxNode, context: RuleContext): string | unde
   const qualified = calleeName(call, context.imports);
   if (!qualified) return undefined;
   if (/^torchvision\.models\./.test(qualified) || qualified === 'timm.create_model') return `a pretrained-architecture model (${qualified.split('.').pop()})`;
+  // Hugging Face transformers models carry dropout (hidden/attention dropout) almost without exception.
+  if (/^transformers\..*\.from_pretrained$/.test(qualified)) return 'dropout';
   const api = DROPOUT_APIS.get(qualified);
   if (api?.framework === 'torch' && api.style === 'module') return api.display;
   if (/^torch\.nn\.(?:BatchNorm[123]d|SyncBatchNorm)$/.test(qualified)) return qualified.replace(/^torch\./, '');
@@ -74,18 +76,21 @@ export class ModelCatalog {
       return layer ? { model: 'nn.Sequential', layer, origin } : undefined;
     }
     const builtin = builtinModeLayer(origin, this.context);
-    return builtin ? { model: qualified?.split('.').pop() ?? 'model', layer: builtin, origin } : undefined;
+    const model = qualified?.endsWith('.from_pretrained') ? `${qualified.split('.').at(-2)!}.from_pretrained` : qualified?.split('.').pop() ?? 'model';
+    return builtin ? { model, layer: builtin, origin } : undefined;
   }
 
   /** A torch model defined in this file that has dropout or BatchNorm (the file's "own" model). */
   fileDefinedModel(): ModelDescription | undefined {
     if (this.fileModel === undefined) {
       this.fileModel = null;
-      for (const graph of this.graphs) {
+      // Prefer complete models over building blocks they use.
+      const ordered = [...this.graphs.filter((g) => g.isTopLevel), ...this.graphs.filter((g) => !g.isTopLevel)];
+      for (const graph of ordered) {
         if (graph.framework !== 'torch') continue;
         const layer = describeLayer(graph, this.graphs);
         if (layer) {
-          this.fileModel = { model: graph.name, layer };
+          this.fileModel = { model: `probably ${graph.name}`, layer };
           break;
         }
       }

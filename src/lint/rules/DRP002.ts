@@ -32,8 +32,9 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
   const root = path.key.split('.')[0]!;
   const scope = path.scope;
   if (scope.node.type === 'module') return false;
-  if (!kinds.has('eval-function') || path.scope !== call.scope) return false;
-  if (root === scope.params[0]?.name && scope.cls) {
+  if (!kinds.has('eval-function')) return false;
+  // `self.model` in an evaluation method, reached from other methods of the same class.
+  if (root === scope.params[0]?.name && scope.cls && scope.cls.id === call.scope.cls?.id) {
     // `self.model` in an evaluation method: fine if any method of the class switches its mode.
     // Anything that can put it in eval mode: `.eval()`, `.train(False)`, `.train(flag)`.
     const escaped = [path.key, root].map((k) => k.replace(/[.]/g, '\\.')).join('|');
@@ -44,7 +45,7 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
     return true;
   }
   // A parameter of an evaluation function looping over an evaluation loader, never called here.
-  return scope.params.some((p) => p.name === root) && kinds.has('eval-loader');
+  return path.scope === call.scope && scope.params.some((p) => p.name === root) && kinds.has('eval-loader');
 }
 
 export const inferenceWithoutEval: Rule = {
