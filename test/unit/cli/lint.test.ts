@@ -166,6 +166,37 @@ describe('dropout-lab lint (CLI)', function () {
     assert.ok(fs.readFileSync(path.join(dir, 'm.py')).equals(before));
   });
 
+  it('--fix applies safe fixes in place, re-lints, and leaves the rest', () => {
+    const dir = tempDir();
+    const head = [
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      '',
+      'class Head(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(128, 10)',
+      '',
+      '    def forward(self, x):',
+      '        return self.fc(F.dropout(x, 0.5))',
+      '',
+    ].join('\n');
+    writeFiles(dir, { 'head.py': head, 'rate.py': BUGGY });
+    const before = runCli(['lint', '.', '--format', 'json'], dir);
+    assert.deepStrictEqual(JSON.parse(before.stdout).map((r: { rule: string }) => r.rule), ['DRP004', 'DRP010']);
+    const fixed = runCli(['lint', '.', '--fix'], dir);
+    assert.strictEqual(fixed.code, 1, fixed.stderr);
+    assert.match(fixed.stdout, /Fixed 1 problem in 1 file\./);
+    // Only the unfixable DRP010 is left; rate.py is untouched.
+    assert.match(fixed.stdout, /^rate\.py:2:20: DRP010 .*\nFixed 1 problem in 1 file\.\nFound 1 problem in 2 files\.\n$/);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'rate.py'), 'utf8'), BUGGY);
+    const after = fs.readFileSync(path.join(dir, 'head.py'), 'utf8');
+    assert.notStrictEqual(after, head);
+    assert.strictEqual(after.split('\n').length, head.split('\n').length);
+    const relint = runCli(['lint', 'head.py'], dir);
+    assert.strictEqual(relint.code, 0, relint.stdout);
+  });
+
   it('prints its usage with --help', () => {
     const run = runCli(['lint', '--help'], tempDir());
     assert.strictEqual(run.code, 0);
