@@ -1,12 +1,14 @@
 // `dropout-lab` command line: a thin shell over src/lint and src/engine.
-//   dropout-lab lint [paths…] [--format text|json]
+//   dropout-lab lint [paths…] [--format text|json|sarif] [--select …] [--ignore …] [--fix] [--config PATH]
 //   dropout-lab train --dropout P --epochs N --seed S [--json]
 import { UsageError } from './errors';
 import { version } from '../../package.json';
 import { runLint } from './lintCommand';
 
 export const USAGE = `Usage:
-  dropout-lab lint [paths…] [--format text|json|sarif]
+  dropout-lab lint [paths…] [--format text|json|sarif] [--select RULES] [--ignore RULES] [--fix]
+                   [--config PATH] [--max-file-size SIZE] [--parse-timeout-ms MS] [--jobs N]
+                   (dropout-lab lint --help explains each option and the exit codes)
   dropout-lab train --dropout P --epochs N --seed S [--json]
   dropout-lab --help | --version`;
 
