@@ -4,7 +4,10 @@ import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind,
 import type { SyntaxNode } from '../parser';
 import { resolveName, type ImportTable } from '../resolve';
 import { nodeRange } from '../syntax';
-import { KERAS_LAYER_BASES, KERAS_MODEL_BASES, TORCH_MODULE_BASES } from './catalog';
+import { DROPOUT_APIS } from '../frameworks';
+import {
+  KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, TORCH_CONTAINERS, TORCH_MODULE_BASES,
+} from './catalog';
 import {
   Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo,
 } from './interpreter';
@@ -70,13 +73,14 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
 // ---- file structure --------------------------------------------------------------------------
 
 function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
-  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map() };
+  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
   const classNodes: SyntaxNode[] = [];
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const node = stack.pop()!;
     if (node.type === 'class_definition') classNodes.push(node);
-    else if (node.type === 'function_definition' && node.parent?.parent?.type !== 'class_definition'
+    if (node.type === 'function_definition') file.allFunctions.push(node);
+    if (node.type === 'function_definition' && node.parent?.parent?.type !== 'class_definition'
       && !(node.parent?.type === 'decorated_definition' && node.parent.parent?.parent?.type === 'class_definition')) {
       const name = node.childForFieldName('name')?.text;
       if (name && !file.functions.has(name)) file.functions.set(name, node);
@@ -135,7 +139,65 @@ function collectFile(root: SyntaxNode, imports: ImportTable, constants: Readonly
     }
   };
   for (const info of file.classes.values()) resolveRole(info, 0);
+  markRelevantFunctions(file);
   return file;
+}
+
+/** Framework names that build layers or models (functional ops alone never start a graph). */
+function buildsLayers(qualified: string): boolean {
+  return DROPOUT_APIS.has(qualified) || layerSpec(qualified) !== undefined || TORCH_CONTAINERS.has(qualified)
+    || KERAS_SEQUENTIAL.has(qualified) || KERAS_MODEL.has(qualified) || KERAS_INPUT.has(qualified)
+    || /^(?:torch\.nn|keras\.layers)\.[A-Z]/.test(qualified);
+}
+
+/**
+ * A function is worth interpreting when it calls a layer/model constructor, a model class of the
+ * file, or another such function. Everything else (most of a library) is skipped, which keeps
+ * the analysis linear in file size.
+ */
+function markRelevantFunctions(file: FileInfo): void {
+  const direct = new Map<number, boolean>();
+  const callees = new Map<number, SyntaxNode[]>();
+  const scan = (fn: SyntaxNode): void => {
+    if (direct.has(fn.id)) return;
+    const called: SyntaxNode[] = [];
+    let relevant = false;
+    const stack: SyntaxNode[] = [];
+    const body = fn.childForFieldName('body');
+    if (body) stack.push(body);
+    while (stack.length && !relevant) {
+      const node = stack.pop()!;
+      if (node.type === 'call') {
+        const callee = node.childForFieldName('function');
+        const qualified = resolveName(callee, file.imports);
+        const role = callee?.type === 'identifier' ? file.classes.get(callee.text)?.role : undefined;
+        if (qualified ? buildsLayers(qualified) : role !== undefined && role !== 'none') relevant = true;
+        else if (callee?.type === 'identifier') {
+          const target = file.functions.get(callee.text);
+          if (target && target.id !== fn.id) called.push(target);
+        }
+      }
+      for (let i = node.namedChildCount - 1; i >= 0; i--) {
+        const child = node.namedChild(i);
+        if (child && child.type !== 'string' && child.type !== 'comment') stack.push(child);
+      }
+    }
+    direct.set(fn.id, relevant);
+    callees.set(fn.id, called);
+    for (const c of called) scan(c);
+  };
+  for (const fn of file.allFunctions) scan(fn);
+  for (const [id, relevant] of direct) if (relevant) file.relevant.add(id);
+  // Callers of relevant functions are relevant (fixpoint; the call graph is small).
+  for (let changed = true, rounds = 0; changed && rounds < 20; rounds++) {
+    changed = false;
+    for (const [id, called] of callees) {
+      if (!file.relevant.has(id) && called.some((c) => file.relevant.has(c.id))) {
+        file.relevant.add(id);
+        changed = true;
+      }
+    }
+  }
 }
 
 function uniqueClasses(file: FileInfo): ClassInfo[] {
@@ -151,7 +213,7 @@ function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
   while (stack.length) {
     const node = stack.pop()!;
     if (node.type === 'class_definition' && modelClassIds.has(node.id)) continue;
-    if (node.type === 'function_definition') result.push(node);
+    if (node.type === 'function_definition' && file.relevant.has(node.id)) result.push(node);
     for (let i = node.namedChildCount - 1; i >= 0; i--) {
       const child = node.namedChild(i);
       if (child && (child.type === 'block' || child.type.endsWith('definition') || child.type.endsWith('statement') || child.type.endsWith('clause'))) {

@@ -37,6 +37,9 @@ export interface FileInfo {
   constants: ReadonlyMap<string, number>;
   classes: Map<string, ClassInfo>;
   functions: Map<string, SyntaxNode>;
+  /** Functions (by node id) that can build layers or models: only those are interpreted or inlined. */
+  relevant: Set<number>;
+  allFunctions: SyntaxNode[];
 }
 
 export interface DropoutAssignment {
@@ -344,7 +347,10 @@ export class Interp {
       case 'subscript': {
         const container = this.evalExpr(target.childForFieldName('value'), env);
         const key = target.childForFieldName('subscript');
-        if (container.t === 'dict' && key?.type === 'string') container.entries.set(stringValue(key), value);
+        if (container.t === 'dict') {
+          if (key?.type === 'string') container.entries.set(stringValue(key), value);
+          if (key?.type !== 'string' || this.condDepth > 0) container.inexact = true;
+        }
         else if (container.t === 'layer' && container.def.childNames && key?.type === 'string') container.def.childNames.set(stringValue(key), value);
         return;
       }
@@ -388,7 +394,7 @@ export class Interp {
         if (constant !== undefined) return { t: 'num', value: constant };
         if (this.file.classes.has(node.text) && !this.file.imports.lookup(node.text)) return { t: 'class', name: node.text };
         const fn = this.file.functions.get(node.text);
-        if (fn && !this.file.imports.lookup(node.text)) return { t: 'func', node: fn };
+        if (fn && !this.file.imports.lookup(node.text) && this.file.relevant.has(fn.id)) return { t: 'func', node: fn };
         return UNKNOWN;
       }
       case 'integer':
@@ -711,14 +717,16 @@ export class Interp {
   private sequential(call: SyntaxNode, args: Args, container: 'torch-sequential' | 'keras-sequential', qualified: string): Val {
     let items: Val[] = args.positional;
     let childNames: Map<string, Val> | undefined;
+    let dictInexact = false;
     if (container === 'keras-sequential') {
       const layers = args.keywords.get('layers') ?? args.positional[0];
       items = layers && (layers.t === 'list' || layers.t === 'tuple') ? [...layers.items] : [];
     } else if (items.length === 1 && items[0].t === 'dict') {
       childNames = new Map(items[0].entries);
+      dictInexact = !!items[0].inexact;
       items = [...items[0].entries.values()];
     }
-    const inexact = !!args.splat || items.some((i) => i.t === 'unknown' && container === 'keras-sequential');
+    const inexact = dictInexact || !!args.splat || items.some((i) => i.t === 'unknown' && container === 'keras-sequential');
     const children = this.track({ t: 'list', items: [...items], inexact, repeated: args.repeated });
     for (const item of items) markComponent(item);
     const def = this.newDef({
@@ -1047,7 +1055,7 @@ export class Interp {
   /** Interprets a user function / method with the call's arguments; its returns are the result. */
   inline(fnNode: SyntaxNode, call: SyntaxNode, args: Args, env: Env, boundSelf: boolean): Val {
     void env;
-    if (this.inlineStack.length >= 6 || this.inlineStack.includes(fnNode)) {
+    if (this.inlineStack.length >= 4 || this.inlineStack.includes(fnNode)) {
       const inputs = [...args.positional, ...args.keywords.values()].flatMap((v) => tensorsIn(v));
       return inputs.length ? this.opNode(calleeText(call), 'other', call, inputs) : UNKNOWN;
     }

@@ -12,7 +12,7 @@ import { inputArgument } from './interpreter';
 export function describeLayer(layer: LayerDefinition): string {
   const rate = rateText(layer);
   const api = `${layer.dropout?.api ?? layer.display}${rate ? `, ${rate}` : ''}`;
-  return layer.name ? `${layer.name} (${api})` : `${layer.display}${rate ? ` (${rate})` : ''}`;
+  return layer.name ? `${layer.name} (${api})` : `${layer.display}(${rate})`;
 }
 
 /** `p=0.5` (torch) or `rate=0.5` (keras / tf); empty when the rate is unknown. */

@@ -47,7 +47,12 @@ export interface ListVal {
   /** Built by a comprehension: the items repeat an unknown number of times. */
   repeated?: boolean;
 }
-export interface DictVal { t: 'dict'; entries: Map<string, Val> }
+export interface DictVal {
+  t: 'dict';
+  entries: Map<string, Val>;
+  /** Keys set conditionally or under non-literal names: the order/content is not statically known. */
+  inexact?: boolean;
+}
 export interface TupleVal { t: 'tuple'; items: Val[] }
 export interface AltVal { t: 'alt'; options: Val[] }
 export interface NumVal { t: 'num'; value: number; fromDefault?: boolean }

@@ -26,7 +26,7 @@ export const dropoutOnOutputLayer: Rule = {
         const after = dropout.inputs.length === 1 ? graph.layers[dropout.inputs[0]] : undefined;
         const afterText = after && (after.kind === 'dense' || after.kind === 'conv') ? ` after the last ${after.display}` : '';
         context.report('DRP001', where,
-          `Dropout ${describeLayer(dropout)} is applied to the output of ${modelLabel(graph)}${afterText}: during training it randomly zeroes the predictions the loss is computed on. Put dropout before the final layer instead.`,
+          `${describeLayer(dropout)} is applied to the output of ${modelLabel(graph)}${afterText}: during training it randomly zeroes the predictions the loss is computed on. Put dropout before the final layer instead.`,
           {
             fixes: edits ? [{ title: `Remove ${dropout.name ?? dropout.display} from the output`, safe: false, edits }] : [],
             related: dropout.callNode ? [{ range: dropout.range, message: `${dropout.name ?? dropout.display} is defined here` }] : [],

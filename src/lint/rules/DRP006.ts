@@ -58,7 +58,7 @@ export const dropoutBeforeBatchNorm: Rule = {
         const between = path.length ? ` (through ${path.map((l) => l.display).join(', ')})` : '';
         const fix = swapFix(dropout, path, bn);
         context.report('DRP006', where,
-          `Dropout ${describeLayer(dropout)} feeds BatchNorm ${bn.name ?? bn.display}${between} in ${modelLabel(graph)}: the BatchNorm's running statistics are collected under dropout noise and do not match inference (variance shift). Order them BatchNorm -> activation -> dropout.`,
+          `${describeLayer(dropout)} feeds BatchNorm ${bn.name ?? bn.display}${between} in ${modelLabel(graph)}: the BatchNorm's running statistics are collected under dropout noise and do not match inference (variance shift). Order them BatchNorm -> activation -> dropout.`,
           {
             fixes: fix ? [fix] : [],
             related: [{ range: nodeRange(reportNode(bn)), message: `${bn.name ?? bn.display} receives the dropout's output` }],

@@ -25,7 +25,7 @@ export const heavyDropoutWithBatchNorm: Rule = {
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
         if (!once.first('DRP007', dropout.node)) continue;
         context.report('DRP007', dropout.node,
-          `Dropout ${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bn.name ?? bn.display}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
+          `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bn.name ?? bn.display}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
           { related: [{ range: bn.range, message: `${bn.name ?? bn.display} is a BatchNorm of this model` }] });
       }
     }

@@ -78,7 +78,7 @@ export const elementwiseDropoutOnConvMaps: Rule = {
         const edits = target ? renameCallee(dropout.node, target, context.imports, canonicalName) : undefined;
         const suggestion = target ? target.slice(target.lastIndexOf('.') + 1) : dropout.qualifiedName?.startsWith('keras') ? `SpatialDropout${dims}D` : `Dropout${dims}d`;
         context.report('DRP008', where,
-          `Dropout ${describeLayer(dropout)} drops single elements of the feature maps of ${conv.name ?? conv.display} in ${modelLabel(graph)}; neighbouring activations are correlated, so channel dropout (${suggestion}) or DropBlock regularises better.`,
+          `${describeLayer(dropout)} drops single elements of the feature maps of ${conv.name ?? conv.display} in ${modelLabel(graph)}; neighbouring activations are correlated, so channel dropout (${suggestion}) or DropBlock regularises better.`,
           { fixes: edits ? [{ title: `Use ${suggestion}`, safe: false, edits }] : [] });
       }
     }

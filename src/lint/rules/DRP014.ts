@@ -36,7 +36,7 @@ export const heavyInputDropout: Rule = {
         const where = reportNode(layer);
         if (!once.first('DRP014', where)) continue;
         context.report('DRP014', where,
-          `Dropout ${describeLayer(layer)} drops more than ${LIMIT * 100}% of the raw input of ${modelLabel(graph)}: input features are not redundant like hidden units; rates of 0.1–0.2 on inputs are usual.`);
+          `${describeLayer(layer)} drops more than ${LIMIT * 100}% of the raw input of ${modelLabel(graph)}: input features are not redundant like hidden units; rates of 0.1–0.2 on inputs are usual.`);
       }
     }
   },
