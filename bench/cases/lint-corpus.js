@@ -50,6 +50,8 @@ main(async (a) => {
       }
     }
     times.push(now() - t0);
+    // A slow tool on a busy machine: one full pass is the measurement, do not repeat it.
+    if (times[times.length - 1] > Number(a.maxPassMs || 90_000)) break;
   }
   const best = Math.min(...times);
   return { linesPerSec: lines / (best / 1000), files: texts.length, lines, bytes, passMs: times, findings, errors, firstError, version: tool.version };

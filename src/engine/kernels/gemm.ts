@@ -1,12 +1,13 @@
 // Dense float32 matrix multiply used by the trainer. Row-major, no leading dimensions:
 //   C (m×n) = op(A) (m×k) · op(B) (k×n)  [+ C when accumulate]
 // op(X) is X or Xᵀ. Large products run on the WebAssembly SIMD kernel (gemmWasm.ts) when the
-// runtime can compile it; otherwise, and for tiny products, on the plain TypeScript reference below.
-// Both round every product to float32 and add in the same order, so they give bitwise-equal results
-// (see gemmWasm.ts for the Inf/NaN-times-zero caveat).
+// runtime can compile it, otherwise on the register-tiled TypeScript kernel `gemmTiled`; tiny ones on
+// the plain reference `gemmReference`. All three round every product to float32 and add in the same
+// order, so they give bitwise-equal results (see gemmWasm.ts for the Inf/NaN-times-zero caveat).
 import { gemmWasm } from './gemmWasm';
 
-export type GemmBackend = 'auto' | 'typescript' | 'wasm';
+/** 'typescript' = the tiled TS kernel, 'reference' = the plain loop. */
+export type GemmBackend = 'auto' | 'typescript' | 'reference' | 'wasm';
 
 let backend: GemmBackend = 'auto';
 
@@ -32,9 +33,74 @@ export function gemm(
     throw new RangeError(`gemm: arrays too short for m=${m} n=${n} k=${k} (a ${a.length}, b ${b.length}, c ${c.length})`);
   }
   if (m === 0 || n === 0) return;
-  if (backend !== 'typescript' && (backend === 'wasm' || m * n * k >= WASM_MIN_WORK)
+  if (backend === 'reference') {
+    gemmReference(transA, transB, m, n, k, a, b, c, accumulate);
+    return;
+  }
+  const large = m * n * k >= WASM_MIN_WORK;
+  if (backend !== 'typescript' && (backend === 'wasm' || large)
     && gemmWasm(transA, transB, m, n, k, a, b, c, accumulate)) return;
-  gemmReference(transA, transB, m, n, k, a, b, c, accumulate);
+  if (large || backend === 'typescript') gemmTiled(transA, transB, m, n, k, a, b, c, accumulate);
+  else gemmReference(transA, transB, m, n, k, a, b, c, accumulate);
+}
+
+/**
+ * Register-tiled TypeScript kernel (the fallback when wasm cannot be compiled, e.g. under a CSP
+ * without 'wasm-unsafe-eval'): 4×4 tiles of C in local variables, A and B read through strides so
+ * transposes cost nothing. Each accumulator is rounded to float32 after every add, as a store into
+ * the Float32Array would, so the results equal `gemmReference` bit for bit.
+ */
+export function gemmTiled(
+  transA: boolean, transB: boolean,
+  m: number, n: number, k: number,
+  a: Float32Array, b: Float32Array, c: Float32Array,
+  accumulate = false,
+): void {
+  const fr = Math.fround;
+  const aRs = transA ? 1 : k;
+  const aCs = transA ? m : 1;
+  const bRs = transB ? 1 : n;
+  const bCs = transB ? k : 1;
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      const r0 = i * n + j;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      if (accumulate) {
+        c00 = c[r0]; c01 = c[r0 + 1]; c02 = c[r0 + 2]; c03 = c[r0 + 3];
+        c10 = c[r1]; c11 = c[r1 + 1]; c12 = c[r1 + 2]; c13 = c[r1 + 3];
+        c20 = c[r2]; c21 = c[r2 + 1]; c22 = c[r2 + 2]; c23 = c[r2 + 3];
+        c30 = c[r3]; c31 = c[r3 + 1]; c32 = c[r3 + 2]; c33 = c[r3 + 3];
+      }
+      let ai = i * aRs;
+      let bj = j * bCs;
+      for (let p = 0; p < k; p++, ai += aCs, bj += bRs) {
+        const a0 = a[ai], a1 = a[ai + aRs], a2 = a[ai + 2 * aRs], a3 = a[ai + 3 * aRs];
+        const b0 = b[bj], b1 = b[bj + bCs], b2 = b[bj + 2 * bCs], b3 = b[bj + 3 * bCs];
+        c00 = fr(c00 + fr(a0 * b0)); c01 = fr(c01 + fr(a0 * b1)); c02 = fr(c02 + fr(a0 * b2)); c03 = fr(c03 + fr(a0 * b3));
+        c10 = fr(c10 + fr(a1 * b0)); c11 = fr(c11 + fr(a1 * b1)); c12 = fr(c12 + fr(a1 * b2)); c13 = fr(c13 + fr(a1 * b3));
+        c20 = fr(c20 + fr(a2 * b0)); c21 = fr(c21 + fr(a2 * b1)); c22 = fr(c22 + fr(a2 * b2)); c23 = fr(c23 + fr(a2 * b3));
+        c30 = fr(c30 + fr(a3 * b0)); c31 = fr(c31 + fr(a3 * b1)); c32 = fr(c32 + fr(a3 * b2)); c33 = fr(c33 + fr(a3 * b3));
+      }
+      c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+    }
+  }
+  // Edges (rows past m4 or columns past n4): one element at a time, same order.
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      let acc = accumulate ? c[i * n + j] : 0;
+      for (let p = 0; p < k; p++) acc = fr(acc + fr(a[i * aRs + p * aCs] * b[p * bRs + j * bCs]));
+      c[i * n + j] = acc;
+    }
+  }
 }
 
 /**

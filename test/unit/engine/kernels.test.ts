@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { gemm, gemmReference, setGemmBackend } from '../../../src/engine/kernels/gemm';
+import { gemm, gemmReference, gemmTiled, setGemmBackend } from '../../../src/engine/kernels/gemm';
 import { gemmModuleBytes, gemmWasm, wasmGemmAvailable } from '../../../src/engine/kernels/gemmWasm';
 import { applyKeepBits } from '../../../src/engine/kernels/fused';
 import { applyKeepBitsWasm, MASK_CHUNK, maskModuleBytes, wasmMaskAvailable } from '../../../src/engine/kernels/maskWasm';
@@ -46,7 +46,7 @@ describe('engine kernels: gemm', () => {
   it('multiplies a 2×3 by a 3×2 matrix (hand computed)', () => {
     const a = new Float32Array([1, 2, 3, 4, 5, 6]);
     const b = new Float32Array([7, 8, 9, 10, 11, 12]);
-    for (const backend of ['typescript', 'wasm'] as const) {
+    for (const backend of ['reference', 'typescript', 'wasm'] as const) {
       setGemmBackend(backend);
       const c = new Float32Array(4);
       gemm(false, false, 2, 2, 3, a, b, c);
@@ -102,6 +102,24 @@ describe('engine kernels: gemm', () => {
               assert.fail(`m=${m} n=${n} k=${k} ta=${ta} tb=${tb} acc=${accumulate}: element ${i} ${fast[i]} vs ${reference[i]}`);
             }
           }
+        }
+      }
+    }
+  });
+
+  it('the tiled TypeScript kernel equals the reference bit for bit (tiles and edges)', () => {
+    let seed = 500;
+    for (const [m, n, k] of [[1, 1, 1], [4, 4, 4], [5, 6, 7], [9, 10, 3], [64, 10, 128], [13, 30, 17]]) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        for (const accumulate of [false, true]) {
+          const a = randomArray(m * k, seed++);
+          const b = randomArray(k * n, seed++);
+          const start = randomArray(m * n, seed++);
+          const tiled = start.slice();
+          const reference = start.slice();
+          gemmTiled(ta, tb, m, n, k, a, b, tiled, accumulate);
+          gemmReference(ta, tb, m, n, k, a, b, reference, accumulate);
+          assert.deepStrictEqual(tiled, reference, `m=${m} n=${n} k=${k} ta=${ta} tb=${tb} acc=${accumulate}`);
         }
       }
     }
