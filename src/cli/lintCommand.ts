@@ -14,6 +14,7 @@ import {
 } from '../lint/config';
 import { fixSource } from '../lint/fixes';
 import { decodeSource, lintFile, type FileReport } from '../lint/lintFile';
+import { fixNotebook } from '../lint/notebookFixes';
 import { LintWorkerPool } from '../lint/workerPool';
 import { parseArgs } from './args';
 import { UsageError } from './errors';
@@ -25,7 +26,7 @@ export const LINT_USAGE = `Usage: dropout-lab lint [paths…] [options]
   --format text|json|sarif   output format (default text)
   --select RULES             only these rules (comma-separated ids, names, prefixes or ALL)
   --ignore RULES             skip these rules
-  --fix                      apply safe fixes in place (.py files), then report what is left
+  --fix                      apply safe fixes in place (.py and .ipynb), then report what is left
   --config PATH              use this pyproject.toml / TOML file instead of discovering one
   --max-file-size SIZE       skip larger files (bytes, or e.g. "2MB"; default 1 MB)
   --parse-timeout-ms MS      skip files whose parse takes longer (default 5000)
@@ -161,15 +162,43 @@ interface FixSummary {
   refused: string[];
 }
 
-/** Applies safe fixes to one Python file in place; returns the report of what is left. */
+/** Writes fixed text unless the file changed on disk since it was read (then nothing is written). */
+function writeIfUnchanged(file: string, original: Buffer, text: string, summary: FixSummary): boolean {
+  if (!fs.readFileSync(file).equals(original)) {
+    summary.refused.push(`${file}: not fixed: the file changed while it was being linted`);
+    return false;
+  }
+  fs.writeFileSync(file, text, 'utf8');
+  return true;
+}
+
+function fixNotebookFile(report: FileReport, bytes: Buffer, options: LintOptions, summary: FixSummary): FileReport {
+  const result = fixNotebook(bytes.toString('utf8'), options);
+  for (const r of result.refused) summary.refused.push(`${report.file}: ${r.rule} fix "${r.title}" not applied: ${r.reason}`);
+  if (result.notWritten) summary.refused.push(`${report.file}: not fixed: ${result.notWritten}`);
+  if (result.output === undefined || !writeIfUnchanged(report.file, bytes, result.output, summary)) return report;
+  summary.fixed += result.applied.length;
+  summary.files++;
+  return lintFile(report.file, options);
+}
+
+/** Applies safe fixes to one file in place; returns the report of what is left. */
 function fixFile(report: FileReport, options: LintOptions, summary: FixSummary): FileReport {
-  if (report.kind !== 'python' || report.error || report.skipped) return report;
+  if (report.error || report.skipped) return report;
   if (!report.findings.some((f) => f.fixes.some((x) => x.safe))) return report;
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(report.file);
   } catch {
     return report;
+  }
+  if (report.kind === 'notebook') {
+    try {
+      return fixNotebookFile(report, bytes, options, summary);
+    } catch (error) {
+      summary.refused.push(`${report.file}: not fixed: ${error instanceof Error ? error.message : String(error)}`);
+      return report;
+    }
   }
   const decoded = decodeSource(bytes);
   if ('error' in decoded || decoded.encoding !== 'utf-8') {
@@ -179,14 +208,8 @@ function fixFile(report: FileReport, options: LintOptions, summary: FixSummary):
   const result = fixSource(decoded.text, options);
   for (const r of result.refused) summary.refused.push(`${report.file}:${r.line + 1}: ${r.rule} fix "${r.title}" not applied: ${r.reason}`);
   if (!result.changed) return { ...report, findings: result.remaining, failures: result.failures };
-  // Do not overwrite a file that changed while we were linting it.
-  const current = fs.readFileSync(report.file);
-  if (!current.equals(bytes)) {
-    summary.refused.push(`${report.file}: not fixed: the file changed while it was being linted`);
-    return report;
-  }
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\ufeff' : '';
-  fs.writeFileSync(report.file, bom + result.output, 'utf8');
+  if (!writeIfUnchanged(report.file, bytes, bom + result.output, summary)) return report;
   summary.fixed += result.applied.length;
   summary.files++;
   return { ...report, findings: result.remaining, failures: result.failures };

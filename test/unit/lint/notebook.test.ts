@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { createPythonParser, lintText } from '../../../src/lint';
 import { lintFileContents } from '../../../src/lint/lintFile';
 import { blankMagics, mapFindingsToCells, NotebookError, notebookSource, readNotebookCells } from '../../../src/lint/notebook';
+import { fixNotebook } from '../../../src/lint/notebookFixes';
 import './helpers';
 
 type Cell = { cell_type: string; source: unknown };
@@ -134,5 +135,40 @@ describe('notebooks', () => {
     const nb = notebookSource(notebook([]));
     assert.strictEqual(nb.source, '');
     assert.deepStrictEqual(lintText(nb.source).findings, []);
+  });
+
+  describe('--fix on notebooks', () => {
+    // Jupyter writes indent 1 and a trailing newline; sources are lists of lines.
+    const jupyter = (cells: object[], metadata: object = {}) => `${JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
+    const lines = (text: string) => text.split(/(?<=\n)/);
+    const head = 'class Head(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(128, 10)\n\n    def forward(self, x):\n        return self.fc(F.dropout(x, 0.5))\n';
+    const cells = [
+      { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: lines('import torch.nn as nn\nimport torch.nn.functional as F\n') },
+      { cell_type: 'markdown', metadata: {}, source: ['# Model'] },
+      { cell_type: 'code', execution_count: 2, metadata: {}, outputs: [], source: lines(`%load_ext autoreload\n${head}`) },
+    ];
+
+    it('applies safe fixes inside the cell, keeps magics and every other byte', () => {
+      const json = jupyter(cells);
+      assert.strictEqual(lintFileContents('nb.ipynb', Buffer.from(json)).findings.filter((f) => f.rule === 'DRP004').length, 1);
+      const result = fixNotebook(json);
+      assert.strictEqual(result.applied.length, 1);
+      const fixed = JSON.parse(result.output!);
+      assert.deepStrictEqual(fixed.cells[0], cells[0]);
+      assert.deepStrictEqual(fixed.cells[1], cells[1]);
+      const source: string[] = fixed.cells[2].source;
+      assert.strictEqual(source[0], '%load_ext autoreload\n');
+      assert.strictEqual(source.length, (cells[2].source as string[]).length);
+      assert.ok(source.every((line, i) => i === source.length - 1 || line.endsWith('\n')));
+      assert.strictEqual(result.output, jupyter([cells[0], cells[1], { ...cells[2], source }]));
+      assert.deepStrictEqual(lintFileContents('nb.ipynb', Buffer.from(result.output!)).findings.filter((f) => f.rule === 'DRP004'), []);
+    });
+
+    it('does not rewrite a notebook whose JSON layout it cannot reproduce', () => {
+      const json = jupyter(cells, { version: 1.5 }).replace('"version": 1.5', '"version": 1.50');
+      const result = fixNotebook(json);
+      assert.strictEqual(result.output, undefined);
+      assert.match(result.notWritten ?? '', /JSON formatting/);
+    });
   });
 });
