@@ -68,6 +68,8 @@ export interface ModelCall {
   key: string;
   mode: Mode;
   scope: Scope;
+  /** Set when the model is not called but traced (`torch.jit.trace(model, x)`): its mode is baked into the trace. */
+  tracedBy?: string;
 }
 
 export interface CallSite {
@@ -780,7 +782,16 @@ class ScopeRun {
         else if (key) state.set(key, { bits: UNKNOWN, evals: [] });
       }
     }
-    if (recording) this.observeModelCall(call, callee, state);
+    if (recording) {
+      const qualified = calleeName(call, this.analyzer.importTable);
+      if (qualified === 'torch.jit.trace' || qualified === 'torch.jit.trace_module') {
+        const traced = positionalArguments(call)[0] ?? keywordArgument(call, 'func') ?? keywordArgument(call, 'mod');
+        const key = receiverKey(traced);
+        if (key) this.scope.modelCalls.push({ call, key, mode: lookupMode(state, key), scope: this.scope, tracedBy: qualified });
+        return;
+      }
+      this.observeModelCall(call, callee, state);
+    }
   }
 
   private appliesNoModeChange(fn: SyntaxNode): boolean {

@@ -12,12 +12,12 @@
 // logging); Monte Carlo dropout loops that average several passes; models without dropout or
 // BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
-import { enclosingLoop, receiverKey, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY, UNKNOWN, type ModelCall, type ResolvedMode, type Scope } from '../modeFlow';
+import { enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY, UNKNOWN, type ModelCall, type ResolvedMode, type Scope } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { nodeRange } from '../syntax';
+import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
-import { callsIn, classDerivesFrom, classesByName, lineIndent } from '../flow/pySyntax';
+import { callsIn, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
 
 /** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
 export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
@@ -59,11 +59,13 @@ export const inferenceWithoutEval: Rule = {
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const call of scope.modelCalls) {
-        const contexts = inferenceContexts(call.call, context.imports);
+        const contexts: InferenceContext[] = call.tracedBy
+          ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
+          : inferenceContexts(call.call, context.imports);
         if (contexts.length === 0) continue;
         const kinds = new Set(contexts.map((c) => c.kind));
         // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
-        if (kinds.size === 1 && kinds.has('no-grad')) {
+        if (kinds.size === 1 && kinds.has('no-grad') && !call.tracedBy) {
           const loop = enclosingLoop(contexts[0]!.node);
           if (loop && containsTrainingStep(loop)) continue;
         }
@@ -83,7 +85,8 @@ export const inferenceWithoutEval: Rule = {
         const label = contexts.at(-1)!.label;
         const fix = evalFix(context, call.key, block);
         const related = model.origin ? [{ range: nodeRange(model.origin), message: `${call.key} is built here (${model.model}, with ${model.layer})` }] : [];
-        context.report('DRP002', call.call.childForFieldName('function') ?? call.call,
+        const where = call.tracedBy ? positionalArguments(call.call)[0] ?? call.call : call.call.childForFieldName('function') ?? call.call;
+        context.report('DRP002', where,
           `'${call.key}' (${model.model}, with ${model.layer}) is run for inference ${label}, but no ${call.key}.eval() reaches this call: ${trainModeEffect(model.layer)}. Call ${call.key}.eval() before evaluating (and ${call.key}.train() before training again).`,
           { fixes: fix ? [fix] : [], related });
       }

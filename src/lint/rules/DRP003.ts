@@ -113,7 +113,7 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const call of scope.modelCalls) {
-        if (inferenceContexts(call.call, context.imports).length > 0) continue;
+        if (call.tracedBy || inferenceContexts(call.call, context.imports).length > 0) continue;
         const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
         if (!region || !containsTrainingStep(region)) continue;
         const paths = flow.resolve(call);

@@ -65,6 +65,20 @@ describe('DRP002 inference-without-eval', () => {
     assert.deepStrictEqual(earlier.findings.filter((f) => f.rule === 'DRP002'), []);
   });
 
+  it('flags a model traced with torch.jit.trace in training mode, not after eval()', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      'model = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.1))',
+      'traced = torch.jit.trace(model, torch.randn(1, 4))',
+      'frozen = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.1)).eval()',
+      'ok = torch.jit.trace(frozen, torch.randn(1, 4))',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['4:26']);
+    assert.match(findings[0]!.message, /traced by torch\.jit\.trace/);
+  });
+
   it('stays silent on eval() in called helpers, MC dropout, from_pretrained, unknown modes, frameworks and user eval()', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP002', 'clean.py')), 'DRP002'), []);
   });
