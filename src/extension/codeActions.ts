@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../lint';
 import { fixSource, nonOverlappingFixes } from '../lint/fixes';
 import { noqaEdit } from '../lint/suppressions';
-import { DIAGNOSTIC_SOURCE, locationUri, toRange, type CellTextEdit, type DiagnosticsController, type DocumentFindings } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, locationUri, toDiagnostic, toRange, type CellTextEdit, type DiagnosticsController, type DocumentFindings } from './diagnostics';
 import type { LintEngine } from './lintEngine';
 import { readSettings } from './settings';
 
@@ -47,7 +47,7 @@ export class DropoutCodeActionProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DiagnosticsController, private readonly engine: LintEngine) {}
 
-  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const settings = readSettings(document);
     if (!settings.enable) return [];
     const result = await this.currentResult(document);
@@ -55,7 +55,10 @@ export class DropoutCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const wantsQuickFixes = !context.only || context.only.contains(vscode.CodeActionKind.QuickFix);
     if (wantsQuickFixes) {
-      const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && ruleOf(d));
+      let ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && ruleOf(d));
+      // Asked before our diagnostics reached the editor (e.g. Ctrl+. right after opening): use the
+      // findings at the range, which were just computed for this very version.
+      if (!ours.length) ours = result.findings.filter((f) => toRange(f.range).intersection(range)).map((f) => toDiagnostic(f, document.uri, result.cellUris));
       for (const diagnostic of ours) {
         const finding = findingFor(diagnostic, result);
         if (!finding) continue;

@@ -3,10 +3,11 @@
 // notebook is linted as one program so cells see each other's imports and models; its findings
 // are mapped back to the cells. A failure on one document is logged and never stops the others.
 import * as vscode from 'vscode';
-import { docsUrl, type Finding, type LintOptions, type Severity, type TextEdit as CoreTextEdit } from '../lint';
+import type { Finding, LintOptions, Severity, TextEdit as CoreTextEdit } from '../lint';
 import type { LintEngine } from './lintEngine';
 import type { Logger } from './log';
 import type { ProjectConfig } from './projectConfig';
+import { ruleDocTarget } from './ruleDocs';
 import { coreCells, isPythonCode, notebookOf } from './notebookCells';
 import { readSettings, type EditorSettings } from './settings';
 import { resolveLintOptions } from '../lint/config';
@@ -49,7 +50,7 @@ export function locationUri(documentUri: vscode.Uri, cell: number | undefined, c
 export function toDiagnostic(finding: Finding, documentUri: vscode.Uri, cellUris?: readonly vscode.Uri[]): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
-  diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(docsUrl(finding.rule)) };
+  diagnostic.code = { value: finding.rule, target: ruleDocTarget(finding.rule) };
   if (finding.related.length) {
     diagnostic.relatedInformation = finding.related.map((related) => new vscode.DiagnosticRelatedInformation(
       new vscode.Location(locationUri(documentUri, related.cell, cellUris), toRange(related.range)),

@@ -9,7 +9,7 @@ import { LintEngine } from './lintEngine';
 import { createLogger } from './log';
 import { registerPanels, showNetworkPanel, type NetworkModelSpec } from './panels';
 import { PyprojectConfig } from './projectConfig';
-import { showRuleDocumentation } from './ruleDocs';
+import { showRuleDocumentation, useInstalledRuleDocs } from './ruleDocs';
 import { openExample } from './walkthrough';
 import { WorkspaceLinter } from './workspaceLint';
 
@@ -18,6 +18,7 @@ const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
 
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger(context);
+  useInstalledRuleDocs(context.extensionUri);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
   const engine = new LintEngine(dist);
   const configProblems = vscode.languages.createDiagnosticCollection('dropout-lab-config');

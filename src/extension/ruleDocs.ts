@@ -1,11 +1,32 @@
 // "Show rule documentation": opens a rule's page (docs/rules/DRPnnn.md, shipped in dist/docs/rules)
 // in the Markdown preview, offline. Without an argument it asks with a quick pick of all rules.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { findRule, RULES, type RuleMeta } from '../lint';
+import { docsUrl, findRule, RULES, type RuleId, type RuleMeta } from '../lint';
 import type { Logger } from './log';
 
-export function ruleDocUri(extensionUri: vscode.Uri, rule: RuleMeta): vscode.Uri {
+export function ruleDocUri(extensionUri: vscode.Uri, rule: Pick<RuleMeta, 'id'>): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'docs', 'rules', `${rule.id}.md`);
+}
+
+let installedDocs: vscode.Uri | undefined;
+const targets = new Map<RuleId, vscode.Uri>();
+
+/** Where diagnostics link their rule id: the page shipped with the extension (works offline). */
+export function useInstalledRuleDocs(extensionUri: vscode.Uri): void {
+  installedDocs = extensionUri;
+  targets.clear();
+}
+
+/** The link behind a diagnostic's rule id: the installed page when present, else the online docs. */
+export function ruleDocTarget(id: RuleId): vscode.Uri {
+  let target = targets.get(id);
+  if (!target) {
+    const local = installedDocs && ruleDocUri(installedDocs, { id });
+    target = local && (local.scheme !== 'file' || fs.existsSync(local.fsPath)) ? local : vscode.Uri.parse(docsUrl(id));
+    targets.set(id, target);
+  }
+  return target;
 }
 
 async function pickRule(): Promise<RuleMeta | undefined> {
