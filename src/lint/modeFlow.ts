@@ -468,7 +468,8 @@ class Analyzer {
 /** Interprets one scope's statements. */
 class ScopeRun {
   returned: State | null = null;
-  private loopDepth = 0;
+  /** Names bound by `for` targets and `with ... as` in this scope. */
+  private readonly loopTargets = new Set<string>();
 
   constructor(private readonly analyzer: Analyzer, private readonly scope: Scope) {}
 
@@ -587,7 +588,12 @@ class ScopeRun {
     if (node.type === 'for_statement') {
       entry = this.expression(node.childForFieldName('right') ?? node, state, recording);
       const left = node.childForFieldName('left');
-      if (left) this.assignTarget(left, undefined, entry);
+      if (left) {
+        walk(left, (n) => {
+          if (n.type === 'identifier') this.loopTargets.add(n.text);
+        });
+        this.assignTarget(left, undefined, entry);
+      }
     }
     const body = node.childForFieldName('body');
     const condition = node.type === 'while_statement' ? node.childForFieldName('condition') : null;
@@ -740,6 +746,11 @@ class ScopeRun {
     if (method === 'eval' || method === 'train') {
       const key = receiverKey(callee.childForFieldName('object'));
       if (!key) return;
+      // `for m in models: m.eval()`: some models we cannot name changed mode; stop trusting all of them.
+      if (this.loopTargets.has(rootOf(key))) {
+        for (const [tracked, mode] of state) state.set(tracked, { bits: mode.bits | UNKNOWN, evals: mode.evals });
+        return;
+      }
       if (method === 'eval') {
         if (positionalArguments(call).length === 0 && !call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'keyword_argument')) {
           setMode(state, key, { bits: EVAL, evals: [{ site: call, origin: call }] });

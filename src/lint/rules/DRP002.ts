@@ -40,7 +40,12 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
     const escaped = [path.key, root].map((k) => k.replace(/[.]/g, '\\.')).join('|');
     const switchesToEval = new RegExp(`(?:${escaped})\\.(?:eval\\(|train\\((?!\\s*(?:True\\s*)?\\)))`);
     for (const other of flowScopes) {
-      if (other.cls?.id === scope.cls.id && switchesToEval.test(other.node.text)) return false;
+      if (other.cls?.id !== scope.cls.id) continue;
+      if (switchesToEval.test(other.node.text)) return false;
+      // Built in eval mode (`self.model = Net().eval()`), of unknown mode, or handed in by the caller
+      // (`self.model = model` in __init__: the caller may have called eval()).
+      const set = other.exit?.get(path.key);
+      if (set && (set.bits & (EVAL | UNKNOWN | ENTRY))) return false;
     }
     return true;
   }
