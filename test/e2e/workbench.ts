@@ -11,6 +11,7 @@
 //     const rows = await workbench.waitForProblems((r) => r.some((p) => p.code === 'DRP010'));
 //     await workbench.runCommand('Dropout Lab: ...');                     // palette label
 //     const frame = await workbench.webview();                            // newest webview's content
+//     const panel = await workbench.frameWith('body[data-view-type="…"]');  // or find it by content
 //     await workbench.screenshot('my-feature');                           // test-results/screenshots/
 //   });
 //
@@ -20,7 +21,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import type * as BrowserModule from '../harness/browser';
 import type * as ServerModule from '../harness/vscodeServer';
 
@@ -143,20 +144,27 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
-  /** Opens the quick input with `key`, types `text`, and picks the row `rowMatches` selects. */
-  private async pick(key: string, text: string, rowMatches: (label: string) => boolean, what: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press(key);
+  /**
+   * Opens the quick input with `key`, types `text`, and clicks the row `rowMatches` selects. The
+   * palette does not refresh when commands register later (the extension activates a few seconds
+   * after the workbench shows), so each attempt reopens it; attempts repeat until `timeout`.
+   */
+  private async pick(key: string, text: string, rowMatches: (label: string) => boolean, what: string, timeout = 60000): Promise<void> {
     const input = this.quickInput().locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
     let labels: string[] = [];
     const index = await poll(what, async () => {
-      labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
-      const at = labels.findIndex(rowMatches);
-      return at >= 0 ? at : undefined;
-    }).catch((error: Error) => {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press(key);
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(text);
+      // Results arrive asynchronously (file search, command list): watch this attempt for a while.
+      return poll(what, async () => {
+        labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
+        const at = labels.findIndex(rowMatches);
+        return at >= 0 ? at : undefined;
+      }, { timeout: 8000, interval: 100 }).catch(() => undefined);
+    }, { timeout, interval: 0 }).catch((error: Error) => {
       throw new Error(`${error.message}; rows shown: ${JSON.stringify(labels.slice(0, 10))}`);
     });
     await rows.nth(index).click();
@@ -229,6 +237,20 @@ export class Workbench {
       return n > (index ?? 0) ? n : undefined;
     }, options);
     return outer.nth(index ?? count - 1).contentFrame().frameLocator('#active-frame');
+  }
+
+  /**
+   * The first frame (webview content included, however deeply nested) that contains `selector`,
+   * e.g. `body[data-view-type="dropoutLab.network"]`: robust when several webviews are open.
+   */
+  async frameWith(selector: string, options?: WaitOptions): Promise<Frame> {
+    return poll(`a frame containing ${selector}`, async () => {
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached()) continue;
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      return undefined;
+    }, { timeout: 60000, ...options });
   }
 
   /** Saves a PNG of the whole window to test-results/screenshots/<name>.png and returns its path. */
