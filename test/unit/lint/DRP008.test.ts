@@ -1,0 +1,43 @@
+import * as assert from 'assert';
+import type { Finding } from '../../../src/lint';
+import { at, lint } from './helpers';
+import { applyFirstFix, fixture, where } from './modelFixtures';
+
+describe('DRP008 elementwise-dropout-on-conv-maps', () => {
+  const source = fixture('DRP008', 'styles.py');
+  let findings: Finding[] = [];
+  before(() => {
+    findings = lint(source).filter((f) => f.rule === 'DRP008');
+  });
+
+  it('hints at element-wise dropout between convolutions and the flatten / global pooling', () => {
+    assert.deepStrictEqual(at(findings, 'DRP008'), [
+      where(source, 'nn.Dropout(0.25)'),
+      where(source, 'F.dropout(x, p=0.2'),
+      where(source, 'layers.Dropout(0.25)'),
+    ]);
+    assert.ok(findings.every((f) => f.severity === 'hint'));
+    assert.match(findings[0].message, /features\[3\] \(nn\.Dropout, p=0\.25\).*features\[0\].*Dropout2d/);
+  });
+
+  it('suggests the channel dropout matching the convolution', () => {
+    assert.ok(applyFirstFix(source, findings[0]).includes('    nn.Dropout2d(0.25),\n'));
+    // Conv1d feeds the functional dropout: dropout1d.
+    assert.ok(applyFirstFix(source, findings[1]).includes('x = F.dropout1d(x, p=0.2, training=self.training)'));
+    assert.ok(applyFirstFix(source, findings[2]).includes('    layers.SpatialDropout2D(0.25),\n'));
+    assert.ok(findings.every((f) => f.fixes[0].safe === false));
+    const fixed = applyFirstFix(source, findings[0]);
+    assert.strictEqual(at(lint(fixed), 'DRP008').length, 2);
+  });
+
+  it('stays silent after flatten / global pooling, on channel dropout, and when the origin is unknown', () => {
+    const silent = [where(source, 'nn.Dropout(0.5)'), where(source, 'layers.SpatialDropout2D(0.2)'), where(source, 'layers.Dropout(0.3)')];
+    assert.ok(at(findings, 'DRP008').every((p) => !silent.includes(p)));
+    const unknown = [
+      'import torch.nn as nn',
+      'from .blocks import ConvBlock',
+      'm = nn.Sequential(ConvBlock(3, 8), nn.Dropout(0.3), nn.Flatten(), nn.Linear(8, 2))',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(unknown), 'DRP008'), []);
+  });
+});
