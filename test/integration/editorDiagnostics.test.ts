@@ -106,6 +106,23 @@ describe('Editor: diagnostics, code actions, hovers', () => {
       { what: 'the Markdown preview tab' });
   });
 
+  it('walkthrough: "Open Example Model" opens an untitled example with two findings and a working fix', async () => {
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('dropoutLab.openExample');
+    const { document } = editor;
+    assert.strictEqual(document.isUntitled, true);
+    assert.strictEqual(document.languageId, 'python');
+    const diagnostics = await waitForDiagnostics(document.uri, (d) => has('DRP010')(d) && has('DRP004')(d));
+    assert.deepStrictEqual(summarize(diagnostics, ['DRP004', 'DRP010']), [
+      `DRP004@${rangeText(tokenRange(document, 'x = F.dropout(', 'F.dropout'))}`,
+      `DRP010@${rangeText(tokenRange(document, 'nn.Dropout(1.5)', '1.5'))}`,
+    ].sort());
+    const call = tokenRange(document, 'x = F.dropout(', 'F.dropout');
+    await applyAction(actionTitled(await codeActions(document.uri, call), 'Pass training=self.training'));
+    assert.strictEqual(document.lineAt(call.start.line).text, '        x = F.dropout(F.relu(self.fc2(x)), 0.3, training=self.training)');
+    await waitForDiagnostics(document.uri, lacks('DRP004'), { what: 'DRP004 to go after the fix' });
+    await revertAndClose();
+  });
+
   it('hovers a dropout layer with its variant, rate and train/eval behaviour, plus the finding', async () => {
     const { document } = await openFixture('editor/several_rules.py');
     await waitForDiagnostics(document.uri, has('DRP010'));
@@ -118,6 +135,14 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     assert.match(text, /Training:/);
     assert.match(text, /Evaluation:/);
     assert.match(text, /DRP010/);
+
+    // On the application `self.drop(x)` in forward, the model graph leads back to the definition.
+    const applied = tokenRange(document, 'return self.out(self.drop(x))', 'self.drop').start;
+    const appliedHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, applied);
+    const appliedText = appliedHovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    const definitionLine = tokenRange(document, 'self.drop = nn.Dropout(1.5)', 'nn.Dropout').start.line + 1;
+    assert.match(appliedText, /Rate \(p\): 1\.5/);
+    assert.match(appliedText, new RegExp(`defined at line ${definitionLine}\\.`));
 
     const lstm = tokenRange(document, 'nn.LSTM(', 'LSTM').start;
     const lstmHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, lstm);
