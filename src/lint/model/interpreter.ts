@@ -682,7 +682,16 @@ export class Interp {
       return source?.t === 'dict' ? { t: 'dict', entries: new Map(source.entries) } : { t: 'dict', entries: new Map() };
     }
     if (qualified === 'collections.OrderedDict') return this.orderedDict(args);
-    if (KERAS_INPUT.has(qualified)) return tensor([], true);
+    if (KERAS_INPUT.has(qualified)) {
+      // The model input as a node of its own (its shape gives the visualisation an input size).
+      const shape = callArgument(call, 'shape', 0);
+      const dims = shape?.type === 'tuple' || shape?.type === 'list' ? shape.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+      const size = dims.length === 1 ? this.number(dims[0], env)?.value : undefined;
+      const def = this.newDef({ kind: 'input', qualifiedName: qualified, display: 'Input', node: call, framework: 'keras', outFeatures: size !== undefined && Number.isInteger(size) ? size : undefined });
+      const value = this.applyDef(def, [], call);
+      for (const n of (value as TensorVal).from) n.fromInput = true;
+      return value;
+    }
     if (KERAS_MODEL.has(qualified)) {
       const outputs = args.keywords.get('outputs') ?? args.positional[1] ?? UNKNOWN;
       this.functionalModels.push({ call, outputs, scope: this.lexicalScope });
@@ -760,7 +769,16 @@ export class Interp {
       const rate = rateNode ? this.number(rateNode, env) : undefined;
       if (rateNode) dropout = { variant: kind === 'attention' ? 'attention' : 'recurrent', rate: rate?.value, rateNode, api: display, style: 'module' };
     }
-    return this.newDef({ kind, activation, qualifiedName: qualified, display, node: call, framework, inFeatures: size(spec.inArg), outFeatures: size(spec.outArg), dropout });
+    let inFeatures = size(spec.inArg);
+    if (framework === 'keras' && inFeatures === undefined) {
+      const inputDim = this.number(keywordArgument(call, 'input_dim'), env)?.value;
+      const inputShape = keywordArgument(call, 'input_shape');
+      const dims = inputShape?.type === 'tuple' || inputShape?.type === 'list' ? inputShape.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+      const fromShape = dims.length === 1 ? this.number(dims[0], env)?.value : undefined;
+      const n = inputDim ?? fromShape;
+      if (n !== undefined && Number.isInteger(n)) inFeatures = n;
+    }
+    return this.newDef({ kind, activation, qualifiedName: qualified, display, node: call, framework, inFeatures, outFeatures: size(spec.outArg), dropout });
   }
 
   private activationOf(node: SyntaxNode): ReturnType<typeof kerasActivationName> {
@@ -1032,6 +1050,9 @@ export class Interp {
         for (const item of child.items) value = this.applyChild(item, tensorsIn(value), call);
         return value;
       }
+      case 'tensor':
+        // `keras.Input(...)` listed first in a Sequential: the chain starts there.
+        return [...child.from].every((n) => n.def.kind === 'input') && child.from.size ? child : mergeTensors(inputs) ?? UNKNOWN;
       default: {
         const def = this.newDef({ kind: 'other', display: '?', node: call ?? this.lexicalScope });
         return this.applyDef(def, inputs, undefined);

@@ -120,9 +120,10 @@ describe('model graph', () => {
     assert.deepStrictEqual(chain(byName(all, 'added')), ['dense', 'dropout:0.1']);
     assert.strictEqual(byName(all, 'added').layers[1].dropout?.variant, 'alpha');
     const func = byName(all, 'func');
-    assert.deepStrictEqual(chain(func), ['conv', 'batchnorm', 'global-pool', 'dense']);
+    assert.deepStrictEqual(chain(func), ['input', 'conv', 'batchnorm', 'global-pool', 'dense']);
     assert.ok(func.layers[0].fromModelInput);
-    assert.deepStrictEqual(func.outputs, [3]);
+    assert.deepStrictEqual(func.layers[1].inputs, [0]);
+    assert.deepStrictEqual(func.outputs, [4]);
     assert.deepStrictEqual(chain(byName(all, 'Sub')), ['dense']);
   });
 
