@@ -5,6 +5,7 @@
 //
 //   const pool = new LintWorkerPool({ workerScript: path.join(dist, 'lintWorker.js'), size: 2 });
 //   const reports = await pool.lintFiles([{ file, options }], (report) => progress(report));
+//   (pass `contents` with a request to lint bytes the caller read itself, e.g. from a virtual workspace)
 //   await pool.dispose();
 import * as os from 'os';
 import { Worker } from 'worker_threads';
@@ -13,8 +14,17 @@ import type { FileReport } from './lintFile';
 
 export interface LintTask {
   id: number;
+  /** Path (or URI string) of the file; it is read from disk unless `contents` is given. */
   file: string;
   options: LintOptions;
+  /** The file's bytes when the caller read them itself (e.g. through vscode.workspace.fs). */
+  contents?: Uint8Array;
+}
+
+export interface LintRequest {
+  file: string;
+  options: LintOptions;
+  contents?: Uint8Array;
 }
 
 export interface LintWorkerPoolOptions {
@@ -53,10 +63,10 @@ export class LintWorkerPool {
   }
 
   /** Lints files; resolves with one report per file, in order. Never rejects for a bad file. */
-  lintFiles(files: readonly { file: string; options: LintOptions }[], onReport?: (report: FileReport) => void): Promise<FileReport[]> {
+  lintFiles(files: readonly LintRequest[], onReport?: (report: FileReport) => void): Promise<FileReport[]> {
     if (this.disposed) return Promise.reject(new Error('the lint worker pool was disposed'));
-    const results = files.map(({ file, options }) => new Promise<FileReport>((resolve) => {
-      const task: LintTask = { id: this.nextId++, file, options };
+    const results = files.map(({ file, options, contents }) => new Promise<FileReport>((resolve) => {
+      const task: LintTask = { id: this.nextId++, file, options, contents };
       this.pending.set(task.id, (report) => {
         onReport?.(report);
         resolve(report);

@@ -27,6 +27,9 @@ describe('LintWorkerPool', function () {
       assert.deepStrictEqual(reports, files.map((file) => lintFile(file, {})));
       assert.deepStrictEqual(seen.sort(), ['a.py', 'b.ipynb', 'c.py', 'd.ipynb', 'missing.py']);
       assert.strictEqual(reports[1].findings[0].cell, 0);
+      // Bytes the caller read itself (a virtual workspace) are linted without touching the disk.
+      const [fromBytes] = await pool.lintFiles([{ file: 'memfs:/x.py', options: {}, contents: Buffer.from('import torch.nn as nn\nnn.Dropout(2)\n') }]);
+      assert.deepStrictEqual(fromBytes.findings.map((f) => f.rule), ['DRP010']);
     } finally {
       await pool.dispose();
     }
