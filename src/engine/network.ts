@@ -45,6 +45,11 @@ export interface PassMode {
   batchStats: boolean;
   /** Mask stream index: the same step replays the same masks. */
   step: number;
+  /**
+   * Explicit keep masks (0/1 per element) by dropout site: index 0 = input, l + 1 = after layer l.
+   * A given site uses its mask instead of sampling one (gradient checks against a reference).
+   */
+  masks?: (Uint8Array | null | undefined)[];
 }
 
 export const TRAIN_MODE = (step: number): PassMode => ({ dropout: true, batchStats: true, step });
@@ -257,7 +262,7 @@ export class Network {
         this.droppedInput = new Float32Array(count);
         this.inputKeepBits = new Uint32Array((count + 31) >>> 5);
       }
-      sampleKeepBits(new Rng(this.seed, MASK_STREAM, 0, mode.step), 1 - this.inputDropout, count, this.inputKeepBits);
+      fillKeepBits(mode, 0, this.seed, 1 - this.inputDropout, count, this.inputKeepBits);
       applyKeepBits(x, this.inputKeepBits, invertedScale(this.inputDropout), count, this.droppedInput);
       input = this.droppedInput;
     }
@@ -276,7 +281,7 @@ export class Network {
       const count = rows * layer.outSize;
       layer.masked = mode.dropout && layer.dropout > 0;
       if (layer.masked) {
-        sampleKeepBits(new Rng(this.seed, MASK_STREAM, l + 1, mode.step), 1 - layer.dropout, count, layer.keepBits);
+        fillKeepBits(mode, l + 1, this.seed, 1 - layer.dropout, count, layer.keepBits);
       }
       biasActivationDropout(
         layer.z, bias, rows, layer.outSize, layer.activationCode,
@@ -325,6 +330,18 @@ export class Network {
     });
     return list;
   }
+}
+
+/** Keep bits of one dropout site: the explicit mask of `mode.masks` if given, else sampled from its stream. */
+function fillKeepBits(mode: PassMode, site: number, seed: number, q: number, count: number, bits: Uint32Array): void {
+  const explicit = mode.masks?.[site];
+  if (!explicit) {
+    sampleKeepBits(new Rng(seed, MASK_STREAM, site, mode.step), q, count, bits);
+    return;
+  }
+  if (explicit.length < count) throw new RangeError(`mask for dropout site ${site} has ${explicit.length} entries, need ${count}`);
+  bits.fill(0, 0, (count + 31) >>> 5);
+  for (let i = 0; i < count; i++) if (explicit[i]) bits[i >>> 5] |= 1 << (i & 31);
 }
 
 function addBias(z: Float32Array, bias: Float32Array, rows: number, cols: number): void {
