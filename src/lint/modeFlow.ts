@@ -18,7 +18,7 @@ import type { SyntaxNode } from './parser';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsIn, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
+  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -254,6 +254,7 @@ class Analyzer {
   private readonly classes: Map<string, SyntaxNode>;
   private readonly torchClasses = new Set<string>();
   private readonly callSitesByCallee = new Map<Scope, CallSite[]>();
+  private readonly methodsByClass = new Map<number, Map<string, SyntaxNode>>();
   /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
   readonly switched = new Set<string>();
   private module!: Scope;
@@ -371,7 +372,9 @@ class Analyzer {
   private findMethod(cls: SyntaxNode, name: string, seen = new Set<number>()): SyntaxNode | undefined {
     if (seen.has(cls.id)) return undefined;
     seen.add(cls.id);
-    const own = classMethods(cls).get(name);
+    let methods = this.methodsByClass.get(cls.id);
+    if (!methods) this.methodsByClass.set(cls.id, methods = classMethods(cls));
+    const own = methods.get(name);
     if (own) return own;
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
       const local = base ? this.classes.get(dottedName(base) ?? '') : undefined;
@@ -403,6 +406,10 @@ class Analyzer {
 
   isTorchClass(name: string): boolean {
     return this.torchClasses.has(name);
+  }
+
+  get rootNode(): SyntaxNode {
+    return this.root;
   }
 
   get importTable(): ImportTable {
@@ -734,7 +741,7 @@ class ScopeRun {
 
   /** Applies the calls of an expression, in source order, to the state. */
   private expression(node: SyntaxNode, state: State, recording: boolean): State {
-    for (const call of callsIn(node)) this.call(call, state, recording);
+    for (const call of callsWithin(this.analyzer.rootNode, node)) this.call(call, state, recording);
     // Walrus and comprehension targets bind names too.
     return state;
   }
@@ -921,9 +928,22 @@ export function inferenceContexts(node: SyntaxNode, imports: ImportTable): Infer
   return found;
 }
 
+const trainingStepCache = new WeakMap<SyntaxNode, Map<number, boolean>>();
+
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
-export function containsTrainingStep(region: SyntaxNode): boolean {
-  for (const call of callsIn(region)) {
+export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
+  let cache = trainingStepCache.get(root);
+  if (!cache) trainingStepCache.set(root, cache = new Map());
+  let found = cache.get(region.id);
+  if (found === undefined) {
+    found = hasTrainingStep(callsWithin(root, region));
+    cache.set(region.id, found);
+  }
+  return found;
+}
+
+function hasTrainingStep(calls: readonly SyntaxNode[]): boolean {
+  for (const call of calls) {
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'attribute') continue;
     const method = callee.childForFieldName('attribute')?.text;

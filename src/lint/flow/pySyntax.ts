@@ -2,6 +2,7 @@
 // enclosing functions and classes, parameters, and "does this expression talk about training?".
 import type { SyntaxNode } from '../parser';
 import { dottedName, resolveName, type ImportTable } from '../resolve';
+import { nodesOfType } from '../syntax';
 
 /** The function definition a node lives in (not crossing a class body), or undefined at module level. */
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
@@ -183,4 +184,63 @@ export function enclosingStatement(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
   return current;
+}
+
+interface CallIndex {
+  calls: readonly SyntaxNode[];
+  starts: number[];
+  ends: number[];
+  /** Nested scopes whose calls do not run where they are written: functions, lambdas, classes. */
+  blockers: Array<{ start: number; end: number; id: number }>;
+  blockerStarts: number[];
+}
+
+const callIndexes = new WeakMap<SyntaxNode, CallIndex>();
+
+function callIndex(root: SyntaxNode): CallIndex {
+  let index = callIndexes.get(root);
+  if (!index) {
+    const calls = nodesOfType(root, 'call');
+    const blockers = ['function_definition', 'lambda', 'class_definition']
+      .flatMap((type) => nodesOfType(root, type))
+      .map((n) => ({ start: n.startIndex, end: n.endIndex, id: n.id }))
+      .sort((a, b) => a.start - b.start);
+    index = { calls, starts: calls.map((c) => c.startIndex), ends: calls.map((c) => c.endIndex), blockers, blockerStarts: blockers.map((b) => b.start) };
+    callIndexes.set(root, index);
+  }
+  return index;
+}
+
+function lowerBound(values: readonly number[], target: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The same calls as `callsIn(node)` — in source order, outside nested functions, lambdas and
+ * classes — found in the tree's shared node index instead of walking the subtree again.
+ */
+export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
+  const index = callIndex(root);
+  const start = node.startIndex;
+  const end = node.endIndex;
+  const nested: Array<{ start: number; end: number }> = [];
+  for (let b = lowerBound(index.blockerStarts, start); b < index.blockers.length && index.blockers[b]!.start < end; b++) {
+    const blocker = index.blockers[b]!;
+    if (blocker.id !== node.id && blocker.end <= end) nested.push(blocker);
+  }
+  const result: SyntaxNode[] = [];
+  for (let i = lowerBound(index.starts, start); i < index.calls.length && index.starts[i]! < end; i++) {
+    if (index.ends[i]! > end) continue;
+    const at = index.starts[i]!;
+    if (nested.some((n) => n.start <= at && index.ends[i]! <= n.end)) continue;
+    result.push(index.calls[i]!);
+  }
+  return result;
 }

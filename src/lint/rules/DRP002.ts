@@ -17,7 +17,7 @@ import type { SyntaxNode } from '../parser';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
-import { callsIn, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
+import { callsWithin, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
 
 /** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
 export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
@@ -72,7 +72,7 @@ export const inferenceWithoutEval: Rule = {
         // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
         if (kinds.size === 1 && kinds.has('no-grad') && !call.tracedBy) {
           const loop = enclosingLoop(contexts[0]!.node);
-          if (loop && containsTrainingStep(loop)) continue;
+          if (loop && containsTrainingStep(loop, context.root)) continue;
         }
         if (isMonteCarloSampling(call.call)) continue;
         const paths = flow.resolve(call);
@@ -83,7 +83,7 @@ export const inferenceWithoutEval: Rule = {
         if (!model) continue;
         // One finding per evaluation block and model.
         const block = outermostBlock(contexts);
-        if (explicitTrainInside(block, call)) continue;
+        if (explicitTrainInside(context.root, block, call)) continue;
         const id = `${call.key}@${block.id}`;
         if (reported.has(id)) continue;
         reported.add(id);
@@ -100,8 +100,8 @@ export const inferenceWithoutEval: Rule = {
 };
 
 /** `key.train()` written inside the evaluation block before the call: train mode is deliberate there. */
-function explicitTrainInside(block: SyntaxNode, call: ModelCall): boolean {
-  for (const inner of callsIn(block)) {
+function explicitTrainInside(root: SyntaxNode, block: SyntaxNode, call: ModelCall): boolean {
+  for (const inner of callsWithin(root, block)) {
     if (inner.startIndex >= call.call.startIndex) break;
     const callee = inner.childForFieldName('function');
     if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'train' && receiverKey(callee.childForFieldName('object')) === call.key) return true;

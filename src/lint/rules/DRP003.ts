@@ -36,11 +36,11 @@ function sharedLoop(anchor: SyntaxNode, site: SyntaxNode): SyntaxNode | undefine
 }
 
 /** A training step in the same scope that runs before `site` (train, then eval, then train again). */
-function trainedBefore(scopeNode: SyntaxNode, site: SyntaxNode): boolean {
+function trainedBefore(root: SyntaxNode, scopeNode: SyntaxNode, site: SyntaxNode): boolean {
   const body = scopeNode.type === 'module' ? scopeNode : scopeNode.childForFieldName('body');
   for (const statement of body?.namedChildren ?? []) {
     if (!statement || statement.startIndex >= site.startIndex) break;
-    if (containsTrainingStep(statement)) return true;
+    if (containsTrainingStep(statement, root)) return true;
   }
   return false;
 }
@@ -68,7 +68,7 @@ function optimizedKeys(context: RuleContext): Set<string> {
   return keys;
 }
 
-function findCulprit(paths: readonly ResolvedMode[], optimized: ReadonlySet<string>): Finding | undefined {
+function findCulprit(root: SyntaxNode, paths: readonly ResolvedMode[], optimized: ReadonlySet<string>): Finding | undefined {
   for (const path of paths) {
     if (path.mode.bits & UNKNOWN) return undefined;
   }
@@ -79,7 +79,7 @@ function findCulprit(paths: readonly ResolvedMode[], optimized: ReadonlySet<stri
       // Around a loop back edge the model is trained in some iterations and evaluated in others;
       // an eval() every iteration matters only for a model that is being optimised (not a frozen teacher).
       if (loop && ((path.mode.bits & TRAIN) || optimized.has(path.key))) return { path, eval: site, loop };
-      if (!loop && site.site.startIndex < path.anchor.startIndex && trainedBefore(path.scope.node, site.site)) return { path, eval: site };
+      if (!loop && site.site.startIndex < path.anchor.startIndex && trainedBefore(root, path.scope.node, site.site)) return { path, eval: site };
     }
   }
   return undefined;
@@ -115,10 +115,10 @@ export const trainingAfterEvalWithoutTrain: Rule = {
       for (const call of scope.modelCalls) {
         if (call.tracedBy || inferenceContexts(call.call, context.imports).length > 0) continue;
         const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
-        if (!region || !containsTrainingStep(region)) continue;
+        if (!region || !containsTrainingStep(region, context.root)) continue;
         const paths = flow.resolve(call);
         optimized ??= optimizedKeys(context);
-        const culprit = findCulprit(paths, optimized);
+        const culprit = findCulprit(context.root, paths, optimized);
         if (!culprit) continue;
         catalog ??= new ModelCatalog(context, flow);
         const model = catalog.describe(scope, call.key, paths);

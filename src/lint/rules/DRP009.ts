@@ -212,10 +212,15 @@ function fileScalesBy(root: SyntaxNode, names: readonly string[], mask: SyntaxNo
   return found;
 }
 
+/** Every mask source has one of these names; scopes without them are skipped without walking. */
+const MASK_SOURCE = /\b(?:rand|rand_like|random|random_sample|uniform_?|bernoulli_?|binomial)\s*\(/;
+
 export const unscaledManualDropout: Rule = {
   id: 'DRP009',
   check(context) {
+    if (!MASK_SOURCE.test(context.source)) return;
     for (const scope of scopes(context.root)) {
+      if (scope.type === 'function_definition' && !MASK_SOURCE.test(scope.text)) continue;
       const scopeName = scope.type === 'function_definition' ? scope.childForFieldName('name')?.text ?? '' : '';
       // Pass 1: mask variables (and whether they are rescaled later).
       const masks = new Map<string, Mask>();
