@@ -441,7 +441,17 @@ class Analyzer {
     return key;
   }
 
-  resolve(call: ModelCall): ResolvedMode[] {
+  /** Is `key` a module-level name inside `scope` (not a parameter or local of it or its enclosing functions)? */
+  private isGlobalIn(scope: Scope, key: string): boolean {
+    const root = rootOf(key);
+    for (let current: Scope | undefined = scope; current; current = this.enclosingScope(current)) {
+      if (current.params.some((p) => p.name === root)) return false;
+      if (current.locals.has(root) && !current.globals.has(root)) return false;
+    }
+    return this.module.locals.has(root);
+  }
+
+    resolve(call: ModelCall): ResolvedMode[] {
     const results: ResolvedMode[] = [];
     const visit = (scope: Scope, key: string, mode: Mode, anchor: SyntaxNode, depth: number, seen: Set<Scope>): void => {
       if (!(mode.bits & ENTRY) || results.length > 16) {
@@ -449,6 +459,15 @@ class Analyzer {
         return;
       }
       const sites = this.callSitesByCallee.get(scope) ?? [];
+      if (sites.length === 0 && this.isGlobalIn(scope, key)) {
+        // A module-level model used by a function nobody in this file calls (a request handler, a
+        // notebook helper): by the time it runs, the module's code has run.
+        const atEnd = lookupMode(this.module.exit ?? new Map(), key);
+        if (atEnd.bits !== ENTRY) {
+          results.push({ scope, key, anchor, mode: compose(mode, atEnd, anchor), unresolved: (atEnd.bits & ENTRY) !== 0 });
+          return;
+        }
+      }
       if (sites.length === 0 || depth > 6 || seen.has(scope)) {
         results.push({ scope, key, anchor, mode, unresolved: true });
         return;

@@ -65,6 +65,14 @@ describe('DRP002 inference-without-eval', () => {
     assert.deepStrictEqual(earlier.findings.filter((f) => f.rule === 'DRP002'), []);
   });
 
+  it('resolves a module-level model used by a request handler nobody in the file calls', () => {
+    const source = fixture('DRP002', 'serving_global.py');
+    assert.deepStrictEqual(at(lint(source), 'DRP002'), ['21:22']);
+    const withEval = source.replace('model.load_state_dict(torch.load("weights.pt"))\n', 'model.load_state_dict(torch.load("weights.pt"))\nmodel.eval()\n');
+    assert.notStrictEqual(withEval, source);
+    assert.deepStrictEqual(at(lint(withEval), 'DRP002'), []);
+  });
+
   it('flags a model traced with torch.jit.trace in training mode, not after eval()', () => {
     const source = [
       'import torch',
