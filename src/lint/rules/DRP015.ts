@@ -2,8 +2,9 @@
 // blocks of the same file it is built from) whose statically known rates are all the same. Rates
 // usually grow with depth — low near the input, higher in wide hidden/classifier layers — so one
 // copy-pasted rate is often untuned. A hint only. Must not flag: fewer than three dropouts; any
-// dropout whose rate is not statically known (a parameter without literal default); building blocks
-// on their own; the same dropout module applied several times (one layer).
+// dropout whose rate is not a literal or module constant (a parameter, even with a default, is one
+// deliberate knob); rate 0 (disabled); building blocks on their own; the same dropout module
+// applied several times (one layer).
 import type { Rule } from '../linter';
 import { getModelGraphs } from '../modelGraph';
 import { formatRate } from '../syntax';
@@ -19,8 +20,10 @@ export const uniformDropoutRate: Rule = {
       if (!graph.isTopLevel) continue;
       const dropouts = allDefinitions(graph, graphs).filter((d) => d.kind === 'dropout');
       if (dropouts.length < MIN_LAYERS) continue;
-      const rates = dropouts.map((d) => d.dropout?.rate);
-      if (rates.some((r) => r === undefined)) continue;
+      // Rates passed in as parameters are one deliberate knob, not copy-paste: only literal rates count.
+      if (dropouts.some((d) => d.dropout?.rate === undefined || d.dropout.rateIsParameterDefault || d.dropout.defaultRate)) continue;
+      const rates = dropouts.map((d) => d.dropout!.rate);
+      if (rates[0] === 0) continue;
       if (new Set(rates).size !== 1) continue;
       const where = graph.nameNode ?? graph.node;
       context.report('DRP015', where,

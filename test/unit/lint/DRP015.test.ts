@@ -28,5 +28,18 @@ describe('DRP015 uniform-dropout-rate', () => {
       '    return model',
     ].join('\n');
     assert.deepStrictEqual(at(lint(unknown), 'DRP015'), []);
+    const knob = [
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self, p=0.1):',
+      '        super().__init__()',
+      '        self.a, self.b, self.c = nn.Dropout(p), nn.Dropout(p), nn.Dropout(p)',
+      '        self.fc = nn.Linear(2, 2)',
+      '    def forward(self, x):',
+      '        return self.fc(self.c(self.b(self.a(x))))',
+      'net = Net()',
+      'model_off = nn.Sequential(nn.Dropout(0), nn.Linear(2, 2), nn.Dropout(0), nn.Linear(2, 2), nn.Dropout(0), nn.Linear(2, 2))',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(knob), 'DRP015'), []);
   });
 });
