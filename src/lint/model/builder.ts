@@ -439,7 +439,8 @@ function attachUnusedDropouts(graph: ModelGraph, assignments: DropoutAssignment[
       }
       for (let i = node.namedChildCount - 1; i >= 0; i--) {
         const child = node.namedChild(i);
-        if (child && child.type !== 'function_definition' && child.type !== 'lambda' && child.type !== 'class_definition') stack.push(child);
+        // Nested functions and lambdas count too: a closure reading the result uses it.
+        if (child) stack.push(child);
       }
     }
     if (read || !laterUse) continue;

@@ -27,6 +27,23 @@ describe('DRP017 unused-dropout-output', () => {
     assert.ok(applyFirstFix(source, findings[2]).includes('outputs = layers.Dense(1)(regularised)'));
   });
 
+  it('stays silent when a closure reads the result', () => {
+    const source = [
+      'import torch.nn as nn',
+      'from torch.utils.checkpoint import checkpoint',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.drop = nn.Dropout(0.1)',
+      '        self.fc = nn.Linear(2, 2)',
+      '    def forward(self, x):',
+      '        h = self.drop(x)',
+      '        y = checkpoint(lambda: self.fc(h))',
+      '        return y + x',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP017'), []);
+  });
+
   it('stays silent on reassignment to the same name, results that are read, and `_`', () => {
     const fine = where(source, 'class Fine');
     const fineLine = Number(fine.split(':')[0]);
