@@ -168,6 +168,27 @@ function sameState(a: State | null, b: State | null): boolean {
   return true;
 }
 
+/**
+ * `if phase == 'train': model.train() else: model.eval()`: the branches choose the mode on purpose,
+ * and the code after them is guarded by the same condition — which a path-insensitive join cannot
+ * see. A key set to TRAIN in one branch and to EVAL in another becomes UNKNOWN.
+ */
+function markModeSelection(result: State, entry: State, branches: ReadonlyArray<State | null>): void {
+  for (const key of result.keys()) {
+    const before = lookupMode(entry, key);
+    let trains = false;
+    let evals = false;
+    for (const branch of branches) {
+      if (!branch) continue;
+      const mode = lookupMode(branch, key);
+      if (mode === before) continue;
+      if (mode.bits === TRAIN) trains = true;
+      if (mode.bits === EVAL) evals = true;
+    }
+    if (trains && evals) result.set(key, { bits: UNKNOWN, evals: [] });
+  }
+}
+
 /** Composes a callee's exit mode with the caller's mode before the call. */
 function compose(effect: Mode, before: Mode, site: SyntaxNode): Mode {
   const evals: EvalSite[] = effect.evals.map((e) => ({ site, origin: e.origin }));
@@ -590,7 +611,7 @@ class ScopeRun {
   private ifStatement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
     const entry = this.expression(node.childForFieldName('condition') ?? node, state, recording);
     const consequence = node.childForFieldName('consequence');
-    let result = consequence ? this.block(consequence, new Map(entry), recording, depth) : new Map(entry);
+    const branches: Array<State | null> = [consequence ? this.block(consequence, new Map(entry), recording, depth) : new Map(entry)];
     let hasElse = false;
     let fallthrough: State = entry;
     for (const alternative of node.childrenForFieldName('alternative')) {
@@ -599,14 +620,18 @@ class ScopeRun {
         const branchEntry = this.expression(alternative.childForFieldName('condition') ?? alternative, new Map(fallthrough), recording);
         fallthrough = branchEntry;
         const body = alternative.childForFieldName('consequence');
-        result = joinStates(result, body ? this.block(body, new Map(branchEntry), recording, depth) : branchEntry);
+        branches.push(body ? this.block(body, new Map(branchEntry), recording, depth) : branchEntry);
       } else if (alternative.type === 'else_clause') {
         hasElse = true;
         const body = alternative.childForFieldName('body');
-        result = joinStates(result, body ? this.block(body, new Map(fallthrough), recording, depth) : fallthrough);
+        branches.push(body ? this.block(body, new Map(fallthrough), recording, depth) : fallthrough);
       }
     }
-    return hasElse ? result : joinStates(result, fallthrough);
+    if (!hasElse) branches.push(fallthrough);
+    let result: State | null = null;
+    for (const branch of branches) result = joinStates(result, branch);
+    if (result) markModeSelection(result, entry, branches);
+    return result;
   }
 
   private loop(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
@@ -772,6 +797,11 @@ class ScopeRun {
     if (method === 'eval' || method === 'train') {
       const key = receiverKey(callee.childForFieldName('object'));
       if (!key) return;
+      // `model.train() if training else model.eval()`: chosen by a condition we do not follow.
+      if (insideConditionalExpression(call)) {
+        setMode(state, key, { bits: UNKNOWN, evals: [] });
+        return;
+      }
       // `for m in models: m.eval()`: some models we cannot name changed mode; stop trusting all of them.
       if (this.loopTargets.has(rootOf(key))) {
         for (const [tracked, mode] of state) state.set(tracked, { bits: mode.bits | UNKNOWN, evals: mode.evals });
@@ -861,6 +891,13 @@ class ScopeRun {
     if (resolveName(receiver, this.analyzer.importTable)) return;
     this.scope.modelCalls.push({ call, key: key.endsWith('.module') ? key.slice(0, -7) : key, mode, scope: this.scope });
   }
+}
+
+function insideConditionalExpression(node: SyntaxNode): boolean {
+  for (let current = node.parent; current && !/statement$|^block$|^module$/.test(current.type); current = current.parent) {
+    if (current.type === 'conditional_expression' || current.type === 'boolean_operator') return true;
+  }
+  return false;
 }
 
 /** Mode set by `x.train(...)`: TRAIN, EVAL, or undefined when not a literal. */

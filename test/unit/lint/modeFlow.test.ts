@@ -65,6 +65,28 @@ describe('modeFlow', () => {
     assert.deepStrictEqual(result[H + 6], [TRAIN | EVAL]);
   });
 
+  it('treats a mode chosen by a condition (train in one branch, eval in the other) as unknown', () => {
+    const source = HEADER + [
+      'model = Net()',
+      'for phase in ["train", "val"]:',
+      '    if phase == "train":',
+      '        model.train()',
+      '    else:',
+      '        model.eval()',
+      '    model(x)',
+      'model.train() if flag else model.eval()',
+      'model(x)',
+      'if flag:',
+      '    model.eval()',
+      'model(x)',
+    ].join('\n');
+    const result = modes(source);
+    assert.deepStrictEqual(result[H + 7], [UNKNOWN]);
+    assert.deepStrictEqual(result[H + 9], [UNKNOWN]);
+    // One branch only: an ordinary join of the mode before the if with EVAL.
+    assert.deepStrictEqual(result[H + 12], [UNKNOWN | EVAL]);
+  });
+
   it('a return in one branch removes that path', () => {
     const source = HEADER + [
       'def f(flag):',
