@@ -36,6 +36,21 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     assert.strictEqual(severityOf('DRP012'), vscode.DiagnosticSeverity.Warning);
   });
 
+  it('points relatedInformation at the other half of a finding (DRP001: where the dropout is defined)', async () => {
+    const { document } = await openFixture('editor/output_dropout.py');
+    const diagnostics = await waitForDiagnostics(document.uri, has('DRP001'));
+    const drp001 = diagnostics.find((d) => ruleOf(d) === 'DRP001')!;
+    assert.strictEqual(rangeText(drp001.range), rangeText(new vscode.Range(
+      tokenRange(document, 'return self.final_drop(', 'self.final_drop').start,
+      tokenRange(document, 'return self.final_drop(', 'self.final_drop(self.fc(x))').end,
+    )));
+    assert.strictEqual(drp001.relatedInformation?.length, 1);
+    const [related] = drp001.relatedInformation!;
+    assert.strictEqual(related.location.uri.toString(), document.uri.toString());
+    assert.strictEqual(rangeText(related.location.range), rangeText(tokenRange(document, 'self.final_drop =', 'nn.Dropout(0.2)')));
+    assert.match(related.message, /self\.final_drop is defined here/);
+  });
+
   it('applies the preferred quick fix for DRP004 and the diagnostic disappears', async () => {
     const { document } = await openFixture('editor/functional_dropout.py');
     const uri = document.uri;

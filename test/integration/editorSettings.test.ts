@@ -16,7 +16,7 @@ async function setSetting(key: string, value: unknown): Promise<void> {
 describe('Editor: settings, pyproject.toml and large files', () => {
   before(activateExtension);
   afterEach(async () => {
-    for (const key of ['ignore', 'select', 'severity', 'maxFileSize', 'enable']) await setSetting(key, undefined);
+    for (const key of ['ignore', 'select', 'severity', 'maxFileSize', 'enable', 'run']) await setSetting(key, undefined);
     await closeAllEditors();
   });
 
@@ -34,6 +34,24 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     await waitForDiagnostics(uri, (d) => d.length === 0, { what: 'diagnostics to clear when disabled' });
     await setSetting('enable', undefined);
     await waitForDiagnostics(uri, (d) => d.some((x) => ruleOf(x) === 'DRP010'), { what: 'diagnostics to return when enabled' });
+  });
+
+  it('with dropoutLab.run "onSave", lints what was saved', async () => {
+    await setSetting('run', 'onSave');
+    // A scratch file in the fixture folder (deleted afterwards): saving must not touch committed fixtures.
+    const scratch = fixtureUri('editor/on_save_scratch.py');
+    await vscode.workspace.fs.writeFile(scratch, new TextEncoder().encode('import torch.nn as nn\n\ndrop = nn.Dropout(0.5)\n'));
+    try {
+      const document = await vscode.workspace.openTextDocument(scratch);
+      const editor = await vscode.window.showTextDocument(document);
+      await editor.edit((b) => b.replace(new vscode.Range(2, 18, 2, 21), '1.5'));
+      assert.ok(await document.save(), 'the scratch file was not saved');
+      const diagnostics = await waitForDiagnostics(scratch, (d) => d.some((x) => ruleOf(x) === 'DRP010'));
+      assert.deepStrictEqual(summarize(diagnostics), ['DRP010@2:18-2:21']);
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(scratch);
+    }
   });
 
   it('applies [tool.dropout-lab] from the nearest pyproject.toml, and settings override it', async () => {
