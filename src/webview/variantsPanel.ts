@@ -51,7 +51,7 @@ function variantFigure(v: VariantView, result: VariantsView, scale: number): HTM
   const s = v.stats;
   const keep = Number.isNaN(s.keepRate) ? 'no hard zeros' : `kept ${fmt(s.keepRate * 100, 1)} % (designed ${fmt(s.expectedKeepRate * 100, 1)} %)`;
   const dropped = v.name === 'dropconnect' || v.name === 'gaussian' ? undefined : v.mask.filter((m) => m === 0).length;
-  return h('figure', { class: 'variant', 'data-variant': v.name, 'data-dropped': dropped ?? '' },
+  return h('figure', { class: 'variant', 'data-variant': v.name, 'data-dropped': dropped ?? '', 'data-mask-signature': maskSignature(v.mask) },
     h('figcaption', {}, h('strong', {}, v.label)),
     output,
     h('div', { class: 'desc' }, v.name === 'dropconnect' ? 'weight mask (out × in channels):' : v.name === 'gaussian' ? 'multiplicative noise − 1:' : 'mask (grey = dropped):'),
@@ -59,6 +59,13 @@ function variantFigure(v: VariantView, result: VariantsView, scale: number): HTM
     h('div', { class: 'desc' }, v.description),
     h('div', { class: 'desc' }, `${keep}; mean ${fmt(s.inputMean, 3)} → ${fmt(s.outputMean, 3)}, variance ${fmt(s.inputVariance, 3)} → ${fmt(s.outputVariance, 3)}`),
   );
+}
+
+/** A short fingerprint of a mask (which entries are which), so a new mask is recognisable. */
+function maskSignature(mask: number[]): string {
+  let hash = 2166136261;
+  for (const value of mask) hash = Math.imul(hash ^ Math.round(value * 1000), 16777619) >>> 0;
+  return hash.toString(16);
 }
 
 startExperimentPage<VariantsControls, VariantsView>({

@@ -7,6 +7,9 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import { FIXTURE_WORKSPACE, REPO_ROOT, Workbench } from './workbench';
+import { runExperiment } from '../../src/engine/experiments';
+import type { EpochMetrics, OverfittingResult } from '../../src/engine/protocol';
+import { LOSS_CURVES_LIMITS } from '../../src/extension/panels/protocol/lossCurves';
 
 const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
@@ -69,22 +72,57 @@ async function maskSignature(frame: Frame): Promise<string> {
 }
 
 async function setTheme(workbench: Workbench, theme: 'Light Modern' | 'Dark Modern'): Promise<void> {
-  await workbench.runCommand('Preferences: Color Theme');
-  const input = workbench.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(theme);
-  await until(`"${theme}" in the theme picker`, async () => {
-    const label = await workbench.page.locator('.quick-input-widget .monaco-list-row.focused .label-name').first().textContent().catch(() => '');
-    return label?.trim() === theme;
-  });
-  await workbench.page.keyboard.press('Enter');
+  // "Preferences: Color Theme" opens a second quick pick (the theme list), so drive both steps here.
+  const page = workbench.page;
+  const input = page.locator('.quick-input-widget input.input');
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  /** Clicks the row whose label is exactly `label` once the list shows it. */
+  const pickRow = async (label: string) => {
+    const index = await until(`"${label}" in the list`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent?.trim() ?? ''));
+      const at = labels.indexOf(label);
+      return at >= 0 ? at + 1 : undefined;
+    });
+    await rows.nth(index - 1).click();
+  };
   const wanted = theme.startsWith('Light') ? 'vs' : 'vs-dark';
-  await until(`the ${theme} theme`, async () => (await workbench.page.locator(`.monaco-workbench.${wanted}`).count()) > 0);
+  if ((await page.locator(`.monaco-workbench.${wanted}`).count()) > 0) return;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await pickRow('Preferences: Color Theme');
+  await until('the theme list', async () => !(await input.inputValue()).startsWith('>'));
+  await input.fill(theme);
+  await pickRow(theme);
+  await until(`the ${theme} theme`, async () => (await page.locator(`.monaco-workbench.${wanted}`).count()) > 0);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-async function shoot(workbench: Workbench, name: string): Promise<void> {
+/** Screenshots of the workbench in the light and the dark theme: docs/images/panel-<name>-{light,dark}.png. */
+async function shootBothThemes(workbench: Workbench, name: string): Promise<void> {
   fs.mkdirSync(IMAGES, { recursive: true });
-  await workbench.page.screenshot({ path: path.join(IMAGES, `${name}.png`) });
+  for (const theme of ['Light Modern', 'Dark Modern'] as const) {
+    await setTheme(workbench, theme);
+    // The panels re-read theme colours on the body class change; wait until the webview has it.
+    const wanted = theme.startsWith('Light') ? 'vscode-light' : 'vscode-dark';
+    await until(`the webview in ${theme}`, async () => {
+      for (const frame of workbench.page.frames()) {
+        if ((await frame.locator(`body.${wanted}[data-view-type]`).count().catch(() => 0)) > 0) return true;
+      }
+      return false;
+    });
+    await workbench.page.mouse.move(0, 0);
+    await workbench.page.screenshot({ path: path.join(IMAGES, `panel-${name}-${theme.startsWith('Light') ? 'light' : 'dark'}.png`) });
+  }
+}
+
+/** Types the target path into VS Code's save dialog (the simple file dialog in the browser) and accepts. */
+async function answerSaveDialog(workbench: Workbench, target: string): Promise<void> {
+  const input = workbench.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 30000 });
+  await input.fill(target);
+  await workbench.page.keyboard.press('Enter');
 }
 
 describe('Dropout Lab panels in VS Code', function () {
@@ -93,8 +131,8 @@ describe('Dropout Lab panels in VS Code', function () {
   let folder: string;
 
   before(async () => {
-    for (const bundle of ['networkPanel.js', 'lossCurvesPanel.js']) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', bundle)), `dist/webview/${bundle} is missing: run npm run build first`);
+    for (const bundle of ['webview/networkPanel.js', 'webview/lossCurvesPanel.js', 'engineWorker.js']) {
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist', bundle)), `dist/${bundle} is missing: run npm run build first`);
     }
     // A scratch copy of the fixture workspace: exports are written into it.
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-panels-'));
@@ -150,5 +188,168 @@ describe('Dropout Lab panels in VS Code', function () {
     assert.strictEqual(await frame.locator('#team-rate').inputValue(), '0.3');
     assert.strictEqual(await frame.locator('li.player').count(), 11);
     await frame.locator('#view-network').click();
+    await shootBothThemes(workbench, 'network');
+  });
+
+  it('Inverted vs Standard: the sums match Σx and the mask changes on resample', async () => {
+    await workbench.runCommand('Dropout Lab: Inverted vs Standard…');
+    const frame = await panelFrame(workbench, 'dropoutLab.invertedVsStandard');
+    const table = frame.locator('#activations-table');
+    await until('the engine numbers', async () => (await table.count()) > 0);
+    // Default activations 0.8 1.2 0.3 2.0 1.5 0.6 1.1 0.9: Σx = 8.4, q·Σx = 4.2 at p = 0.5.
+    assert.strictEqual(await frame.locator('#sum-inverted-test').textContent(), '8.4');
+    assert.strictEqual(await frame.locator('#sum-standard-test').textContent(), '4.2');
+    const signature = () => frame.locator('#activations-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kept')).join(''));
+    const first = await signature();
+    await frame.locator('#resample').click();
+    await until('a new mask after Resample', async () => (await signature()) !== first, 15000);
+    await setRange(frame, 'p', 0.2);
+    await until('the standard test sum at p = 0.2 (0.8 · 8.4)', async () => (await frame.locator('#sum-standard-test').textContent()) === '6.72');
+    await shootBothThemes(workbench, 'inverted-vs-standard');
+  });
+
+  it('Loss Curves: four series grow epoch by epoch, CSV equals the engine, Stop stops', async () => {
+    await workbench.runCommand('Dropout Lab: Loss Curves…');
+    const frame = await panelFrame(workbench, 'dropoutLab.lossCurves');
+    // Small enough for CI (about 15 s), big enough that the network without dropout visibly overfits.
+    const controls = { p: 0.5, epochs: 20, hiddenSizes: [128], trainSize: 300, seed: 7 };
+    await frame.locator('#epochs').fill(String(controls.epochs));
+    await frame.locator('#epochs').press('Tab');
+    await frame.locator('#hidden-sizes').fill(controls.hiddenSizes.join(', '));
+    await frame.locator('#hidden-sizes').press('Tab');
+    await frame.locator('#train-size').fill(String(controls.trainSize));
+    await frame.locator('#train-size').press('Tab');
+    await frame.locator('#seed').fill(String(controls.seed));
+    await frame.locator('#seed').press('Tab');
+    await frame.locator('#run').click();
+
+    const box = frame.locator('#loss-chart-box');
+    const observed: string[] = [];
+    await until('both runs to finish', async () => {
+      const lengths = await box.getAttribute('data-series-lengths');
+      if (lengths && observed.at(-1) !== lengths) observed.push(lengths);
+      return (await frame.locator('body').getAttribute('data-run-status')) === 'done' && lengths === '20,20,20,20';
+    }, 300000);
+    // Streaming: the chart showed intermediate epoch counts before the final one (never all at once).
+    const totals = observed.map((l) => l.split(',').map(Number).reduce((a, b) => a + b, 0));
+    assert.ok(totals.length >= 3, `expected the series to grow over several updates, saw ${observed.join(' | ')}`);
+    for (let i = 1; i < totals.length; i++) assert.ok(totals[i] > totals[i - 1], `series only grow: ${observed.join(' | ')}`);
+    assert.strictEqual(await frame.locator('#data-table tbody tr').count(), controls.epochs);
+
+    // Export CSV through the save dialog, then compare with the engine run in this process.
+    const csvPath = path.join(folder, 'curves.csv');
+    await frame.locator('#export-csv').click();
+    await answerSaveDialog(workbench, csvPath);
+    await until('the CSV file', async () => fs.existsSync(csvPath) && fs.statSync(csvPath).size > 0);
+    const result = (await runExperiment({
+      experiment: 'overfitting', seed: controls.seed, epochs: controls.epochs, dropout: controls.p,
+      hiddenSizes: controls.hiddenSizes, trainSize: controls.trainSize, testSize: LOSS_CURVES_LIMITS.testSize,
+    })) as OverfittingResult;
+    const rows = fs.readFileSync(csvPath, 'utf8').trim().split('\n').map((line) => line.split(','));
+    assert.strictEqual(rows[0][0], 'epoch');
+    const curve = (run: 'baseline' | 'dropout'): EpochMetrics[] => result.runs.find((r) => r.run === run)!.epochs;
+    for (let e = 0; e < controls.epochs; e++) {
+      const row = rows[e + 1].map(Number);
+      const b = curve('baseline')[e];
+      const d = curve('dropout')[e];
+      assert.deepStrictEqual(row.slice(0, 5), [e + 1, b.trainLoss, b.testLoss, d.trainLoss, d.testLoss], `epoch ${e + 1}`);
+      assert.strictEqual(row[5], b.testLoss - b.trainLoss);
+      assert.strictEqual(row[6], d.testLoss - d.trainLoss);
+    }
+    await shootBothThemes(workbench, 'loss-curves');
+
+    // A long run (500 epochs of a wider network) stops on Stop and keeps what it has.
+    await frame.locator('#epochs').fill(String(LOSS_CURVES_LIMITS.maxEpochs));
+    await frame.locator('#epochs').press('Tab');
+    await frame.locator('#hidden-sizes').fill('512, 512');
+    await frame.locator('#hidden-sizes').press('Tab');
+    await frame.locator('#run').click();
+    await until('the first epochs of the long run', async () => {
+      const [baseline] = ((await box.getAttribute('data-series-lengths')) ?? '0').split(',').map(Number);
+      return (await frame.locator('body').getAttribute('data-run-status')) === 'running' && baseline >= 1;
+    }, 120000);
+    await frame.locator('#stop').click();
+    await until('the run to stop', async () => (await frame.locator('body').getAttribute('data-run-status')) === 'stopped', 30000);
+    const stoppedAt = (await box.getAttribute('data-series-lengths')) ?? '';
+    const [baselineEpochs, , dropoutEpochs] = stoppedAt.split(',').map(Number);
+    assert.ok(baselineEpochs >= 1 && baselineEpochs < LOSS_CURVES_LIMITS.maxEpochs && dropoutEpochs === 0, `stopped early: ${stoppedAt}`);
+    // The panel stays responsive and the stopped run stays stopped.
+    assert.strictEqual(await box.getAttribute('data-series-lengths'), stoppedAt);
+
+    // Run the short configuration again for the reload test below.
+    await frame.locator('#epochs').fill(String(controls.epochs));
+    await frame.locator('#epochs').press('Tab');
+    await frame.locator('#hidden-sizes').fill(controls.hiddenSizes.join(', '));
+    await frame.locator('#hidden-sizes').press('Tab');
+    await frame.locator('#run').click();
+    await until('the short run again', async () => (await frame.locator('body').getAttribute('data-run-status')) === 'done', 300000);
+  });
+
+  it('Variants: six variants of the same maps from one seed, with the guide table', async () => {
+    await workbench.runCommand('Dropout Lab: Variants…');
+    const frame = await panelFrame(workbench, 'dropoutLab.variants');
+    await until('six variant figures', async () => (await frame.locator('#variants-grid figure.variant').count()) === 6);
+    const names = await frame.locator('#variants-grid figure.variant').evaluateAll((els) => els.map((e) => e.getAttribute('data-variant')));
+    assert.deepStrictEqual(names, ['standard', 'spatial', 'dropblock', 'alpha', 'gaussian', 'dropconnect']);
+    assert.strictEqual(await frame.locator('#variants-guide tbody tr').count(), 6);
+    const signature = () => frame.locator('figure.variant[data-variant="standard"]').getAttribute('data-mask-signature');
+    const before = await signature();
+    assert.ok(before);
+    await frame.locator('#resample').click();
+    await until('a new standard mask after Resample', async () => (await signature()) !== before, 15000);
+    await shootBothThemes(workbench, 'variants');
+  });
+
+  it('Ensembles: Monte Carlo averages for growing k next to the weight-scaled network', async () => {
+    await workbench.runCommand('Dropout Lab: Ensembles…');
+    const frame = await panelFrame(workbench, 'dropoutLab.ensembles');
+    await frame.locator('#epochs').fill('3');
+    await frame.locator('#epochs').press('Tab');
+    await frame.locator('#hidden-sizes').fill('64, 32');
+    await frame.locator('#hidden-sizes').press('Tab');
+    await frame.locator('#train-size').fill('500');
+    await frame.locator('#train-size').press('Tab');
+    await frame.locator('#run').click();
+    await until('the Monte Carlo table', async () => (await frame.locator('#mc-table tbody tr').count()) === 7, 300000);
+    const ks = await frame.locator('#mc-table tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-k'))));
+    assert.deepStrictEqual(ks, [1, 2, 5, 10, 20, 50, 100]);
+    assert.match((await frame.locator('#ensemble-count').textContent()) ?? '', /^2\^96 ≈ 10\^28$/);
+    await shootBothThemes(workbench, 'ensembles');
+  });
+
+  it('Variance Shift and Dropout as L2 show the engine numbers next to the closed forms', async () => {
+    await workbench.runCommand('Dropout Lab: Variance Shift…');
+    const shift = await panelFrame(workbench, 'dropoutLab.varianceShift');
+    await until('the variance table', async () => (await shift.locator('#variance-table').count()) > 0, 60000);
+    // c = 0, v = 1, p = 0.5: Var_train = (1/q)(c² + v) − c² = 2, ratio = q = 0.5.
+    assert.strictEqual(await shift.locator('#train-variance td').first().textContent(), '2');
+    assert.strictEqual(await shift.locator('#ratio td').first().textContent(), '0.5');
+    await workbench.runCommand('Dropout Lab: Dropout as L2…');
+    const l2 = await panelFrame(workbench, 'dropoutLab.l2Equivalence');
+    await until('the L2 table', async () => (await l2.locator('#l2-table tbody tr').count()) === 5, 120000);
+  });
+
+  it('reloading the window restores the open panels with their state', async () => {
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+    const tabs = workbench.page.locator('.tabs-container .tab');
+    await until('the panel tabs after reload', async () => (await tabs.count()) >= 7, 60000);
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible().catch(() => false)) {
+      await workbench.screenshot('panels-reload-dialog');
+      assert.fail(`a dialog appeared after reload: ${await dialog.textContent()}`);
+    }
+    const labels = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+    for (const title of ['Network', 'Inverted vs Standard', 'Loss Curves', 'Variants', 'Ensembles', 'Variance Shift', 'Dropout as L2']) {
+      assert.ok(labels.some((l) => l.includes(`Dropout Lab: ${title}`)), `tab "${title}" restored (tabs: ${labels.join(', ')})`);
+    }
+    // Each restored panel shows its content again once its tab is shown.
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'Dropout Lab: Loss Curves' }).click();
+    const curves = await panelFrame(workbench, 'dropoutLab.lossCurves');
+    await until('the restored curves', async () => (await curves.locator('#loss-chart-box').getAttribute('data-series-lengths')) === '20,20,20,20');
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'Dropout Lab: Network' }).click();
+    const network = await panelFrame(workbench, 'dropoutLab.network');
+    await until('the restored network', async () => (await network.locator('#active-units').getAttribute('data-active')) !== null);
+    assert.strictEqual(await network.locator('#rate-all').inputValue(), '0.5');
   });
 });

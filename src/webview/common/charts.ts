@@ -41,7 +41,9 @@ export function lineChart(canvas: HTMLCanvasElement, options: {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: options.xType ?? 'linear', min: options.xMin, max: options.xMax, title: { display: true, text: options.xTitle } },
+        x: options.xType === 'logarithmic'
+          ? { type: 'logarithmic', min: options.xMin, max: options.xMax, title: { display: true, text: options.xTitle } }
+          : { type: 'linear', min: options.xMin, max: options.xMax, title: { display: true, text: options.xTitle }, ticks: { precision: 0 } },
         y: { type: 'linear', min: options.yMin, title: { display: true, text: options.yTitle } },
       },
       plugins: { legend: { position: 'bottom' }, tooltip: { enabled: true } },
