@@ -229,7 +229,8 @@ export const functionalDropoutIgnoresMode: Rule = {
       if (!torch && !keras) continue;
       const owner = node.childForFieldName('name')?.text ?? 'Model';
       for (const [name, method] of methods) {
-        if (!NOT_FORWARD.has(name)) checkMethod(context, method, owner, keras);
+        // Methods that only run while training (a loss, a Lightning/Keras training step) may drop unconditionally.
+        if (!NOT_FORWARD.has(name) && !/train|loss|augment/i.test(name)) checkMethod(context, method, owner, keras);
       }
     }
   },

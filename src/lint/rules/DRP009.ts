@@ -288,7 +288,17 @@ export const unscaledManualDropout: Rule = {
         const named = mask.named || DROP_WORDS.test(scopeName);
         const activation = stripParens(other).text;
         const followsShape = /^[\w.]+$/.test(activation) && new RegExp(`(?:^|[^\\w.])${activation.replace(/\./g, '\\.')}(?![\\w])`).test(mask.shapeText);
-        if (!named && !followsShape) return;
+        // An unnamed mask of the activation's shape is dropout in a model's forward/call, or when its
+        // threshold is a probability-like name; elsewhere (augmentation, noise) no scaling is a choice.
+        // Outside a model's forward/call or a *drop* function, a literal threshold is augmentation or
+        // noise, and the mask must be named as dropout or use a probability-like rate name.
+        const dropScope = scopeName === 'forward' || scopeName === 'call' || DROP_WORDS.test(scopeName);
+        const probabilityName = mask.rateNames.some((n) => /^(?:self\.)?(?:p|prob|probability|rate|retain\w*|q)$/.test(n));
+        if (dropScope) {
+          if (!named && !followsShape) return;
+        } else if (mask.rateNames.length === 0 || !(mask.named || (followsShape && probabilityName))) {
+          return;
+        }
         if (variable && rescaled.has(variable)) return;
         if (!inPlace && scaledInPlace(product)) return;
         // The product's result rescaled afterwards (`out = x * m` ... `out /= keep`).
