@@ -1,7 +1,9 @@
 // DRP002 inference-without-eval: a PyTorch model with dropout or BatchNorm is run for
 // validation/inference — inside `torch.no_grad()` / `torch.inference_mode()` (also as decorators),
-// in a function that evaluates/validates/predicts, or in a loop over a val/test loader — while the
-// mode flow shows no `model.eval()` / `model.train(False)` reaching that call on any path. Dropout
+// in a function that evaluates/validates/predicts, or in a loop over a val/test loader — or is
+// traced with `torch.jit.trace` (which records train-mode dropout), while the mode flow shows no
+// `model.eval()` / `model.train(False)` reaching that call on any path (through call sites, and for
+// a module-level model used by an uncalled function such as a request handler, the module's end). Dropout
 // then keeps dropping and BatchNorm normalises with batch statistics, so reported metrics are noisy
 // and too low. Not flagged: an eval() on any path (directly, in a function called earlier such as
 // `evaluate(model)` that calls `model.eval()` inside, or in a previous notebook cell); models whose

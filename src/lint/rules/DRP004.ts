@@ -9,7 +9,8 @@
 // deliberate literal `training=True`, e.g. a Tacotron-style prenet), a rate or `dropout_p` that is
 // itself guarded (`self.p if self.training else 0.0`, or a local assigned under a training test),
 // a call inside `if self.training:` / `if training:` / a conditional or `tf.cond`/`smart_cond` on
-// the flag, or after an early `if not self.training: return`; plain functions outside model
+// the flag, or after an early `if not self.training: return`; methods that only run while
+// training (`training_step`, `compute_loss`, augmentation helpers); plain functions outside model
 // classes; user functions that merely share the name `dropout`.
 import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';

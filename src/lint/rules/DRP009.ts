@@ -8,7 +8,8 @@
 // a result rescaled later in the function, any test-time scaling by the same rate name elsewhere
 // in the file, masks used for indexing or `masked_fill`, and per-sample / per-channel masks such as
 // `torch.rand(B, 1) < p` (conditioning drop, stochastic depth without scaling is a design choice
-// there) unless the code names them dropout.
+// there), and — outside a model's forward/call or a `*drop*` function — masks with a literal
+// threshold or no dropout wording (augmentation and noise masks are unscaled on purpose).
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { resolveName } from '../resolve';
