@@ -32,7 +32,7 @@ function describeLayer(graph: ModelGraph, all: readonly ModelGraph[]): string | 
 function builtinModeLayer(call: SyntaxNode, context: RuleContext): string | undefined {
   const qualified = calleeName(call, context.imports);
   if (!qualified) return undefined;
-  if (/^torchvision\.models\./.test(qualified) || qualified === 'timm.create_model') return `a pretrained-architecture model (${qualified.split('.').pop()})`;
+  if (/^torchvision\.models\./.test(qualified) || qualified === 'timm.create_model') return 'BatchNorm/dropout layers';
   // Hugging Face transformers models carry dropout (hidden/attention dropout) almost without exception.
   if (/^transformers\..*\.from_pretrained$/.test(qualified)) return 'dropout';
   const api = DROPOUT_APIS.get(qualified);
