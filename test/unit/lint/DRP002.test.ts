@@ -87,6 +87,26 @@ describe('DRP002 inference-without-eval', () => {
     assert.match(findings[0]!.message, /traced by torch\.jit\.trace/);
   });
 
+  it('keeps analysing half-typed code around a syntax error', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.drop = nn.Dropout(0.3)',
+      '    def forward(self, x):',
+      '        return self.drop(x)',
+      'def broken(:',
+      '    pass',
+      'model = Net()',
+      'with torch.no_grad():',
+      '    y = model(torch.randn(1, 4))',
+      'z = model(',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP002'), ['13:9']);
+  });
+
   it('stays silent on eval() in called helpers, MC dropout, from_pretrained, unknown modes, frameworks and user eval()', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP002', 'clean.py')), 'DRP002'), []);
   });
