@@ -125,10 +125,9 @@ export function dropBlockMaskFromSeeds(
   const sh = height - blockSize + 1;
   const sw = width - blockSize + 1;
   if (seeds.length !== planes * sh * sw) throw new RangeError(`expected ${planes * sh * sw} seeds, got ${seeds.length}`);
-  const half = blockSize >> 1;
   const mask = new Uint8Array(planes * height * width).fill(1);
-  // Seed (i, j) sits at padded position (i + half, j + half); the stride-1 pool with padding `half`
-  // gives output (y, x) the max over padded rows y − half .. y + half, so the seed zeroes the
+  // With h = bs // 2, seed (i, j) sits at padded position (i + h, j + h); the stride-1 pool with
+  // padding h gives output (y, x) the max over padded rows y − h .. y + h, so the seed zeroes the
   // block of outputs rows i .. i + bs − 1, columns j .. j + bs − 1.
   for (let plane = 0; plane < planes; plane++) {
     const seedBase = plane * sh * sw;

@@ -602,7 +602,9 @@ function crossChecks(config: Resolved<ExperimentConfig>): string | null {
 }
 
 /** Fills defaults into a config, checking every field. Throws ConfigError with a clear message. */
-export function resolveConfig<C extends ExperimentConfig>(config: C): Resolved<C> {
+export function resolveConfig<E extends ExperimentName>(
+  config: Extract<ExperimentConfig, { experiment: E }>,
+): Resolved<Extract<ExperimentConfig, { experiment: E }>> {
   if (!isObject(config)) throw new ConfigError(`config must be an object, got ${show(config)}`);
   const name = config.experiment;
   if (typeof name !== 'string' || !(EXPERIMENT_NAMES as readonly string[]).includes(name)) {
@@ -628,7 +630,7 @@ export function resolveConfig<C extends ExperimentConfig>(config: C): Resolved<C
   }
   const problem = crossChecks(resolved as Resolved<ExperimentConfig>);
   if (problem) throw new ConfigError(problem);
-  return resolved as Resolved<C>;
+  return resolved as Resolved<Extract<ExperimentConfig, { experiment: E }>>;
 }
 
 /** A request the engine refuses to run; `message` is meant for the user. */
