@@ -51,6 +51,11 @@ function isTf1File(context: RuleContext): boolean {
 function oneMinus(node: SyntaxNode, constants: ReadonlyMap<string, number>): { text: string; literal: boolean } {
   const value = evalNumber(node, constants);
   if (value !== undefined && node.type !== 'identifier') return { text: formatRate(Number((1 - value).toFixed(10))), literal: true };
+  // keep_prob=1 - rate -> rate=rate
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '-' && evalNumber(node.childForFieldName('left'), constants) === 1) {
+    const right = node.childForFieldName('right');
+    if (right) return { text: right.text, literal: false };
+  }
   const operand = /^(?:identifier|attribute|integer|float|call|subscript|parenthesized_expression)$/.test(node.type) ? node.text : `(${node.text})`;
   return { text: `1 - ${operand}`, literal: false };
 }

@@ -35,6 +35,12 @@ describe('DRP011 keep-prob-rate-confusion', () => {
     assert.deepStrictEqual(at(lint(fixed), 'DRP011'), ['6:26', '8:26', '9:29', '13:31']);
   });
 
+  it('turns keep_prob=1 - rate back into rate=rate', () => {
+    const source = 'import tensorflow as tf\ndef f(x, rate):\n    return tf.nn.dropout(x, keep_prob=1 - rate)\n';
+    const [finding] = lint(source).filter((f) => f.rule === 'DRP011');
+    assert.strictEqual(applyEdits(source, finding!.fixes[0]!.edits), 'import tensorflow as tf\ndef f(x, rate):\n    return tf.nn.dropout(x, rate=rate)\n');
+  });
+
   it('flags keep-named or keep-commented rates given to Keras and PyTorch dropout layers', () => {
     const findings = lint(fixture('DRP011', 'layers.py')).filter((f) => f.rule === 'DRP011');
     assert.deepStrictEqual(at(findings, 'DRP011'), ['12:20', '15:60']);
