@@ -40,10 +40,21 @@ export class Optimizer {
       if (this.config.kind === 'sgd') {
         const buf = this.state[k][0];
         const mu = this.config.momentum ?? 0;
-        for (let i = 0; i < value.length; i++) {
-          const g = grad[i] + wd * value[i];
-          buf[i] = mu * buf[i] + g;
-          value[i] -= lr * buf[i];
+        const n = value.length;
+        // The common no-decay case gets its own loop: this update touches every parameter each step.
+        // m is rounded to float32 exactly as the stored momentum buffer is.
+        if (wd === 0) {
+          for (let i = 0; i < n; i++) {
+            const m = Math.fround(mu * buf[i] + grad[i]);
+            buf[i] = m;
+            value[i] -= lr * m;
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const m = Math.fround(mu * buf[i] + (grad[i] + wd * value[i]));
+            buf[i] = m;
+            value[i] -= lr * m;
+          }
         }
       } else {
         const m = this.state[k][0];
