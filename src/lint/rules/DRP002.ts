@@ -21,6 +21,8 @@ import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
 import { callsWithin, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
 
+const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
+
 /** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
 export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
   if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
@@ -72,9 +74,10 @@ export const inferenceWithoutEval: Rule = {
         if (contexts.length === 0) continue;
         const kinds = new Set(contexts.map((c) => c.kind));
         // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
+        // Unless the statement says it evaluates (`val_pred = model(X_val)`).
         if (kinds.size === 1 && kinds.has('no-grad') && !call.tracedBy) {
           const loop = enclosingLoop(contexts[0]!.node);
-          if (loop && containsTrainingStep(loop, context.root)) continue;
+          if (loop && containsTrainingStep(loop, context.root) && !EVALUATION_WORDS.test(enclosingStatement(call.call).text)) continue;
         }
         if (isMonteCarloSampling(call.call)) continue;
         const paths = flow.resolve(call);
