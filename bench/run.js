@@ -132,10 +132,73 @@ function torchAvailable() {
   return r.status === 0;
 }
 
+/** Reads JSON lines from a child's stdout (other output, e.g. TF.js banners, is skipped). */
+function jsonLines(child) {
+  const queue = [];
+  const waiting = [];
+  const deliver = (msg) => (waiting.length ? waiting.shift()(msg) : queue.push(msg));
+  require('readline').createInterface({ input: child.stdout }).on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    try { deliver(JSON.parse(line)); } catch { /* not ours */ }
+  });
+  child.on('exit', (code) => deliver({ error: `exited with code ${code}` }));
+  return (timeoutMs) => new Promise((resolve) => {
+    if (queue.length) { resolve(queue.shift()); return; }
+    const timer = setTimeout(() => resolve({ error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    waiting.push((msg) => { clearTimeout(timer); resolve(msg); });
+  });
+}
+
+/**
+ * Engine training, interleaved: every system is started and warmed up, then epochs run in rounds
+ * (ours, TF.js wasm, TF.js cpu, PyTorch, ours, ...), so load from other processes on a shared
+ * machine falls on all of them alike. Each system's best epoch counts.
+ */
+async function interleavedEpochs(systems, data) {
+  const { spawn } = require('child_process');
+  const running = [];
+  for (const system of systems) {
+    log(`bench: engine.${system.key} warm-up ...`);
+    const child = spawn(system.command, [...system.args, `--data=${data}`, '--serve=1'], { cwd: __dirname, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+    const next = jsonLines(child);
+    const ready = await next(15 * 60_000);
+    if (!ready.ready) {
+      notes.push(`engine.${system.key}: ${ready.error || 'did not start'}${stderr ? ` (${stderr.trim().split('\n').pop()})` : ''}`);
+      child.kill();
+      continue;
+    }
+    running.push({ ...system, child, next, times: [] });
+  }
+  const meta = JSON.parse(fs.readFileSync(path.join(data, 'meta.json'), 'utf8'));
+  const samples = Math.floor(meta.count / meta.batch) * meta.batch;
+  const rounds = Math.max(0, ...running.map((s) => s.epochs));
+  for (let round = 0; round < rounds; round++) {
+    for (const system of running) {
+      if (round >= system.epochs || system.failed) continue;
+      log(`bench: engine.${system.key} epoch ${round + 1}/${system.epochs} ...`);
+      system.child.stdin.write('epoch\n');
+      const answer = await system.next(15 * 60_000);
+      if (typeof answer.ms === 'number') system.times.push(answer.ms);
+      else { system.failed = true; notes.push(`engine.${system.key}: ${answer.error || 'no epoch time'}`); }
+    }
+  }
+  const rates = {};
+  for (const system of running) {
+    system.child.stdin.end('quit\n');
+    if (system.times.length) {
+      rates[system.key] = samples / (Math.min(...system.times) / 1000);
+      details[`engine.${system.key}`] = { samplesPerSec: rates[system.key], epochMs: system.times };
+    }
+  }
+  return rates;
+}
+
 const value = (r, key) => (r && typeof r[key] === 'number' && Number.isFinite(r[key]) ? r[key] : null);
 const ratio = (a, b) => (a != null && b != null && b > 0 ? a / b : null);
 
-function main() {
+async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   ensurePeers();
   const bundles = buildBenchBundles();
@@ -152,13 +215,16 @@ function main() {
 
   if (wants('engine')) {
     const data = writeDataset();
-    const common = [`--data=${data}`, `--epochs=${ENGINE_EPOCHS}`];
-    if (bundles.engine.file) result.engine.ours = value(runCase('engine.ours', process.execPath, ['cases/engine-ours.js', `--bundle=${bundles.engine.file}`, ...common]), 'samplesPerSec');
+    const systems = [];
+    if (bundles.engine.file) systems.push({ key: 'ours', command: process.execPath, args: ['cases/engine-ours.js', `--bundle=${bundles.engine.file}`], epochs: ENGINE_EPOCHS });
     if (peersInstalled()) {
-      result.engine.tfjsWasm = value(runCase('engine.tfjsWasm', process.execPath, ['cases/engine-tfjs.js', '--backend=wasm', ...common]), 'samplesPerSec');
-      result.engine.tfjsCpu = value(runCase('engine.tfjsCpu', process.execPath, ['cases/engine-tfjs.js', '--backend=cpu', `--data=${data}`, `--epochs=${quick ? 1 : 2}`]), 'samplesPerSec');
+      systems.push({ key: 'tfjsWasm', command: process.execPath, args: ['cases/engine-tfjs.js', '--backend=wasm'], epochs: ENGINE_EPOCHS });
+      // The pure-JS backend needs about a minute an epoch: fewer rounds.
+      systems.push({ key: 'tfjsCpu', command: process.execPath, args: ['cases/engine-tfjs.js', '--backend=cpu'], epochs: quick ? 1 : 2 });
     }
-    if (haveTorch) result.engine.torch = value(runCase('engine.torch', PYTHON, ['cases/torch_bench.py', '--mode=engine', ...common]), 'samplesPerSec');
+    if (haveTorch) systems.push({ key: 'torch', command: PYTHON, args: ['cases/torch_bench.py', '--mode=engine'], epochs: ENGINE_EPOCHS });
+    const rates = await interleavedEpochs(systems, data);
+    for (const [key, rate] of Object.entries(rates)) result.engine[key] = rate;
   }
   if (wants('masks')) {
     if (bundles.engine.file) result.masks.ours = value(runCase('masks.ours', process.execPath, ['cases/masks-ours.js', `--bundle=${bundles.engine.file}`, `--elements=${MASK_ELEMENTS}`, '--reps=5']), 'elementsPerSec');
@@ -262,4 +328,7 @@ function printTable(r) {
   for (const n of r.notes) console.log(`note: ${n}`);
 }
 
-main();
+main().catch((error) => {
+  console.error(`bench: ${error && error.stack || error}`);
+  process.exitCode = 1;
+});

@@ -34,4 +34,41 @@ async function main(fn) {
   }
 }
 
-module.exports = { args, loadDataset, emit, main, now: () => performance.now() };
+/**
+ * A training case. `setup(args)` builds and warms up the model and returns { runEpoch, info }.
+ * Standalone (`--epochs=N`): times N epochs and emits the best. With `--serve`: prints
+ * {"ready":true}, then runs one epoch per `epoch` line on stdin and answers {"ms":…}, so run.js can
+ * interleave the systems epoch by epoch and a busy machine hurts them alike.
+ */
+async function trainingCase(setup) {
+  const a = args();
+  let session;
+  try {
+    session = await setup(a);
+  } catch (error) {
+    emit({ error: String((error && error.stack) || error).split('\n').slice(0, 3).join(' | ') });
+    return;
+  }
+  const { runEpoch, samples, info } = session;
+  if (a.serve) {
+    emit({ ready: true });
+    const lines = require('readline').createInterface({ input: process.stdin });
+    for await (const line of lines) {
+      if (line.trim() !== 'epoch') break;
+      const t0 = performance.now();
+      const loss = runEpoch();
+      emit({ ms: performance.now() - t0, loss });
+    }
+    process.exit(0);
+  }
+  const times = [];
+  const losses = [];
+  for (let e = 0; e < Number(a.epochs); e++) {
+    const t0 = performance.now();
+    losses.push(runEpoch());
+    times.push(performance.now() - t0);
+  }
+  emit({ samplesPerSec: samples / (Math.min(...times) / 1000), epochMs: times, loss: losses, ...info });
+}
+
+module.exports = { args, loadDataset, emit, main, trainingCase, now: () => performance.now() };

@@ -1,12 +1,11 @@
 // Ours: the engine's Network + Optimizer (bundled), MLP 784-256-128-10, ReLU, dropout 0.5, SGD momentum.
-const { loadDataset, main, now } = require('./common');
+const { loadDataset, trainingCase } = require('./common');
 
-main(async (a) => {
+trainingCase(async (a) => {
   const engine = require(a.bundle);
   if (a.gemm) engine.setGemmBackend(a.gemm);
   const data = loadDataset(a.data);
   const { count, inputSize, classes, batch } = data;
-  const epochs = Number(a.epochs);
   const batches = Math.floor(count / batch);
   let runEpoch;
   if (typeof engine.ClassifierTrainer === 'function') {
@@ -46,13 +45,9 @@ main(async (a) => {
     };
     runEpoch(Math.min(batches, 40)); // warm-up: JIT and wasm tier-up
   }
-  const times = [];
-  const losses = [];
-  for (let e = 0; e < epochs; e++) {
-    const t0 = now();
-    losses.push(runEpoch());
-    times.push(now() - t0);
-  }
-  const best = Math.min(...times);
-  return { samplesPerSec: (batches * batch) / (best / 1000), epochMs: times, meanLoss: losses, wasmGemm: engine.wasmGemmAvailable(), trainer: typeof engine.ClassifierTrainer === 'function' ? 'ClassifierTrainer' : 'Network' };
+  return {
+    runEpoch,
+    samples: batches * batch,
+    info: { wasmGemm: engine.wasmGemmAvailable(), trainer: typeof engine.ClassifierTrainer === 'function' ? 'ClassifierTrainer' : 'Network' },
+  };
 });

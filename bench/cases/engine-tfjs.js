@@ -1,8 +1,8 @@
 // TF.js (cpu or wasm backend, one thread), the same MLP trained with optimizer.minimize per batch.
 const path = require('path');
-const { loadDataset, main, now } = require('./common');
+const { loadDataset, trainingCase } = require('./common');
 
-main(async (a) => {
+trainingCase(async (a) => {
   const tf = require('@tensorflow/tfjs');
   if (a.backend === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
@@ -13,7 +13,6 @@ main(async (a) => {
   await tf.ready();
   const data = loadDataset(a.data);
   const { count, inputSize, classes, batch } = data;
-  const epochs = Number(a.epochs);
   const dense = (fanIn, fanOut) => {
     const bound = Math.sqrt(6 / fanIn); // He uniform, as ours
     return [tf.variable(tf.randomUniform([fanIn, fanOut], -bound, bound)), tf.variable(tf.zeros([fanOut]))];
@@ -44,12 +43,5 @@ main(async (a) => {
     return last;
   };
   runEpoch(Math.min(batches, 10));
-  const times = [];
-  const losses = [];
-  for (let e = 0; e < epochs; e++) {
-    const t0 = now();
-    losses.push(runEpoch());
-    times.push(now() - t0);
-  }
-  return { samplesPerSec: (batches * batch) / (Math.min(...times) / 1000), epochMs: times, lastLoss: losses, backend: tf.getBackend(), version: tf.version.tfjs };
+  return { runEpoch, samples: batches * batch, info: { backend: tf.getBackend(), version: tf.version.tfjs } };
 });

@@ -47,6 +47,18 @@ if mode == 'engine':
             total += loss.item()
         return total / limit
     epoch(min(batches, 40))
+    if arg('serve'):
+        # One epoch per 'epoch' line on stdin, so run.js can interleave the systems.
+        emit({'ready': True})
+        sys.stdout.flush()
+        for line in sys.stdin:
+            if line.strip() != 'epoch':
+                break
+            t0 = time.perf_counter()
+            loss = epoch()
+            emit({'ms': (time.perf_counter() - t0) * 1000, 'loss': loss})
+            sys.stdout.flush()
+        sys.exit(0)
     times, losses = [], []
     for _ in range(int(arg('epochs', '3'))):
         t0 = time.perf_counter()
