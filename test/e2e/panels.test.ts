@@ -191,6 +191,22 @@ describe('Dropout Lab panels in VS Code', function () {
     await shootBothThemes(workbench, 'network');
   });
 
+  it('Network from the "Visualize dropout" code lens: the user\'s model, large layers summarised', async () => {
+    await workbench.openFile('clean_model.py');
+    const lens = workbench.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Visualize dropout' });
+    await lens.first().waitFor({ timeout: 60000 });
+    await lens.first().click();
+    const frame = await panelFrame(workbench, 'dropoutLab.network');
+    const active = frame.locator('#active-units');
+    // Classifier: Linear(784, 128) → Dropout(0.2) → Linear(128, 10): 784 + 128 + 10 units.
+    await until('the user model', async () => (await active.getAttribute('data-total')) === '922');
+    assert.match((await frame.locator('h1').textContent()) ?? '', /Classifier/);
+    assert.strictEqual(await frame.locator('circle.unit[data-unit^="0:"]').count(), 10, 'the 784 inputs are drawn as 10 units and a gap');
+    assert.match((await frame.locator('.gap-label').first().textContent()) ?? '', /774 more/);
+    assert.strictEqual(await frame.locator('#rate-layer-1').inputValue(), '0.2', 'the rate from the code');
+    assert.match((await frame.locator('#subnetworks').textContent()) ?? '', /^2\^128 ≈ 3\.4\d* × 10\^38$/);
+  });
+
   it('Inverted vs Standard: the sums match Σx and the mask changes on resample', async () => {
     await workbench.runCommand('Dropout Lab: Inverted vs Standard…');
     const frame = await panelFrame(workbench, 'dropoutLab.invertedVsStandard');
@@ -256,6 +272,11 @@ describe('Dropout Lab panels in VS Code', function () {
       assert.strictEqual(row[5], b.testLoss - b.trainLoss);
       assert.strictEqual(row[6], d.testLoss - d.trainLoss);
     }
+    const pngPath = path.join(folder, 'curves.png');
+    await frame.locator('#export-png').click();
+    await answerSaveDialog(workbench, pngPath);
+    await until('the PNG file', async () => fs.existsSync(pngPath) && fs.statSync(pngPath).size > 1000);
+    assert.deepStrictEqual([...fs.readFileSync(pngPath).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
     await shootBothThemes(workbench, 'loss-curves');
 
     // A long run (500 epochs of a wider network) stops on Stop and keeps what it has.
@@ -349,7 +370,8 @@ describe('Dropout Lab panels in VS Code', function () {
     await until('the restored curves', async () => (await curves.locator('#loss-chart-box').getAttribute('data-series-lengths')) === '20,20,20,20');
     await workbench.page.locator('.tabs-container .tab', { hasText: 'Dropout Lab: Network' }).click();
     const network = await panelFrame(workbench, 'dropoutLab.network');
-    await until('the restored network', async () => (await network.locator('#active-units').getAttribute('data-active')) !== null);
-    assert.strictEqual(await network.locator('#rate-all').inputValue(), '0.5');
+    // The network panel comes back with the user's model from the code lens, not the example.
+    await until('the restored network', async () => (await network.locator('#active-units').getAttribute('data-total')) === '922');
+    assert.strictEqual(await network.locator('#rate-layer-1').inputValue(), '0.2');
   });
 });
