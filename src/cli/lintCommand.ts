@@ -36,6 +36,7 @@ Exit codes: 0 clean, 1 findings (error/warning) or unreadable files, 2 usage or 
 /** Virtual environments, caches and VCS folders are never linted. */
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
 const LINTED_FILE = /\.(py|pyi|ipynb)$/i;
+const RETRY_TIMEOUT_MS = 20_000;
 
 /** One JSON record per finding: 1-based lines and columns; `cell` (1-based) for notebooks. */
 export interface JsonFinding {
@@ -266,6 +267,18 @@ export async function runLint(argv: string[]): Promise<number> {
         const report = lintFile(task.file, task.options);
         return fix ? fixFile(report, task.options, fixSummary) : report;
       });
+      // Deeply nested code can overflow this thread's stack inside a rule; a worker has a deeper one.
+      const overflowed = reports.map((r, i) => (r.failures.some((f) => f.message.includes('stack overflow')) ? i : -1)).filter((i) => i >= 0);
+      if (overflowed.length && fs.existsSync(workerScript)) {
+        // Bounded: a retry that takes too long keeps the first (partial) report.
+        const pool = new LintWorkerPool({ workerScript, size: 1, wasmDir: __dirname, taskTimeoutMs: RETRY_TIMEOUT_MS });
+        try {
+          const retried = await pool.lintFiles(overflowed.map((i) => tasks[i]));
+          overflowed.forEach((index, k) => { if (!retried[k].error) reports[index] = retried[k]; });
+        } finally {
+          await pool.dispose();
+        }
+      }
     }
   } catch (error) {
     if (error instanceof ConfigError) {

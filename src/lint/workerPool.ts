@@ -36,6 +36,8 @@ export interface LintWorkerPoolOptions {
   taskTimeoutMs?: number;
   /** Folder holding the tree-sitter wasm files, when not next to the worker script. */
   wasmDir?: string;
+  /** Stack of each worker thread (default 64 MB, Node's default is 4): deeply nested code needs it. */
+  stackSizeMb?: number;
 }
 
 interface Slot {
@@ -90,7 +92,10 @@ export class LintWorkerPool {
   }
 
   private startWorker(): Slot {
-    const worker = new Worker(this.options.workerScript, { workerData: { wasmDir: this.options.wasmDir } });
+    const worker = new Worker(this.options.workerScript, {
+      workerData: { wasmDir: this.options.wasmDir },
+      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
+    });
     const slot: Slot = { worker };
     this.slots.push(slot);
     worker.on('message', (message: { id: number; report: FileReport }) => {

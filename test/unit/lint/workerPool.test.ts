@@ -35,6 +35,19 @@ describe('LintWorkerPool', function () {
     }
   });
 
+  it('gives its workers a deep stack, so deeply nested code lints without a crashed rule', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'deep.py': `import torch.nn as nn\nx = ${'('.repeat(20_000)}nn.Dropout(2)${')'.repeat(20_000)}\n` });
+    const pool = new LintWorkerPool({ workerScript: WORKER, size: 1 });
+    try {
+      const [report] = await pool.lintFiles([{ file: path.join(dir, 'deep.py'), options: {} }]);
+      assert.deepStrictEqual(report.failures, []);
+      assert.deepStrictEqual(report.findings.map((f) => f.rule), ['DRP010']);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('reports a crashed worker on its file and carries on with a new worker', async () => {
     const dir = tempDir();
     // A worker that crashes on files named crash*, exits on exit*, and answers the rest.
