@@ -3,16 +3,17 @@
 // Four lanes at a time: the word's bits are splatted, ANDed with [1, 2, 4, 8] and compared, giving
 // all-ones lanes for kept elements; the scaled values are ANDed with that, so dropped lanes are +0
 // exactly as in the TypeScript reference (a branchy scalar loop mispredicts half the time at p = 0.5).
-// Data is streamed through a fixed window of wasm memory in L2-sized chunks.
+// Data is streamed through one 32 KiB window of wasm memory (L1-sized), masked in place.
 import { assembleModule, FunctionBuilder, Simd, ValType } from './wasmAssembler';
 
 const { I32, F32, V128 } = ValType;
 
-/** Elements per chunk (a multiple of 32): x and out windows of 64 KiB each. */
-export const MASK_CHUNK = 16384;
+/** Elements per chunk (a multiple of 32). */
+export const MASK_CHUNK = 8192;
 const X_OFFSET = 0;
-const OUT_OFFSET = MASK_CHUNK * 4;
-const WORDS_OFFSET = MASK_CHUNK * 8;
+/** The kernel overwrites each 16-byte group after reading it, so input and output share the window. */
+const OUT_OFFSET = X_OFFSET;
+const WORDS_OFFSET = MASK_CHUNK * 4;
 const PAGES = Math.ceil((WORDS_OFFSET + MASK_CHUNK / 8) / 65536);
 
 /** apply(nWords, scale): out window ← x window masked by the words window. */
