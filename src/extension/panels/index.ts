@@ -55,7 +55,9 @@ let services: PanelServices | undefined;
 
 function createServices(context: vscode.ExtensionContext): PanelServices {
   const output = vscode.window.createOutputChannel('Dropout Lab Panels', { log: true });
-  const workerPath = path.join(context.extensionUri.fsPath, 'dist', 'engineWorker.js');
+  // DROPOUT_LAB_ENGINE_WORKER points at another build of the worker (a debug build, or the e2e
+  // suite's worker that crashes once to prove the panels recover).
+  const workerPath = process.env.DROPOUT_LAB_ENGINE_WORKER || path.join(context.extensionUri.fsPath, 'dist', 'engineWorker.js');
   const log = (message: string) => output.info(message);
   let shared: EngineHost | undefined;
   const created = new Set<EngineHost>();
