@@ -14,3 +14,4 @@ export { loadMnistSubset, splitDigits, type DigitSet } from './data/mnist';
 export { varianceShiftFormula } from './experiments/varianceShift';
 export { dropoutClosedForm, makeRegressionProblem } from './experiments/l2Equivalence';
 export { invertedDropoutInto } from './fastDropout';
+export { philox4x32, philoxKeep, philoxKeepMask, philoxUniform } from './philox';
