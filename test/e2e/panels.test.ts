@@ -11,7 +11,9 @@ import { runExperiment } from '../../src/engine/experiments';
 import type { EpochMetrics, OverfittingResult } from '../../src/engine/protocol';
 import { LOSS_CURVES_LIMITS } from '../../src/extension/panels/protocol/lossCurves';
 
-const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; ordinary runs still switch
+// themes and photograph every panel, into test-results/ so the working tree stays clean.
+const IMAGES = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'docs', 'images') : path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeout = 30000): Promise<T> {
   const deadline = Date.now() + timeout;
@@ -99,7 +101,7 @@ async function setTheme(workbench: Workbench, theme: 'Light Modern' | 'Dark Mode
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** Screenshots of the workbench in the light and the dark theme: docs/images/panel-<name>-{light,dark}.png. */
+/** Screenshots of the workbench in the light and the dark theme: <IMAGES>/panel-<name>-{light,dark}.png. */
 async function shootBothThemes(workbench: Workbench, name: string): Promise<void> {
   fs.mkdirSync(IMAGES, { recursive: true });
   for (const theme of ['Light Modern', 'Dark Modern'] as const) {
