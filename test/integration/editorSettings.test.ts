@@ -125,6 +125,20 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('keeps linting other documents next to hostile ones (deep nesting, NUL bytes, broken syntax)', async function () {
+    this.timeout(120000);
+    const hostile = [
+      `x = ${'('.repeat(20000)}1${')'.repeat(20000)}\n`,
+      'import torch.nn as nn\nd = nn.Dropout(\u0000\u0000 1.5\n\u0000',
+      'class (((:\n  def forward(self, x:\n    return F.dropout(x, 0.5\n' + ')]}'.repeat(5000),
+    ];
+    const documents = await Promise.all(hostile.map((content) => vscode.workspace.openTextDocument({ language: 'python', content })));
+    for (const document of documents) await vscode.window.showTextDocument(document, { preview: false });
+    const { document } = await openFixture('editor/noqa.py');
+    // The normal file gets its findings whatever happened to the others.
+    await waitForDiagnostics(document.uri, (d) => summarize(d).length === 2, { timeout: 60000 });
+  });
+
   it('"Lint Workspace" lints closed files off the main thread and fills the Problems panel', async () => {
     await closeAllEditors();
     const summary = await vscode.commands.executeCommand<{ files: number; findings: number; cancelled: boolean }>('dropoutLab.lintWorkspace');
@@ -134,5 +148,8 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     const diagnostics = await waitForDiagnostics(closed, (d) => d.length > 0);
     assert.deepStrictEqual(diagnostics.map((d) => `${ruleOf(d)}@${rangeText(d.range)}`).sort(), ['DRP010@3:18-3:21', 'DRP010@5:24-5:27']);
     await waitFor(() => vscode.languages.getDiagnostics(fixtureUri('editor/configured/model.py')).length === 1, { what: 'pyproject.toml to apply in the workspace lint' });
+    // A closed notebook: the finding names its cell (3rd cell, 1st line) since cell documents are not open.
+    const notebook = await waitForDiagnostics(fixtureUri('editor/closed_notebook.ipynb'), (d) => d.length > 0);
+    assert.deepStrictEqual(notebook.map((d) => [ruleOf(d), d.message.slice(0, 18)]), [['DRP010', '[cell 3, line 1] I']]);
   });
 });
