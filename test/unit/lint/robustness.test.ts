@@ -4,10 +4,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createPythonParser, lintText, type LintResult } from '../../../src/lint';
+import { createPythonParser, lintSource, lintText, type LintResult } from '../../../src/lint';
 import { errorCount, fixSource } from '../../../src/lint/fixes';
 import { IncrementalLinter } from '../../../src/lint/incremental';
 import { lintFileContents } from '../../../src/lint/lintFile';
+import type { Rule } from '../../../src/lint/linter';
+import { ALL_RULES } from '../../../src/lint/rules';
 import { assertNoStackTrace, runCli } from '../cli/cliRunner';
 import { at } from './helpers';
 import { brokenNotebooks, createRandom, mutateSource, pathologicalSources, randomBytes, SEED_SOURCES } from './hostileInputs';
@@ -33,6 +35,22 @@ function errorsOf(source: string): number {
 
 describe('robustness: hostile input never takes the linter down', function () {
   this.timeout(300_000);
+
+  it('isolates a crashing rule: recorded as a failure, the other rules still report', () => {
+    // A stand-in for a rule with a bug, registered for this test only.
+    const broken: Rule = { id: 'DRP017', check() { throw new Error('rule bug'); } };
+    const rules = ALL_RULES as Rule[];
+    rules.push(broken);
+    try {
+      const result = lintText('import torch.nn as nn\nnn.Dropout(2)\n');
+      assert.deepStrictEqual(result.failures, [{ rule: 'DRP017', message: 'rule bug' }]);
+      assert.deepStrictEqual(at(result.findings, 'DRP010'), ['2:12']);
+      // The developer entry point lets the exception through, so rule tests see it.
+      assert.throws(() => lintSource('x = 1\n'), /rule bug/);
+    } finally {
+      rules.splice(rules.indexOf(broken), 1);
+    }
+  });
 
   it('lints mutated model code without a crash, incrementally too', () => {
     const random = createRandom(0xd40f);
