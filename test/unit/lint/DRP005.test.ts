@@ -41,6 +41,12 @@ describe('DRP005 dropout-module-created-in-forward', () => {
     assert.deepStrictEqual(findings[0]!.fixes, []);
   });
 
+  it('flags a dropout inside an OrderedDict Sequential built in a Lightning forward', () => {
+    const findings = lint(fixture('DRP005', 'lightning_style.py')).filter((f) => f.rule === 'DRP005');
+    assert.deepStrictEqual(at(findings, 'DRP005'), ['15:22']);
+    assert.match(findings[0]!.message, /nn\.AlphaDropout\(p=0\.1\) is created inside Classifier\.forward/);
+  });
+
   it('stays silent on modules built in __init__ or helpers, Keras layers in call, and user classes named Dropout', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP005', 'clean.py')), 'DRP005'), []);
   });

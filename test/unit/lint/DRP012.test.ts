@@ -27,6 +27,12 @@ describe('DRP012 rnn-dropout-single-layer', () => {
     assert.match(findings[1]!.message, /nn\.GRU 'gru' has dropout=0\.1/);
   });
 
+  it('flags a factory function returning a one-layer LSTM, not a layer count passed as a variable', () => {
+    const findings = lint(fixture('DRP012', 'builders.py')).filter((f) => f.rule === 'DRP012');
+    assert.deepStrictEqual(at(findings, 'DRP012'), ['7:66']);
+    assert.match(findings[0]!.message, /^nn\.LSTM has dropout=0\.25 but num_layers=1/);
+  });
+
   it('stays silent on non-literal layer counts, guarded rates, stacked layers, Keras and user classes', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP012', 'clean.py')), 'DRP012'), []);
   });

@@ -31,6 +31,12 @@ describe('DRP016 dropout-forced-on-at-inference', () => {
     assert.match(findings[0]!.message, /^F\.dropout\(\.\.\., training=True\)/);
   });
 
+  it('flags a Keras dropout layer called with training=True in an inference function, not under GradientTape', () => {
+    const findings = lint(fixture('DRP016', 'keras_layers.py')).filter((f) => f.rule === 'DRP016');
+    assert.deepStrictEqual(at(findings, 'DRP016'), ['10:28']);
+    assert.match(findings[0]!.message, /^drop\(\.\.\., training=True\) forces dropout on in infer\(\)/);
+  });
+
   it('stays silent on Monte Carlo averaging, GradientTape training steps, training=False and always-on prenets', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP016', 'clean.py')), 'DRP016'), []);
   });
