@@ -293,9 +293,16 @@ function readPyprojectIfOurs(candidate: string): ConfigLayer | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`cannot read (${code ?? (error as Error).message})`, candidate);
   }
-  if (!text.includes('dropout-lab')) return undefined;
-  const table = toolTable(parseTomlText(text, candidate));
-  if (table === undefined) return undefined;
+  if (!/dropout[-_]?lab/i.test(text)) return undefined;
+  const document = parseTomlText(text, candidate);
+  const table = toolTable(document);
+  if (table === undefined) {
+    // A misspelt table name would otherwise be ignored without a word.
+    const tool = isTable(document.tool) ? Object.keys(document.tool) : [];
+    const near = tool.find((key) => /^dropout[-_]?lab$/i.test(key));
+    if (near) throw new ConfigError(`unknown table [tool.${near}]; did you mean [tool.dropout-lab]?`, candidate, `tool.${near}`);
+    return undefined;
+  }
   return { settings: parseSettings(table, 'pyproject', candidate), baseDir: path.dirname(candidate), file: candidate };
 }
 

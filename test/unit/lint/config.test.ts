@@ -172,6 +172,13 @@ describe('configuration', () => {
       assert.match(e.message, /not valid TOML at line \d+, column \d+/);
     });
 
+    it('does not ignore a misspelt [tool.dropout_lab] table', () => {
+      const root = tempDir();
+      writeFiles(root, { 'pyproject.toml': '[tool.dropout_lab]\nignore = ["DRP010"]\n', 'm.py': '' });
+      const e = configError(() => findProjectConfig(path.join(root, 'm.py')));
+      assert.match(e.message, /unknown table \[tool\.dropout_lab\]; did you mean \[tool\.dropout-lab\]\?/);
+    });
+
     it('loads an explicit --config file: pyproject.toml needs the table, other TOML files are the table', () => {
       const root = tempDir();
       writeFiles(root, {
