@@ -15,3 +15,4 @@ export { varianceShiftFormula } from './experiments/varianceShift';
 export { dropoutClosedForm, makeRegressionProblem } from './experiments/l2Equivalence';
 export { invertedDropoutInto } from './fastDropout';
 export { philox4x32, philoxKeep, philoxKeepMask, philoxUniform } from './philox';
+export { twoMoons, gaussianBlobs, sineWithGap } from './data/synthetic';

@@ -7,13 +7,12 @@ import { subnetworkCount, subnetworkCountLog10 } from '../masks';
 import { EVAL_MODE, MC_MODE, Network, TRAIN_MODE, meanSquaredError } from '../network';
 import { Optimizer } from '../optimizer';
 import type { EnsemblesConfig, EnsemblesResult, Resolved } from '../protocol';
-import { Rng } from '../rng';
+import { sineWithGap } from '../data/synthetic';
 import { ClassifierTrainer, evaluateClassifier, type LabelledSet } from '../trainer';
 import { checkpoint, type RunOptions } from './common';
 
 /** Mask steps of MC passes start here, far from the training steps' streams. */
 const MC_STEP_BASE = 0x40000000;
-const REGRESSION_STREAM = 0x60;
 const EVAL_CHUNK = 250;
 /** The regression demo's dropout rate and training length (fixed: it is a picture, not a benchmark). */
 export const REGRESSION_DROPOUT = 0.2;
@@ -66,14 +65,7 @@ export async function monteCarloCurve(
 
 /** MC-dropout regression: y = sin(3x) + noise on two clusters of x, predictions on a wider grid. */
 export function mcDropoutRegression(seed: number, samples: number): EnsemblesResult['regression'] {
-  const rng = new Rng(seed, REGRESSION_STREAM);
-  const trainX: number[] = [];
-  const trainY: number[] = [];
-  for (let i = 0; i < 40; i++) {
-    const x = i < 20 ? -1 + 0.8 * rng.nextDouble() : 0.3 + 0.7 * rng.nextDouble();
-    trainX.push(x);
-    trainY.push(Math.sin(3 * x) + 0.1 * rng.nextGaussian());
-  }
+  const { x: trainX, y: trainY } = sineWithGap(40, 0.1, seed);
   const network = new Network({
     inputSize: 1,
     layers: [

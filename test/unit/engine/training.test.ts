@@ -5,6 +5,8 @@ import { runExperiment } from '../../../src/engine/experiments';
 import { trainOverfittingRun } from '../../../src/engine/experiments/overfitting';
 import { loadMnistSubset, splitDigits } from '../../../src/engine/data/mnist';
 import { DEFAULT_CONFIGS, type EnsemblesResult, type EpochMetrics } from '../../../src/engine/protocol';
+import { gaussianBlobs, sineWithGap, twoMoons } from '../../../src/engine/data/synthetic';
+import { ClassifierTrainer, evaluateClassifier } from '../../../src/engine/trainer';
 
 const overfittingDefaults = DEFAULT_CONFIGS.overfitting;
 
@@ -90,3 +92,23 @@ describe('experiment: ensembles', () => {
 function assertCloseTo(actual: number, expected: number, tolerance: number): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
 }
+
+describe('synthetic data sets', () => {
+  it('two moons: a small MLP with dropout separates them; blobs and the sine gap have the promised layout', () => {
+    const moons = twoMoons(400, 0.1, 1);
+    assert.strictEqual(moons.labels.filter((l) => l === 1).length, 200);
+    const trainer = new ClassifierTrainer({
+      inputSize: 2, classes: 2, hiddenSizes: [32, 32], dropout: 0.1, inputDropout: 0, batchSize: 32,
+      optimizer: { kind: 'adam', learningRate: 0.01 }, seed: 1,
+    }, moons);
+    for (let e = 0; e < 60; e++) trainer.runEpoch();
+    assert.ok(evaluateClassifier(trainer.network, twoMoons(400, 0.1, 2)).accuracy > 0.95);
+    const blobs = gaussianBlobs(300, 3, 4, 0.1, 1);
+    for (let i = 0; i < blobs.count; i++) {
+      const angle = (2 * Math.PI * blobs.labels[i]) / 3;
+      assert.ok(Math.abs(blobs.images[i * 4] - 2 * Math.cos(angle)) < 0.6);
+    }
+    const sine = sineWithGap(40, 0.1, 1);
+    assert.ok(sine.x.every((x) => (x >= -1 && x <= -0.2) || (x >= 0.3 && x <= 1)));
+  });
+});
