@@ -66,7 +66,10 @@ function trainingBehaviour(facts: DropoutCallFacts): string {
     case 'attention':
       return `attention weights are dropped with probability ${p} after the softmax, before they weight the values.`;
     case 'recurrent':
-      return `dropout with probability ${p} on the outputs of each recurrent layer except the last.`;
+      if (api.framework === 'keras') {
+        return `the layer's inputs are dropped with probability ${p} using one mask per sequence, reused at every time step (variational dropout); \`recurrent_dropout\` does the same for the recurrent state.`;
+      }
+      return `dropout with probability ${p} on the outputs of each stacked layer except the last, so it does nothing when \`num_layers\` is 1.`;
   }
 }
 

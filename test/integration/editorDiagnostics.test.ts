@@ -117,6 +117,10 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     assert.match(opened.path, /\/dist\/docs\/rules\/DRP010\.md$/);
     const page = new TextDecoder().decode(await vscode.workspace.fs.readFile(opened));
     assert.match(page, /DRP010/);
+    // By name too, and an unknown rule opens nothing.
+    const byName = await vscode.commands.executeCommand<vscode.Uri | undefined>('dropoutLab.showRuleDocumentation', 'invalid-dropout-rate');
+    assert.strictEqual(byName?.toString(), opened.toString());
+    assert.strictEqual(await vscode.commands.executeCommand('dropoutLab.showRuleDocumentation', 'DRP999'), undefined);
     await waitFor(() => openTabs().some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)),
       { what: 'the Markdown preview tab' });
   });
@@ -158,6 +162,14 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     const definitionLine = tokenRange(document, 'self.drop = nn.Dropout(1.5)', 'nn.Dropout').start.line + 1;
     assert.match(appliedText, /Rate \(p\): 1\.5/);
     assert.match(appliedText, new RegExp(`defined at line ${definitionLine}\\.`));
+
+    const keras = await vscode.workspace.openTextDocument({ language: 'python', content: 'from tensorflow.keras import layers\n\nblock = layers.SpatialDropout2D(0.25)\n' });
+    const kerasHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', keras.uri, new vscode.Position(2, 20));
+    const kerasText = kerasHovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(kerasText, /SpatialDropout2D\*\* — channel/);
+    assert.match(kerasText, /Rate \(rate\): 0\.25/);
+    assert.match(kerasText, /×1\.333/); // 1 / (1 - 0.25)
+    assert.match(kerasText, /identity unless called with `training=True`/);
 
     const lstm = tokenRange(document, 'nn.LSTM(', 'LSTM').start;
     const lstmHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, lstm);

@@ -56,6 +56,14 @@ describe('hover descriptions of dropout calls', () => {
     assert.match(invalid, /not a valid drop probability/);
   });
 
+  it('explains recurrent dropout per framework: torch between stacked layers, Keras variational on the inputs', () => {
+    const torch = describeDropoutCall({ api: { framework: 'torch', variant: 'recurrent', style: 'module', rateKeyword: 'dropout', display: 'nn.LSTM' }, rate: 0.3, rateIsDefault: false }).join('\n');
+    assert.match(torch, /except the last, so it does nothing when `num_layers` is 1/);
+    const keras = describeDropoutCall({ api: { framework: 'keras', variant: 'recurrent', style: 'module', rateKeyword: 'dropout', display: 'LSTM' }, rate: 0.3, rateIsDefault: false }).join('\n');
+    assert.match(keras, /one mask per sequence/);
+    assert.match(keras, /identity unless called with `training=True`/);
+  });
+
   it('says scaled_dot_product_attention drops even after eval()', () => {
     const text = describeDropoutCall({ api: api('torch.nn.functional.scaled_dot_product_attention'), rate: 0.1, rateIsDefault: false }).join('\n');
     assert.match(text, /even after `model\.eval\(\)`/);
