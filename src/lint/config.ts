@@ -293,17 +293,26 @@ function readPyprojectIfOurs(candidate: string): ConfigLayer | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`cannot read (${code ?? (error as Error).message})`, candidate);
   }
+  return layerFromPyprojectText(text, candidate, path.dirname(candidate));
+}
+
+/**
+ * The `[tool.dropout-lab]` layer of a pyproject.toml's text; undefined when the file has none (and
+ * does not mention us). Throws ConfigError for invalid TOML that mentions dropout-lab, a misspelt
+ * table name, or invalid settings. The editor reads files itself and calls this.
+ */
+export function layerFromPyprojectText(text: string, file: string, baseDir: string): ConfigLayer | undefined {
   if (!/dropout[-_]?lab/i.test(text)) return undefined;
-  const document = parseTomlText(text, candidate);
+  const document = parseTomlText(text, file);
   const table = toolTable(document);
   if (table === undefined) {
     // A misspelt table name would otherwise be ignored without a word.
     const tool = isTable(document.tool) ? Object.keys(document.tool) : [];
     const near = tool.find((key) => /^dropout[-_]?lab$/i.test(key));
-    if (near) throw new ConfigError(`unknown table [tool.${near}]; did you mean [tool.dropout-lab]?`, candidate, `tool.${near}`);
+    if (near) throw new ConfigError(`unknown table [tool.${near}]; did you mean [tool.dropout-lab]?`, file, `tool.${near}`);
     return undefined;
   }
-  return { settings: parseSettings(table, 'pyproject', candidate), baseDir: path.dirname(candidate), file: candidate };
+  return { settings: parseSettings(table, 'pyproject', file), baseDir, file };
 }
 
 /** Glob → RegExp over `/`-separated relative paths: `**`, `*`, `?`, `[abc]`, `[!abc]`, `{a,b}`. */

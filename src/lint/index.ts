@@ -9,7 +9,7 @@ export {
 } from './linter';
 export { applySuppressions, collectSuppressions, noqaEdit, parseNoqaComment, type Suppression } from './suppressions';
 export {
-  ConfigError, findProjectConfig, loadConfigFile, parseSettings, resolveLintOptions, expandSelector, matchesGlob, isExcluded,
+  ConfigError, findProjectConfig, loadConfigFile, layerFromPyprojectText, parseSettings, resolveLintOptions, expandSelector, matchesGlob, isExcluded,
   type ConfigLayer, type Settings, type SettingsStyle, type SeveritySetting, type PerFileIgnore,
 } from './config';
 export {
