@@ -73,7 +73,8 @@ export async function runOverfitting(config: Resolved<OverfittingConfig>, option
     experiment: 'overfitting',
     config,
     runs: curves,
-    gapRatio: baseline && withDropout ? baseline.finalGap / withDropout.finalGap : null,
+    // A dropout run whose test loss ends below its (noisy, training-mode) loss has no meaningful ratio.
+    gapRatio: baseline && withDropout && withDropout.finalGap > 0 ? baseline.finalGap / withDropout.finalGap : null,
   };
 }
 

@@ -265,6 +265,10 @@ describe('Gaussian dropout, DropConnect, recurrent and attention dropout', () =>
   });
 
   it('variational dropout reuses one mask at every time step', () => {
+    const big = variationalDropout(new Rng(16), 100, 200, 0.3);
+    let kept = 0;
+    for (const m of big.mask) kept += m;
+    assertBinomial(kept, 20000, 0.7, 'variational mask');
     const vd = variationalDropout(new Rng(12), 4, 16, 0.5);
     const stepA = vd.apply(new Float32Array(64).fill(1));
     const stepB = vd.apply(new Float32Array(64).fill(3));
