@@ -276,12 +276,19 @@ class Analyzer {
   private readonly torchClasses = new Set<string>();
   private readonly callSitesByCallee = new Map<Scope, CallSite[]>();
   private readonly methodsByClass = new Map<number, Map<string, SyntaxNode>>();
+  /** Names assigned by module-level statements. */
+  readonly moduleNames = new Set<string>();
   /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
   readonly switched = new Set<string>();
   private module!: Scope;
 
   constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
     this.classes = classesByName(root);
+    for (const statement of root.namedChildren) {
+      const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+      const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+      if (left?.type === 'identifier') this.moduleNames.add(left.text);
+    }
     for (const call of nodesOfType(root, 'call')) {
       const callee = call.childForFieldName('function');
       if (callee?.type !== 'attribute') continue;
@@ -842,7 +849,7 @@ class ScopeRun {
     }
     // An external helper that plausibly switches modes (`freeze(model)`, `prepare_for_inference(model)`).
     const calleeText = dottedName(callee) ?? '';
-    if (/eval|infer|freeze|export|deploy|prepare|mode|quantiz|fuse|convert|enable|disable|dropout|_bn|batchnorm|train/i.test(calleeText.split('.').pop() ?? '')) {
+    if (mayswitchModes(calleeText.split('.').pop() ?? '')) {
       for (const arg of positionalArguments(call)) {
         const key = receiverKey(arg);
         if (key && state.has(key)) setMode(state, key, { bits: UNKNOWN, evals: [] });
@@ -884,13 +891,27 @@ class ScopeRun {
     const key = dottedName(receiver);
     if (!key) return;
     const mode = lookupMode(state, key);
-    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.analyzer.switched.has(key)) return;
     const root = rootOf(key);
+    // Untracked keys are kept when they may name a model: model-like names, parameters (resolved
+    // through call sites) and module-level names.
+    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.analyzer.switched.has(key)
+      && !this.scope.params.some((p) => p.name === root) && !this.analyzer.moduleNames.has(root)) return;
     // Imported names, classes and functions of this file are not models being called.
     if (this.analyzer.importTable.lookup(root) || this.analyzer.isClassName(key) || this.analyzer.isInFileFunctionName(key)) return;
     if (resolveName(receiver, this.analyzer.importTable)) return;
     this.scope.modelCalls.push({ call, key: key.endsWith('.module') ? key.slice(0, -7) : key, mode, scope: this.scope });
   }
+}
+
+const MODE_SWITCH_WORDS = new Set([
+  'eval', 'evaluate', 'evaluation', 'infer', 'inference', 'freeze', 'unfreeze', 'frozen', 'export', 'deploy', 'prepare',
+  'quantize', 'quantise', 'quantization', 'fuse', 'convert', 'enable', 'disable', 'dropout', 'dropouts', 'bn', 'batchnorm',
+  'train', 'training', 'mode', 'modes', 'mc',
+]);
+
+/** Does a helper's name say it may change a model's mode (`set_bn_eval`, `enable_dropout`, `prepareForInference`)? */
+function mayswitchModes(name: string): boolean {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/).some((w) => MODE_SWITCH_WORDS.has(w));
 }
 
 function insideConditionalExpression(node: SyntaxNode): boolean {

@@ -61,12 +61,22 @@ export class ModelCatalog {
   }
 
   /** The model a constructor call builds, if it has dropout or BatchNorm. */
-  describeOrigin(origin: SyntaxNode): ModelDescription | undefined {
+  describeOrigin(origin: SyntaxNode, scope?: Scope, depth = 0): ModelDescription | undefined {
     const callee = origin.childForFieldName('function');
     if (callee?.type === 'identifier' && !this.context.imports.lookup(callee.text)) {
       const graph = this.byClass.get(callee.text);
       const layer = graph ? describeLayer(graph, this.graphs) : undefined;
-      return layer ? { model: callee.text, layer, origin } : undefined;
+      if (layer) return { model: callee.text, layer, origin };
+      // A wrapper built from submodules passed in: `Seq2Seq(encoder, decoder)`.
+      if (!graph || depth > 2) return undefined;
+      for (const arg of origin.childForFieldName('arguments')?.namedChildren ?? []) {
+        const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+        if (!value) continue;
+        const inner = value.type === 'call' ? value : value.type === 'identifier' && scope ? this.originOf(scope, value.text) : undefined;
+        const described = inner ? this.describeOrigin(inner, scope, depth + 1) : undefined;
+        if (described) return { model: callee.text, layer: `${described.layer} in ${described.model}`, origin };
+      }
+      return undefined;
     }
     const qualified = calleeName(origin, this.context.imports);
     if (qualified === 'torch.nn.Sequential' || qualified === 'torch.nn.ModuleList') {
@@ -123,7 +133,7 @@ export class ModelCatalog {
       const origin = this.originOf(candidate.scope, candidate.key);
       if (!origin) continue;
       sawOrigin = true;
-      const described = this.describeOrigin(origin);
+      const described = this.describeOrigin(origin, candidate.scope);
       if (described) return described;
     }
     if (sawOrigin || !isModelLikeName(key)) return undefined;

@@ -88,6 +88,12 @@ describe('DRP002 inference-without-eval', () => {
     assert.match(findings[0]!.message, /traced by torch\.jit\.trace/);
   });
 
+  it('sees dropout in submodules handed to a wrapper model, and a Model* helper class is not a mode switch', () => {
+    const findings = lint(fixture('DRP002', 'composite.py')).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['34:17']);
+    assert.match(findings[0]!.message, /'pair' \(Pair, with nn\.Dropout in Encoder\)/);
+  });
+
   it('keeps analysing half-typed code around a syntax error', () => {
     const source = [
       'import torch',
