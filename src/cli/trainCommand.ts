@@ -48,7 +48,22 @@ export function trainConfigFromArgs(argv: string[]): { config: OverfittingConfig
 const pad = (text: string, width: number) => text.padStart(width);
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
+export const TRAIN_USAGE = `Usage: dropout-lab train [--dropout P] [--epochs N] [--seed S] [--json]
+  --dropout P          drop rate on the input and after every hidden layer, 0 <= P < 1 (default 0.5; 0 = no dropout)
+  --input-dropout R    drop rate on the input pixels only (default: P)
+  --epochs N           training epochs, 1..1000 (default 50)
+  --seed S             integer seed, 0..4294967295 (default 1); the same seed prints the same bytes
+  --hidden A,B,...     hidden layer widths (default 256,256)
+  --train-size N       training digits (default 500), --test-size N test digits (default 1000)
+  --batch-size N       mini-batch size (default 32), --learning-rate LR SGD step (default 0.01, momentum 0.9)
+  --json               print {config, epochs: [{epoch, trainLoss, testLoss, trainAccuracy, testAccuracy}]}
+Train metrics are running averages over each epoch in training mode; test metrics are measured after it.`;
+
 export async function runTrain(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
   const { config, json } = trainConfigFromArgs(argv);
   const resolved = resolveConfig(config);
   const settings = {

@@ -47,6 +47,14 @@ describe('dropout-lab train', () => {
     assert.match(lines[4], /^Generalization gap after epoch 2/);
   });
 
+  it('--help explains every option and exits 0', async () => {
+    const { code, text } = await capture(['--help']);
+    assert.strictEqual(code, 0);
+    for (const flag of ['--dropout', '--input-dropout', '--epochs', '--seed', '--hidden', '--train-size', '--test-size', '--batch-size', '--learning-rate', '--json']) {
+      assert.ok(text.includes(flag), flag);
+    }
+  });
+
   it('rejects bad arguments with a UsageError (exit code 2 in main)', () => {
     const bad: [string[], RegExp][] = [
       [['--dropout', '1'], /dropout must be a number in \[0, 1\)/],
