@@ -297,7 +297,11 @@ export async function runLint(argv: string[]): Promise<number> {
     out(records.map((r) => `${textLocation(r)}: ${r.rule} ${r.message}\n`).join(''));
     if (fix && fixSummary.fixed) out(`Fixed ${plural(fixSummary.fixed, 'problem')} in ${plural(fixSummary.files, 'file')}.\n`);
     const summary = records.length === 0 ? 'No dropout problems found' : `Found ${plural(records.length, 'problem')}`;
-    out(`${summary} in ${plural(reports.length, 'file')}.\n`);
+    const notLinted = [
+      [reports.filter((r) => r.skipped).length, 'skipped'],
+      [reports.filter((r) => r.error).length, 'could not be read or parsed'],
+    ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+    out(`${summary} in ${plural(reports.length, 'file')}${notLinted.length ? ` (${notLinted.join(', ')}: details on stderr)` : ''}.\n`);
   }
   for (const line of fixSummary.refused) err(`dropout-lab: ${line}\n`);
   for (const r of reports) {

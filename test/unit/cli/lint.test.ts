@@ -88,6 +88,7 @@ describe('dropout-lab lint (CLI)', function () {
     // The declared encoding is honoured; column counts the decoded "é" as one character.
     assert.match(run.stdout, /b_declared\.py:3:25: DRP010/);
     assert.match(run.stdout, /d_model\.py:2:20: DRP010/);
+    assert.match(run.stdout, /Found 2 problems in 4 files \(2 could not be read or parsed: details on stderr\)\.\n$/);
     assertNoStackTrace(run);
   });
 
@@ -143,6 +144,7 @@ describe('dropout-lab lint (CLI)', function () {
     const run = runCli(['lint', '.', '--max-file-size', '300'], dir);
     assert.strictEqual(run.code, 0);
     assert.match(run.stderr, /big\.py: skipped: 646 bytes is over the 300 bytes size limit \(max-file-size\)/);
+    assert.strictEqual(run.stdout, 'No dropout problems found in 2 files (1 skipped: details on stderr).\n');
   });
 
   it('writes valid SARIF 2.1.0', () => {
