@@ -68,6 +68,8 @@ export const inferenceWithoutEval: Rule = {
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const call of scope.modelCalls) {
+        // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
+        if (call.mode.bits & (EVAL | UNKNOWN)) continue;
         const contexts: InferenceContext[] = call.tracedBy
           ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
           : inferenceContexts(call.call, context.imports);

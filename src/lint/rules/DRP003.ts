@@ -12,7 +12,7 @@
 // without dropout or BatchNorm, and objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  containsTrainingStep, enclosingLoop, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
+  containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
   type EvalSite, type ResolvedMode,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
@@ -104,7 +104,8 @@ function trainFix(context: RuleContext, key: string, loop: SyntaxNode | undefine
 export const trainingAfterEvalWithoutTrain: Rule = {
   id: 'DRP003',
   check(context) {
-    if (!importsTorch(context)) return;
+    // Nothing to find without an eval()/train(...) switch and a training step.
+    if (!/\.(?:eval|train)\(/.test(context.source) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
     const classes = classesByName(context.root);
     let catalog: ModelCatalog | undefined;
@@ -113,9 +114,11 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const call of scope.modelCalls) {
-        if (call.tracedBy || inferenceContexts(call.call, context.imports).length > 0) continue;
+        // Only ENTRY can turn into EVAL when resolved through callers.
+        if (call.tracedBy || !(call.mode.bits & (EVAL | ENTRY))) continue;
         const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
         if (!region || !containsTrainingStep(region, context.root)) continue;
+        if (inferenceContexts(call.call, context.imports).length > 0) continue;
         const paths = flow.resolve(call);
         optimized ??= optimizedKeys(context);
         const culprit = findCulprit(context.root, paths, optimized);
