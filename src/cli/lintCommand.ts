@@ -51,6 +51,14 @@ export interface JsonFinding {
   cell?: number;
 }
 
+function isFileTarget(link: string): boolean {
+  try {
+    return fs.statSync(link).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function isVirtualEnv(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'pyvenv.cfg')) || fs.existsSync(path.join(dir, 'conda-meta'));
 }
@@ -81,8 +89,9 @@ export function collectFiles(paths: readonly string[], excluded: (file: string) 
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && !isVirtualEnv(full) && !excluded(full)) visit(full);
-      } else if (entry.isFile() && LINTED_FILE.test(entry.name) && !excluded(full)) {
-        add(full);
+      } else if (LINTED_FILE.test(entry.name) && !excluded(full)) {
+        // Symlinked files are linted; symlinked folders are not followed (no loops).
+        if (entry.isFile() || (entry.isSymbolicLink() && isFileTarget(full))) add(full);
       }
     }
   };

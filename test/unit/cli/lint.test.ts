@@ -61,10 +61,14 @@ describe('dropout-lab lint (CLI)', function () {
       'myenv/pyvenv.cfg': 'home = /usr/bin\n',
       'myenv/lib/x.py': BUGGY,
     });
+    fs.symlinkSync(path.join(dir, 'pkg'), path.join(dir, 'pkg-link'));
+    fs.symlinkSync(path.join(dir, 'pkg', 'model.py'), path.join(dir, 'z-linked.py'));
+    fs.symlinkSync(path.join(dir, 'nowhere.py'), path.join(dir, 'z-dangling.py'));
     const run = runCli(['lint', '.', '--format', 'json'], dir);
     assert.strictEqual(run.code, 1, run.stderr);
     const records = JSON.parse(run.stdout);
-    assert.deepStrictEqual(records.map((r: { file: string }) => r.file), ['nb.ipynb', path.join('pkg', 'model.py')]);
+    // A symlinked file is linted; a symlinked folder is not followed; a dangling link is passed over.
+    assert.deepStrictEqual(records.map((r: { file: string }) => r.file), ['nb.ipynb', path.join('pkg', 'model.py'), 'z-linked.py']);
     assert.deepStrictEqual(records[0], {
       file: 'nb.ipynb', line: 2, column: 16, endLine: 2, endColumn: 17, rule: 'DRP010', severity: 'error',
       message: 'Invalid dropout rate p=2 in nn.Dropout: it must be a probability in [0, 1), not a percentage.', cell: 2,
