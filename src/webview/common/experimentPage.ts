@@ -26,12 +26,22 @@ export function startExperimentPage<C, R>(page: ExperimentPage<C, R>): void {
   let state: ExperimentState<C, R> = parseExperimentState(page.codec, vscodeApi().getState());
   let status: ExperimentStatus = 'idle';
 
+  // Dragging a slider fires many changes; while one computation is in flight only the newest
+  // controls are kept and sent when it finishes, so the engine never works through a backlog.
+  let inFlight = false;
+  let pending = false;
   const save = () => vscodeApi().setState(state);
-  const run = () => post({ type: 'run', controls: state.controls });
+  const run = () => {
+    inFlight = true;
+    pending = false;
+    post({ type: 'run', controls: state.controls });
+  };
   const change = (next: C) => {
     state = { ...state, controls: next };
     save();
-    if (!page.training) run();
+    if (page.training) return;
+    if (inFlight) pending = true;
+    else run();
   };
 
   function render(): void {
@@ -96,6 +106,11 @@ export function startExperimentPage<C, R>(page: ExperimentPage<C, R>): void {
         page.renderResult(message.result, document.getElementById('result') as HTMLElement, message.controls);
         return;
       case 'finished':
+        inFlight = false;
+        if (pending && !page.training) {
+          run();
+          return;
+        }
         setStatus(message.status, message.status === 'done' ? '' : message.message ?? '');
         if (message.status === 'done') {
           const progress = document.getElementById('progress') as HTMLProgressElement | null;
