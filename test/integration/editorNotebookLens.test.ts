@@ -44,6 +44,23 @@ describe('Editor: notebooks and the model code lens', () => {
     await waitForDiagnostics(modelCell.uri, (d) => d.length === 0, { what: 'findings that relied on the removed imports to go' });
   });
 
+  it('points relatedInformation into another cell (DRP002: the model evaluated in cell 3 is built in cell 2)', async () => {
+    const cells = [
+      code('import torch\nimport torch.nn as nn'),
+      code('class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 2)\n        self.drop = nn.Dropout(0.2)\n\n    def forward(self, x):\n        return self.fc(self.drop(x))\n\nmodel = Net()'),
+      code('with torch.no_grad():\n    predictions = model(torch.randn(4, 8))'),
+    ];
+    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
+    const evaluation = notebook.cellAt(2).document;
+    const diagnostics = await waitForDiagnostics(evaluation.uri, (d) => d.some((x) => ruleOf(x) === 'DRP002'));
+    const drp002 = diagnostics.find((d) => ruleOf(d) === 'DRP002')!;
+    assert.strictEqual(rangeText(drp002.range), rangeText(tokenRange(evaluation, 'predictions = model(', 'model')));
+    const related = drp002.relatedInformation ?? [];
+    assert.strictEqual(related.length, 1, JSON.stringify(related.map((r) => r.message)));
+    assert.strictEqual(related[0].location.uri.toString(), notebook.cellAt(1).document.uri.toString(), 'the related location is in the cell that builds the model');
+    assert.strictEqual(notebook.cellAt(1).document.lineAt(related[0].location.range.start.line).text, 'model = Net()');
+  });
+
   it('shows "Visualize dropout" over a model and its command opens the network panel with the real layers', async () => {
     const { document } = await openFixture('editor/model_lens.py');
     const lenses = await waitFor(async () => {
