@@ -21,6 +21,9 @@ import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
 import { callsWithin, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
 
+/** Text any inference context needs: a no_grad-like API, a trace, an evaluation-like function or loader name. */
+const INFERENCE_HINT = /no_grad|inference_mode|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
+
 const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
 
 /** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
@@ -60,7 +63,7 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
 export const inferenceWithoutEval: Rule = {
   id: 'DRP002',
   check(context) {
-    if (!importsTorch(context)) return;
+    if (!INFERENCE_HINT.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
     let catalog: ModelCatalog | undefined;
     const classes = classesByName(context.root);
