@@ -241,7 +241,7 @@ export async function runLint(argv: string[]): Promise<number> {
   process.stdout.on('error', () => undefined);
 
   const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs'], ['fix', 'help']);
-  if (options.has('help')) {
+  if (options.has('help') || positional.includes('-h')) {
     out(`${LINT_USAGE}\n`);
     return 0;
   }
