@@ -50,7 +50,9 @@ export class DropoutCodeActionProvider implements vscode.CodeActionProvider {
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const settings = readSettings(document);
     if (!settings.enable) return [];
-    const result = await this.currentResult(document);
+    // With "onSave" the findings of an edited, unsaved document are stale: offer nothing rather than
+    // lint on every cursor move (which is what asking for code actions would amount to).
+    const result = settings.run === 'onType' ? await this.currentResult(document) : this.diagnostics.resultFor(document);
     if (!result) return [];
     const actions: vscode.CodeAction[] = [];
     const wantsQuickFixes = !context.only || context.only.contains(vscode.CodeActionKind.QuickFix);
