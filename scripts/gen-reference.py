@@ -150,6 +150,18 @@ def drop_block():
     return cases
 
 
+def channel_dropout():
+    """Which dimensions share a mask in F.dropout1d/2d/3d: the kept value of every (sample, channel) plane."""
+    torch.manual_seed(5)
+    cases = []
+    for fn, shape in [(F.dropout1d, (6, 5, 7)), (F.dropout2d, (4, 8, 3, 5)), (F.dropout3d, (3, 4, 2, 3, 4))]:
+        out = fn(torch.ones(shape), 0.4)  # training defaults to True
+        planes = out.reshape(shape[0] * shape[1], -1)
+        values = [sorted(set(float(v) for v in row.tolist())) for row in planes]
+        cases.append({'function': fn.__name__, 'shape': list(shape), 'p': 0.4, 'planeValues': values})
+    return cases
+
+
 def network_gradients():
     """A small MLP (BN + tanh + fixed dropout mask → SELU → sigmoid → linear) with exact float64 gradients."""
     torch.manual_seed(3)
@@ -245,6 +257,7 @@ def main():
     write('functional-defaults.json', functional_defaults())
     write('alpha-dropout.json', {'cases': alpha_dropout()})
     write('drop-block.json', {'cases': drop_block()})
+    write('channel-dropout.json', {'cases': channel_dropout()})
     write('network-gradients.json', network_gradients())
     write('optimizers.json', optimiser_steps())
 

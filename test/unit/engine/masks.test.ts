@@ -105,6 +105,25 @@ describe('channel (spatial) dropout', () => {
     }
   });
 
+  it('dropout1d/2d/3d share one value per (sample, channel) plane, like PyTorch (fixture)', () => {
+    interface ChannelCase { function: string; shape: number[]; p: number; planeValues: number[][] }
+    const cases = fixture<{ cases: ChannelCase[] }>('channel-dropout.json').cases;
+    for (const c of cases) {
+      const scale = invertedScale(c.p);
+      // The reference: every plane holds a single value, 0 or the float32 inverted scale.
+      for (const values of c.planeValues) assert.ok(values.length === 1 && (values[0] === 0 || values[0] === scale), `${c.function}: ${values}`);
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const { output, mask } = channelDropout(new Float32Array(size).fill(1), c.shape, new Rng(17), c.p);
+      const planes = c.shape[0] * c.shape[1];
+      assert.strictEqual(mask!.length, planes, c.function);
+      const planeSize = size / planes;
+      for (let k = 0; k < planes; k++) {
+        const values = new Set(output.subarray(k * planeSize, (k + 1) * planeSize));
+        assert.deepStrictEqual([...values], [mask![k] ? scale : 0], `${c.function} plane ${k}`);
+      }
+    }
+  });
+
   it('Keras channels-last layout: noise shape (N, 1, 1, C)', () => {
     const shape = [2, 3, 4, 6]; // N, H, W, C
     const x = new Float32Array(2 * 3 * 4 * 6).map((_, i) => i + 1);
