@@ -333,7 +333,10 @@ export interface EnsemblesResult {
   weightScaling: { accuracy: number; loss: number };
   /** Test metrics when averaging the softmax of k stochastic passes, for each k in config.ks. */
   monteCarlo: { k: number; accuracy: number; loss: number }[];
-  /** MC-dropout regression on a 1-D toy problem: predictive mean ± std over the grid `x`. */
+  /**
+   * MC-dropout regression on y = sin(3x) + noise with a gap in x (a 1-64-64-1 ReLU network with
+   * dropout 0.2, Adam): predictive mean ± std over `regressionSamples` passes on the grid `x`.
+   */
   regression: {
     trainX: number[];
     trainY: number[];
