@@ -14,6 +14,13 @@ describe('Editor: diagnostics, code actions, hovers', () => {
   before(activateExtension);
   afterEach(closeAllEditors);
 
+  it('registers exactly the commands package.json declares', async () => {
+    const manifest = vscode.extensions.getExtension('dropout-lab.dropout-lab')!.packageJSON as { contributes: { commands: { command: string }[] } };
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('dropoutLab.')).sort();
+    assert.deepStrictEqual(registered, declared);
+  });
+
   it('reports DRP012, DRP010 and DRP004 at their exact ranges with codes, links and severities', async () => {
     const { document } = await openFixture('editor/several_rules.py');
     const rules = ['DRP004', 'DRP010', 'DRP012'];
