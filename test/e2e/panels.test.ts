@@ -117,6 +117,16 @@ async function shootBothThemes(workbench: Workbench, name: string): Promise<void
     // Park the mouse on the status bar so no hover or tooltip covers the panel.
     await workbench.page.mouse.move(700, (workbench.page.viewportSize()?.height ?? 900) - 5);
     await until('hovers to close', async () => (await workbench.page.locator('.workbench-hover, .monaco-hover:not(.hidden)').count()) === 0, 10000).catch(() => undefined);
+    // Charts drawn on canvas cannot use CSS variables: they must have re-read the new theme's colours.
+    for (const frame of workbench.page.frames()) {
+      const charts = frame.locator(`body.${wanted} canvas[data-theme-foreground]`);
+      if ((await charts.count().catch(() => 0)) === 0) continue;
+      const live = await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim());
+      await until(`charts redrawn in ${theme}`, async () => {
+        const drawn = await charts.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.themeForeground));
+        return drawn.every((c) => c === live);
+      }, 10000);
+    }
     await workbench.page.screenshot({ path: path.join(IMAGES, `panel-${name}-${theme.startsWith('Light') ? 'light' : 'dark'}.png`) });
   }
 }

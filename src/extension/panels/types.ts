@@ -27,8 +27,11 @@ export const NETWORK_LIMITS = {
   maxLayers: 12,
   minLayers: 2,
   maxUnitsPerLayer: 8192,
-  /** DropConnect samples every weight in the extension host; above this many it is not offered. */
-  maxDropConnectWeights: 1 << 26,
+  /**
+   * DropConnect samples every weight in the extension host; above this many (about 0.1 s of
+   * sampling on a busy 2-core machine) it is not offered, so the editor never stalls.
+   */
+  maxDropConnectWeights: 1 << 23,
   /** Rates the UI offers: 0–0.9. */
   maxRate: 0.9,
 } as const;

@@ -68,5 +68,7 @@ export function applyTheme(chart: Chart<'line', Point[]>, colors: ThemeColors = 
   const legend = chart.options.plugins?.legend;
   if (legend) legend.labels = { ...legend.labels, color: colors.foreground };
   chart.options.color = colors.foreground;
+  // Records which theme colours the chart was drawn with (tests compare it with the live theme).
+  chart.canvas.dataset.themeForeground = colors.foreground;
   chart.update('none');
 }
