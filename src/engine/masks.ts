@@ -22,6 +22,26 @@ export function tensorflowInvertedScale(rate: number): number {
   return fround(1 / (1 - rate));
 }
 
+/**
+ * TensorFlow's `tf.nn.dropout(x, rate)`: keeps an element when a float32 uniform U >= rate, scales
+ * by 1/(1 − rate) computed in double and cast to float32. Rate must be in [0, 1) as TF asserts;
+ * `layersRateOnePassesThrough` mimics TF.js `tf.layers.dropout`, which returns the input for rate 1.
+ */
+export function tensorflowDropout(input: Float32Array, rng: Rng, rate: number, layersRateOnePassesThrough = false): MaskedOutput {
+  if (rate === 1 && layersRateOnePassesThrough) return { output: input.slice(), mask: null };
+  if (!(rate >= 0 && rate < 1)) throw new RangeError(`rate must be a scalar tensor or a float in the range [0, 1), got ${rate}`);
+  if (rate === 0) return { output: input.slice(), mask: null };
+  const scale = tensorflowInvertedScale(rate);
+  const threshold = fround(rate);
+  const mask = new Uint8Array(input.length);
+  const out = new Float32Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    mask[i] = rng.nextFloat() >= threshold ? 1 : 0;
+    out[i] = input[i] * (mask[i] ? scale : 0);
+  }
+  return { output: out, mask };
+}
+
 export interface MaskedOutput {
   output: Float32Array;
   /** 1 where the element (or channel/block) was kept; null when nothing was sampled (identity). */

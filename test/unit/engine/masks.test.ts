@@ -3,7 +3,7 @@ import {
   alphaDropout, alphaDropoutParams, applyAlphaMask, applyDropBlockMask, attentionWithDropout, channelDropout,
   dropBlock2d, dropBlockGamma, dropBlockKeepSchedule, dropBlockMaskFromSeeds, dropConnectForward,
   dropConnectGaussianInference, dropConnectMeanInference, dropout, gaussianDropout, invertedScale,
-  SELU_ALPHA_PRIME, standardDropoutTest, standardDropoutTrain, subnetworkCount, tensorflowInvertedScale,
+  SELU_ALPHA_PRIME, standardDropoutTest, standardDropoutTrain, subnetworkCount, tensorflowDropout, tensorflowInvertedScale,
   variationalDropout, zoneout,
 } from '../../../src/engine/masks';
 import { Rng, sampleKeepMask } from '../../../src/engine/rng';
@@ -49,6 +49,19 @@ describe('inverted dropout (PyTorch F.dropout)', () => {
       assert.ok(Math.abs(ours - tf) <= 2 ** -22 * ours);
     }
     assert.strictEqual(invertedScale(0.5), 2);
+  });
+
+  it('TensorFlow rule: keep when U >= rate, TF scale, rate 1 refused (TF.js layers pass it through)', () => {
+    const x = new Float32Array(100000).fill(1);
+    const { output, mask } = tensorflowDropout(x, new Rng(18), 0.04);
+    let kept = 0;
+    for (let i = 0; i < x.length; i++) {
+      kept += mask![i];
+      assert.strictEqual(output[i], mask![i] ? tensorflowInvertedScale(0.04) : 0);
+    }
+    assertBinomial(kept, 100000, 0.96, 'TF keeps');
+    assert.throws(() => tensorflowDropout(x, new Rng(18), 1), /range \[0, 1\)/);
+    assert.deepStrictEqual(tensorflowDropout(x, new Rng(18), 1, true).output, x);
   });
 
   it('defaults and edge cases as PyTorch: training=True by default, p=1 zeros, p=0 identity, bad p throws', () => {
