@@ -126,7 +126,10 @@ function writeCorpus() {
 }
 
 function torchAvailable() {
-  if (!fs.existsSync(PYTHON)) return false;
+  if (!fs.existsSync(PYTHON)) {
+    notes.push(`torch: ${PYTHON} not found (sudo apt-get install python3 python3-torch)`);
+    return false;
+  }
   const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) notes.push(`torch: not importable by ${PYTHON} (sudo apt-get install python3-torch)`);
   return r.status === 0;
