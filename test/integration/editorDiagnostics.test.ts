@@ -99,6 +99,16 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     ].sort());
   });
 
+  it('clears a document\'s diagnostics when it is closed', async () => {
+    // An untitled document is disposed as soon as its editor is reverted and closed (files linger).
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nd = nn.Dropout(1.5)\n' });
+    await vscode.window.showTextDocument(document);
+    await waitForDiagnostics(document.uri, (d) => d.length === 1);
+    await revertAndClose();
+    await waitFor(() => document.isClosed, { what: 'VS Code to close the document' });
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'Dropout Lab'), []);
+  });
+
   it('"Disable DRP010 for this line" adds or extends a noqa comment and silences the line', async () => {
     const { document } = await openFixture('editor/noqa.py');
     const uri = document.uri;
