@@ -165,6 +165,15 @@ describe('Dropout Lab panels in VS Code', function () {
     const frame = await panelFrame(workbench, 'dropoutLab.network');
     const active = frame.locator('#active-units');
     await until('the first mask', async () => (await active.getAttribute('data-active')) !== null);
+    // The page VS Code actually serves carries our policy, and our one script runs under its nonce.
+    const csp = (await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'$/);
+    assert.ok(!/unsafe-(eval|inline)/.test(csp), csp);
+    // (VS Code adds its own bootstrap script to every webview document; ours is the bundle.)
+    const ours = await frame.locator('script[src*="dist/webview/"]').evaluateAll((els) => els.map((e) => ({ src: (e as HTMLScriptElement).src, nonce: Boolean((e as HTMLScriptElement).nonce) })));
+    assert.strictEqual(ours.length, 1, JSON.stringify(ours));
+    assert.ok(ours[0].nonce && ours[0].src.endsWith('/dist/webview/networkPanel.js'), JSON.stringify(ours));
 
     await setRange(frame, 'rate-all', 0);
     await until('all 18 units active at p = 0', async () => (await active.getAttribute('data-active')) === '18');
