@@ -53,8 +53,18 @@ function dropoutCallAt(analysis: Analysis, line: number, column: number): { call
   return undefined;
 }
 
+/** Could the position be on `self.drop(x)`-like code: inside a call of something no import names? */
+function mayApplyModule(analysis: Analysis, line: number, column: number): boolean {
+  for (let node: SyntaxNode | null = analysis.root.descendantForPosition({ row: line, column }); node; node = node.parent) {
+    if (node.type === 'call' && !resolveName(node.childForFieldName('function'), analysis.imports)) return true;
+  }
+  return false;
+}
+
 /** `self.drop(x)` in forward: the dropout module definition it applies (from the model graph). */
 function appliedDropoutAt(analysis: Analysis, line: number, column: number): { call: SyntaxNode; definition: SyntaxNode } | undefined {
+  // Building the model graphs is the expensive part: skip it for hovers that cannot be on an application.
+  if (!mayApplyModule(analysis, line, column)) return undefined;
   for (const graph of buildModelGraphs(analysis.root, analysis.imports, analysis.constants)) {
     for (const layer of graph.layers) {
       if (layer.kind !== 'dropout' || !layer.callNode || layer.callNode.type !== 'call') continue;
