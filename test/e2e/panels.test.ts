@@ -135,8 +135,18 @@ async function shootBothThemes(workbench: Workbench, name: string): Promise<void
 async function answerSaveDialog(workbench: Workbench, target: string): Promise<void> {
   const input = workbench.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 30000 });
-  await input.fill(target);
+  // The dialog fills in its default path asynchronously; type ours until it stays put.
+  let stableReads = 0;
+  await until('the save dialog to hold the target path', async () => {
+    if ((await input.inputValue()) !== target) {
+      stableReads = 0;
+      await input.fill(target);
+      return false;
+    }
+    return ++stableReads >= 3;
+  });
   await workbench.page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30000 });
 }
 
 describe('Dropout Lab panels in VS Code', function () {
@@ -376,16 +386,25 @@ describe('Dropout Lab panels in VS Code', function () {
   });
 
   it('reloading the window restores the open panels with their state', async () => {
+    const page = workbench.page;
+    // A flag on the old document tells the reloaded page apart from the one being torn down.
+    await page.evaluate(() => { (window as unknown as Record<string, unknown>).dropoutLabBeforeReload = true; });
     await workbench.runCommand('Developer: Reload Window');
-    await workbench.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
-    const tabs = workbench.page.locator('.tabs-container .tab');
-    await until('the panel tabs after reload', async () => (await tabs.count()) >= 7, 60000);
+    await until('the window to reload', async () => {
+      const old = await page.evaluate(() => (window as unknown as Record<string, unknown>).dropoutLabBeforeReload === true).catch(() => true);
+      return !old;
+    }, 60000);
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+    const tabs = page.locator('.tabs-container .tab');
+    const labels = await until('the panel tabs after reload', async () => {
+      const now = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      return now.filter((l) => l.includes('Dropout Lab: ')).length >= 7 ? now : undefined;
+    }, 60000);
     const dialog = workbench.page.locator('.monaco-dialog-box');
     if (await dialog.isVisible().catch(() => false)) {
       await workbench.screenshot('panels-reload-dialog');
       assert.fail(`a dialog appeared after reload: ${await dialog.textContent()}`);
     }
-    const labels = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
     for (const title of ['Network', 'Inverted vs Standard', 'Loss Curves', 'Variants', 'Ensembles', 'Variance Shift', 'Dropout as L2']) {
       assert.ok(labels.some((l) => l.includes(`Dropout Lab: ${title}`)), `tab "${title}" restored (tabs: ${labels.join(', ')})`);
     }
