@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.languages.registerHoverProvider(PYTHON, new DropoutHoverProvider(engine, diagnostics)),
     vscode.languages.registerCodeLensProvider(PYTHON, codeLenses),
-    vscode.commands.registerCommand('dropoutLab.lintWorkspace', () => workspaceLinter.run()),
+    vscode.commands.registerCommand('dropoutLab.lintWorkspace', (cancellation?: vscode.CancellationToken) => workspaceLinter.run(cancellation)),
     vscode.commands.registerCommand(SHOW_DOCUMENTATION_COMMAND, (rule?: unknown) => showRuleDocumentation(context.extensionUri, logger, rule)),
     vscode.commands.registerCommand('dropoutLab.showLogs', () => logger.show()),
     vscode.commands.registerCommand('dropoutLab.openExample', () => openExample(context.extensionUri)),

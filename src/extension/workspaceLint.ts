@@ -76,11 +76,23 @@ export class WorkspaceLinter implements vscode.Disposable {
     );
   }
 
-  /** Runs (or joins the running) workspace lint. */
-  run(): Promise<WorkspaceLintSummary> {
+  /**
+   * Runs (or joins the running) workspace lint. It stops when the user cancels the notification or
+   * when `cancellation` (from a programmatic caller of the command) is cancelled.
+   */
+  run(cancellation?: vscode.CancellationToken): Promise<WorkspaceLintSummary> {
     this.running ??= Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Dropout Lab: linting the workspace', cancellable: true },
-      (progress, token) => this.lintAll(progress, token),
+      (progress, token) => {
+        if (!cancellation || typeof cancellation.onCancellationRequested !== 'function') return this.lintAll(progress, token);
+        const either = new vscode.CancellationTokenSource();
+        const links = [token.onCancellationRequested(() => either.cancel()), cancellation.onCancellationRequested(() => either.cancel())];
+        if (token.isCancellationRequested || cancellation.isCancellationRequested) either.cancel();
+        return this.lintAll(progress, either.token).finally(() => {
+          links.forEach((d) => d.dispose());
+          either.dispose();
+        });
+      },
     )).finally(() => { this.running = undefined; });
     return this.running;
   }
@@ -98,7 +110,8 @@ export class WorkspaceLinter implements vscode.Disposable {
       if (uri.scheme === 'file' && isExcluded(uri.fsPath, layers)) continue;
       tasks.push({ uri, options: resolveLintOptions(layers, uri.scheme === 'file' ? uri.fsPath : undefined) });
     }
-    this.collection.clear();
+    // Cancelled before any file was linted: the previous run's results stay.
+    if (!token.isCancellationRequested) this.collection.clear();
     const total = tasks.length;
     const record = (uri: vscode.Uri, report: FileReport) => {
       summary.files++;

@@ -139,6 +139,14 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     await waitForDiagnostics(document.uri, (d) => summarize(d).length === 2, { timeout: 60000 });
   });
 
+  it('"Lint Workspace" stops when cancelled and says so', async () => {
+    const cancellation = new vscode.CancellationTokenSource();
+    cancellation.cancel();
+    const summary = await vscode.commands.executeCommand<{ files: number; cancelled: boolean }>('dropoutLab.lintWorkspace', cancellation.token);
+    assert.strictEqual(summary.cancelled, true);
+    assert.strictEqual(summary.files, 0);
+  });
+
   it('"Lint Workspace" lints closed files off the main thread and fills the Problems panel', async () => {
     await closeAllEditors();
     const summary = await vscode.commands.executeCommand<{ files: number; findings: number; cancelled: boolean }>('dropoutLab.lintWorkspace');
