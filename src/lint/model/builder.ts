@@ -2,8 +2,8 @@
 // forward/call), per standalone nn.Sequential / keras Sequential, and per keras functional Model.
 import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
-import { resolveName, type ImportTable } from '../resolve';
-import { nodeRange } from '../syntax';
+import { calleeName, resolveName, type ImportTable } from '../resolve';
+import { nodeRange, nodesOfType } from '../syntax';
 import { DROPOUT_APIS } from '../frameworks';
 import {
   KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, TORCH_CONTAINERS, TORCH_MODULE_BASES,
@@ -13,6 +13,8 @@ import {
 } from './interpreter';
 import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
 
+/** Key of the module body in FileInfo.relevant (node ids are non-negative). */
+const MODULE_SCOPE = -1;
 const MODEL_NAME = /(?:net|model|classifier|regressor|network|cnn|rnn)(?:v?\d+)?$/i;
 const MODEL_USE = /\.(?:fit|compile|train|eval|parameters|named_parameters|to|cuda|predict|summary|evaluate|state_dict|load_state_dict)\s*\(/;
 
@@ -74,23 +76,14 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
 
 function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
   const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
-  const classNodes: SyntaxNode[] = [];
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.type === 'class_definition') classNodes.push(node);
-    if (node.type === 'function_definition') file.allFunctions.push(node);
-    if (node.type === 'function_definition' && node.parent?.parent?.type !== 'class_definition'
-      && !(node.parent?.type === 'decorated_definition' && node.parent.parent?.parent?.type === 'class_definition')) {
-      const name = node.childForFieldName('name')?.text;
-      if (name && !file.functions.has(name)) file.functions.set(name, node);
-    }
-    for (let i = node.namedChildCount - 1; i >= 0; i--) {
-      const child = node.namedChild(i);
-      if (child && (child.type === 'module' || child.type === 'block' || child.type.endsWith('definition') || child.type.endsWith('statement') || child.type.endsWith('clause'))) {
-        stack.push(child);
-      }
-    }
+  // The shared per-tree node index (built once for all rules) instead of another walk.
+  const classNodes = [...nodesOfType(root, 'class_definition')];
+  for (const node of nodesOfType(root, 'function_definition')) {
+    file.allFunctions.push(node);
+    const holder = node.parent?.type === 'decorated_definition' ? node.parent.parent : node.parent;
+    if (holder?.parent?.type === 'class_definition') continue;
+    const name = node.childForFieldName('name')?.text;
+    if (name && !file.functions.has(name)) file.functions.set(name, node);
   }
   classNodes.sort((a, b) => a.startIndex - b.startIndex);
   const baseNames = new Map<ClassInfo, string[]>();
@@ -139,7 +132,7 @@ function collectFile(root: SyntaxNode, imports: ImportTable, constants: Readonly
     }
   };
   for (const info of file.classes.values()) resolveRole(info, 0);
-  markRelevantFunctions(file);
+  markRelevantFunctions(file, root);
   return file;
 }
 
@@ -151,49 +144,31 @@ function buildsLayers(qualified: string): boolean {
 }
 
 /**
- * A function is worth interpreting when it calls a layer/model constructor, a model class of the
- * file, or another such function. Everything else (most of a library) is skipped, which keeps
- * the analysis linear in file size.
+ * A function (or the module body) is worth interpreting when it calls a layer/model constructor, a
+ * model class of the file, or another such function. Everything else (most of a library) is
+ * skipped, which keeps the analysis linear in file size.
  */
-function markRelevantFunctions(file: FileInfo): void {
-  const direct = new Map<number, boolean>();
-  const callees = new Map<number, SyntaxNode[]>();
-  const scan = (fn: SyntaxNode): void => {
-    if (direct.has(fn.id)) return;
-    const called: SyntaxNode[] = [];
-    let relevant = false;
-    const stack: SyntaxNode[] = [];
-    const body = fn.childForFieldName('body');
-    if (body) stack.push(body);
-    while (stack.length && !relevant) {
-      const node = stack.pop()!;
-      if (node.type === 'call') {
-        const callee = node.childForFieldName('function');
-        const qualified = resolveName(callee, file.imports);
-        const role = callee?.type === 'identifier' ? file.classes.get(callee.text)?.role : undefined;
-        if (qualified ? buildsLayers(qualified) : role !== undefined && role !== 'none') relevant = true;
-        else if (callee?.type === 'identifier') {
-          const target = file.functions.get(callee.text);
-          if (target && target.id !== fn.id) called.push(target);
-        }
-      }
-      for (let i = node.namedChildCount - 1; i >= 0; i--) {
-        const child = node.namedChild(i);
-        if (child && child.type !== 'string' && child.type !== 'comment') stack.push(child);
-      }
-    }
-    direct.set(fn.id, relevant);
-    callees.set(fn.id, called);
-    for (const c of called) scan(c);
-  };
-  for (const fn of file.allFunctions) scan(fn);
-  for (const [id, relevant] of direct) if (relevant) file.relevant.add(id);
+function markRelevantFunctions(file: FileInfo, root: SyntaxNode): void {
+  const edges: Array<[number, SyntaxNode]> = [];
+  for (const call of nodesOfType(root, 'call')) {
+    const callee = call.childForFieldName('function');
+    const qualified = calleeName(call, file.imports);
+    const role = !qualified && callee?.type === 'identifier' ? file.classes.get(callee.text)?.role : undefined;
+    const target = !qualified && callee?.type === 'identifier' ? file.functions.get(callee.text) : undefined;
+    const builds = qualified ? buildsLayers(qualified) : role !== undefined && role !== 'none';
+    if (!builds && !target) continue;
+    let owner: SyntaxNode | null = call.parent;
+    while (owner && owner.type !== 'function_definition' && owner.type !== 'module') owner = owner.parent;
+    const ownerId = owner?.type === 'function_definition' ? owner.id : MODULE_SCOPE;
+    if (builds) file.relevant.add(ownerId);
+    else if (target && target.id !== ownerId) edges.push([ownerId, target]);
+  }
   // Callers of relevant functions are relevant (fixpoint; the call graph is small).
   for (let changed = true, rounds = 0; changed && rounds < 20; rounds++) {
     changed = false;
-    for (const [id, called] of callees) {
-      if (!file.relevant.has(id) && called.some((c) => file.relevant.has(c.id))) {
-        file.relevant.add(id);
+    for (const [caller, target] of edges) {
+      if (!file.relevant.has(caller) && file.relevant.has(target.id)) {
+        file.relevant.add(caller);
         changed = true;
       }
     }
@@ -206,20 +181,14 @@ function uniqueClasses(file: FileInfo): ClassInfo[] {
 
 /** Function scopes and the module, excluding methods of model classes (their __init__/forward are the class's). */
 function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
-  const result: SyntaxNode[] = [root];
+  const result: SyntaxNode[] = file.relevant.has(MODULE_SCOPE) ? [root] : [];
   const modelClassIds = new Set<number>();
   for (const cls of file.classes.values()) if (cls.role !== 'none') modelClassIds.add(cls.node.id);
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.type === 'class_definition' && modelClassIds.has(node.id)) continue;
-    if (node.type === 'function_definition' && file.relevant.has(node.id)) result.push(node);
-    for (let i = node.namedChildCount - 1; i >= 0; i--) {
-      const child = node.namedChild(i);
-      if (child && (child.type === 'block' || child.type.endsWith('definition') || child.type.endsWith('statement') || child.type.endsWith('clause'))) {
-        stack.push(child);
-      }
-    }
+  for (const fn of file.allFunctions) {
+    if (!file.relevant.has(fn.id)) continue;
+    let insideModel = false;
+    for (let p = fn.parent; p && !insideModel; p = p.parent) insideModel = p.type === 'class_definition' && modelClassIds.has(p.id);
+    if (!insideModel) result.push(fn);
   }
   return result;
 }

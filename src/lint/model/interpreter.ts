@@ -15,6 +15,11 @@ import {
   join, mergeTensors, tensor, tensorsIn, UNKNOWN, type Def, type DictVal, type INode, type ListVal, type TensorVal, type Val,
 } from './values';
 
+/** Deepest expression / statement nesting interpreted (real model code stays far below). */
+const MAX_NESTING = 120;
+/** Elements of a list/tuple literal interpreted. */
+const MAX_LITERAL = 512;
+
 /** A user-defined class of the file, as far as models go. */
 export interface ClassInfo {
   name: string;
@@ -69,6 +74,7 @@ export class Interp {
   private inlineStack: SyntaxNode[] = [];
   condDepth = 0;
   aborted = false;
+  private nesting = 0;
 
   constructor(readonly file: FileInfo, readonly cls: ClassInfo | undefined, readonly lexicalScope: SyntaxNode, private readonly budget = 40000) {}
 
@@ -117,7 +123,16 @@ export class Interp {
   }
 
   private execStatement(statement: SyntaxNode, env: Env, returns: Val[]): void {
-    if (!this.tick()) return;
+    if (!this.tick() || this.nesting >= MAX_NESTING) return;
+    this.nesting++;
+    try {
+      this.execStatementInner(statement, env, returns);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private execStatementInner(statement: SyntaxNode, env: Env, returns: Val[]): void {
     switch (statement.type) {
       case 'expression_statement':
         for (const expression of statement.namedChildren) if (expression) this.execExpression(expression, env);
@@ -386,6 +401,17 @@ export class Interp {
 
   evalExpr(node: SyntaxNode | null | undefined, env: Env): Val {
     if (!node || this.aborted) return UNKNOWN;
+    // Pathologically deep expressions are not model code: give up on them rather than the stack.
+    if (this.nesting >= MAX_NESTING) return UNKNOWN;
+    this.nesting++;
+    try {
+      return this.evalExprInner(node, env);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalExprInner(node: SyntaxNode, env: Env): Val {
     switch (node.type) {
       case 'identifier': {
         const bound = env.get(node.text);
@@ -425,7 +451,9 @@ export class Interp {
         const items: Val[] = [];
         let inexact = false;
         let repeated = false;
-        for (const child of node.namedChildren) {
+        // Huge literals are data tables, not layer lists: look at the start only.
+        const children = node.namedChildCount > MAX_LITERAL ? (inexact = true, Array.from({ length: MAX_LITERAL }, (_, i) => node.namedChild(i))) : node.namedChildren;
+        for (const child of children) {
           if (!child || child.type === 'comment') continue;
           if (child.type === 'list_splat') {
             const inner = this.evalExpr(child.namedChildren[0], env);
@@ -560,10 +588,20 @@ export class Interp {
         if (item) return item;
       }
       if (index?.type === 'slice' && container.t === 'list') return { ...container, inexact: true };
+      // `self.layers[i](x)`: any of the layers.
+      const layers = container.items.filter((item) => item.t === 'layer');
+      if (layers.length && layers.length === container.items.length && layers.length <= 8) {
+        return layers.length === 1 ? layers[0] : { t: 'alt', options: layers };
+      }
       const tensors = tensorsIn(container);
       return tensors.length ? mergeTensors(tensors)! : UNKNOWN;
     }
     if (container.t === 'dict' && index?.type === 'string') return container.entries.get(stringValue(index)) ?? UNKNOWN;
+    if (container.t === 'dict' && index && !container.inexact) {
+      // `self.heads[task](x)`: any of the entries.
+      const values = [...container.entries.values()];
+      if (values.length && values.length <= 8 && values.every((v) => v.t === 'layer')) return values.length === 1 ? values[0] : { t: 'alt', options: values };
+    }
     if (container.t === 'layer' && container.def.children) {
       const i = index ? this.number(index, env)?.value : undefined;
       const items = container.def.children.items;
@@ -615,7 +653,9 @@ export class Interp {
       result.positional.push(this.evalExpr(list, env));
       return result;
     }
-    for (const arg of list.namedChildren) {
+    const args = list.namedChildCount > MAX_LITERAL ? Array.from({ length: MAX_LITERAL }, (_, i) => list.namedChild(i)) : list.namedChildren;
+    if (args.length < list.namedChildCount) result.splat = { t: 'list', items: [], inexact: true };
+    for (const arg of args) {
       if (!arg || arg.type === 'comment') continue;
       if (arg.type === 'keyword_argument') {
         const name = arg.childForFieldName('name')?.text;

@@ -71,6 +71,26 @@ export function allDefinitions(graph: ModelGraph, all: readonly ModelGraph[]): L
   return out;
 }
 
+/** The first definition matching `predicate` in the model or its user blocks, with the graph that owns it. */
+export function findInModel(graph: ModelGraph, all: readonly ModelGraph[], predicate: (d: LayerDefinition) => boolean): { layer: LayerDefinition; owner: ModelGraph } | undefined {
+  const byName = new Map<string, ModelGraph>();
+  for (const g of all) if ((g.kind === 'module-class' || g.kind === 'keras-subclass') && !byName.has(g.name)) byName.set(g.name, g);
+  const seen = new Set<ModelGraph>();
+  const queue = [graph];
+  while (queue.length) {
+    const g = queue.shift()!;
+    if (seen.has(g)) continue;
+    seen.add(g);
+    const layer = g.definitions.find(predicate);
+    if (layer) return { layer, owner: g };
+    for (const name of g.usesClasses) {
+      const used = byName.get(name);
+      if (used) queue.push(used);
+    }
+  }
+  return undefined;
+}
+
 /** A Set keyed by source range, so a layer reached from several graphs is reported once. */
 export class ReportedOnce {
   private readonly keys = new Set<string>();

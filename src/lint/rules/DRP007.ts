@@ -7,7 +7,7 @@
 // named BatchNorm or Dropout that is not the framework's.
 import type { Rule } from '../linter';
 import { getModelGraphs, isBatchNorm } from '../modelGraph';
-import { allDefinitions, describeLayer, modelLabel, ReportedOnce } from '../model/ruleSupport';
+import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/ruleSupport';
 
 const LIMIT = 0.2;
 
@@ -17,16 +17,17 @@ export const heavyDropoutWithBatchNorm: Rule = {
     const once = new ReportedOnce();
     const graphs = getModelGraphs(context);
     for (const graph of graphs) {
-      const definitions = allDefinitions(graph, graphs);
-      const bn = definitions.find(isBatchNorm);
-      if (!bn) continue;
+      const found = findInModel(graph, graphs, isBatchNorm);
+      if (!found) continue;
+      const bn = found.layer;
+      const bnText = `${bn.name ?? bn.display}${found.owner === graph ? '' : ` in ${found.owner.name}`}`;
       for (const dropout of graph.definitions) {
         const rate = dropout.dropout?.rate;
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
         if (!once.first('DRP007', dropout.node)) continue;
         context.report('DRP007', dropout.node,
-          `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bn.name ?? bn.display}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
-          { related: [{ range: bn.range, message: `${bn.name ?? bn.display} is a BatchNorm of this model` }] });
+          `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
+          { related: [{ range: bn.range, message: `${bnText} is a BatchNorm of this model` }] });
       }
     }
   },
