@@ -41,3 +41,26 @@ describe('DRP008 elementwise-dropout-on-conv-maps', () => {
     assert.deepStrictEqual(at(lint(unknown), 'DRP008'), []);
   });
 });
+
+describe('DRP008 on a dropout module shared with the classifier', () => {
+  it('hints at the conv use but offers no rename that would also change the dense use', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.conv = nn.Conv2d(1, 4, 3)',
+      '        self.drop = nn.Dropout(0.3)',
+      '        self.fc = nn.Linear(4, 2)',
+      '    def forward(self, x):',
+      '        x = self.drop(torch.relu(self.conv(x)))',
+      '        x = torch.flatten(x, 1)',
+      '        return self.fc(self.drop(x))',
+      'net = Net()',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP008');
+    assert.deepStrictEqual(at(findings, 'DRP008'), [where(source, 'self.drop(torch.relu')]);
+    assert.deepStrictEqual(findings[0].fixes, []);
+  });
+});

@@ -174,4 +174,72 @@ describe('model graph', () => {
     assert.ok(net.isTopLevel);
     assert.ok(!byName(all, 'Block').isTopLevel);
   });
+
+  it('understands nn.Sequential subclasses, inherited forward and helper methods', () => {
+    const source = [
+      'import torch.nn as nn',
+      'class Head(nn.Sequential):',
+      '    def __init__(self, dim, p):',
+      '        layers = [nn.Linear(dim, dim), nn.ReLU()]',
+      '        layers.append(nn.Dropout(p))',
+      '        super().__init__(*layers)',
+      'class Base(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(3, 3)',
+      '    def forward(self, x):',
+      '        return self._impl(x)',
+      '    def _impl(self, x):',
+      '        return self.fc(x).relu()',
+      'class Child(Base):',
+      '    def forward(self, x):',
+      '        return super().forward(x).flatten(1)',
+    ].join('\n');
+    const all = graphs(source);
+    assert.deepStrictEqual(chain(byName(all, 'Head')), ['dense', 'activation', 'dropout:undefined']);
+    assert.ok(byName(all, 'Head').flowKnown);
+    assert.deepStrictEqual(chain(byName(all, 'Child')), ['dense', 'activation', 'flatten']);
+    assert.deepStrictEqual(byName(all, 'Child').outputs, [2]);
+  });
+
+  it('marks layer lists built in alternative branches as order-unknown, loops as repeated', () => {
+    const source = [
+      'import torch.nn as nn',
+      'def make(cfg, bn):',
+      '    layers = []',
+      '    for v in cfg:',
+      '        layers.append(nn.Linear(v, v))',
+      '        if bn:',
+      '            layers.append(nn.BatchNorm1d(v))',
+      '        else:',
+      '            layers.append(nn.Dropout(0.1))',
+      '    return nn.Sequential(*layers)',
+      'def plain(n):',
+      '    layers = []',
+      '    for _ in range(n):',
+      '        layers += [nn.Linear(4, 4), nn.ReLU()]',
+      '    return nn.Sequential(*layers)',
+    ].join('\n');
+    const all = graphs(source);
+    assert.strictEqual(byName(all, 'make').flowKnown, false);
+    const plain = byName(all, 'plain');
+    assert.ok(plain.flowKnown);
+    assert.deepStrictEqual(plain.layers.map((l) => l.name), ['plain[…]', 'plain[…]']);
+    assert.ok(!plain.isTopLevel, 'a helper returning a block is not a complete model');
+  });
+
+  it('treats a Keras model applied inside another functional model as a component', () => {
+    const source = [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      'inp = keras.Input(shape=(8,))',
+      'encoder = keras.Model(inp, layers.Dropout(0.2)(layers.Dense(4)(inp)))',
+      'x = keras.Input(shape=(8,))',
+      'autoencoder = keras.Model(x, layers.Dense(8)(encoder(x)))',
+    ].join('\n');
+    const all = graphs(source);
+    assert.strictEqual(byName(all, 'encoder').isTopLevel, false);
+    assert.strictEqual(byName(all, 'autoencoder').isTopLevel, true);
+    assert.deepStrictEqual(chain(byName(all, 'autoencoder')), ['input', 'other', 'dense']);
+  });
 });
