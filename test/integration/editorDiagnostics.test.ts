@@ -139,16 +139,24 @@ describe('Editor: diagnostics, code actions, hovers', () => {
     assert.strictEqual(byName?.toString(), opened.toString());
     assert.strictEqual(await vscode.commands.executeCommand('dropoutLab.showRuleDocumentation', 'DRP999'), undefined);
     // From the palette (no argument) it asks with a quick pick of every rule; accept the first, DRP001.
-    const answer: { done: boolean; uri?: vscode.Uri } = { done: false };
-    void vscode.commands.executeCommand<vscode.Uri | undefined>('dropoutLab.showRuleDocumentation').then((uri) => {
-      answer.done = true;
-      answer.uri = uri;
-    });
-    await waitFor(async () => {
+    // An accept that lands before the list is populated dismisses the pick (undefined): ask again.
+    let answer: { done: boolean; uri?: vscode.Uri } | undefined;
+    const picked = await waitFor(async () => {
+      if (!answer) {
+        const current: { done: boolean; uri?: vscode.Uri } = { done: false };
+        answer = current;
+        void vscode.commands.executeCommand<vscode.Uri | undefined>('dropoutLab.showRuleDocumentation').then((uri) => {
+          current.done = true;
+          current.uri = uri;
+        });
+      }
       if (!answer.done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      return answer.done;
-    }, { what: 'the rule quick pick to be answered' });
-    assert.match(String(answer.uri?.path), /\/DRP001\.md$/);
+      if (!answer.done) return undefined;
+      const uri = answer.uri;
+      answer = undefined;
+      return uri;
+    }, { what: 'a rule picked from the quick pick' });
+    assert.match(picked.path, /\/DRP001\.md$/);
     await waitFor(() => openTabs().some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)),
       { what: 'the Markdown preview tab' });
   });
