@@ -124,6 +124,12 @@ export interface ModelGraph {
   definitions: LayerDefinition[];
   /** Indices of layers whose value is returned / is the model output. */
   outputs: number[];
+  /**
+   * The main prediction: for forward/call, what the last `return` gives (its first element when it
+   * returns a tuple), leaving out early returns and auxiliary values such as RNN hidden states;
+   * for Sequential and functional models, the same as `outputs`.
+   */
+  primaryOutputs: number[];
   /** True when the data flow was followed (Sequential, forward/call analysed, functional outputs known). */
   flowKnown: boolean;
   /**

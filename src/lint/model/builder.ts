@@ -209,6 +209,7 @@ function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; d
   const forwardNode = findMethod(cls, isTorch ? 'forward' : 'call') ?? findMethod(cls, '__call__');
   const flow = new Interp(file, cls, cls.node);
   const outputs = new Set<INode>();
+  const primary = new Set<INode>();
   let flowKnown = false;
   if (forwardNode) {
     const env = new Env();
@@ -217,6 +218,9 @@ function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; d
     const returns: Val[] = [];
     flow.execBlock(forwardNode.childForFieldName('body'), env, returns);
     for (const r of returns) for (const t of tensorsIn(r)) for (const n of t.from) outputs.add(n);
+    const last = returns[returns.length - 1];
+    const main = last?.t === 'tuple' && last.items.length ? last.items[0] : last;
+    if (main) for (const t of tensorsIn(main)) for (const n of t.from) primary.add(n);
     flowKnown = !flow.aborted && returns.length > 0;
   } else if (cls.seqChildren && !cls.seqChildren.inexact) {
     const chain = new Interp(file, cls, cls.node);
@@ -235,7 +239,7 @@ function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; d
   const kind: ModelKind = isTorch ? 'module-class' : 'keras-subclass';
   const graph = assemble({
     name: cls.name, framework, kind, node: cls.node, nameNode, defs,
-    nodes: flowKnown ? flow.nodes : [], outputs, flowKnown, forwardNode: forwardNode ?? undefined,
+    nodes: flowKnown ? flow.nodes : [], outputs, primary: forwardNode ? primary : outputs, flowKnown, forwardNode: forwardNode ?? undefined,
   });
   if (forwardNode && flowKnown) attachUnusedDropouts(graph, flow.dropoutAssignments);
   return { graph, defs: [...init.defs, ...flow.defs] };
@@ -341,6 +345,8 @@ interface AssembleInput {
   defs: Def[];
   nodes: INode[];
   outputs: Set<INode>;
+  /** Defaults to `outputs`. */
+  primary?: Set<INode>;
   flowKnown: boolean;
   forwardNode?: SyntaxNode;
 }
@@ -386,6 +392,7 @@ function assemble(input: AssembleInput): ModelGraph {
     name: input.name, framework: input.framework, kind: input.kind, node: input.node, nameNode: input.nameNode,
     range: nodeRange(input.node), layers, definitions: listed,
     outputs: layers.filter((l) => l.isOutput).map((l) => l.index),
+    primaryOutputs: ordered.filter((n) => (input.primary ?? input.outputs).has(n)).map((n) => index.get(n)!),
     flowKnown: input.flowKnown, isTopLevel: false, usesClasses, forwardNode: input.forwardNode, unusedDropouts: [],
   };
 }

@@ -6,7 +6,8 @@
 // before the final Linear/Dense (the usual place); a Sequential or module that ends with dropout but
 // is a building block (used as a layer by another model of the file, e.g. `self.features`, a Keras
 // Layer subclass, a helper returning a block); models whose data flow could not be followed; a
-// dropout whose output is merged with something else before being returned (residual `x + drop(y)`).
+// dropout whose output is merged with something else before being returned (residual `x + drop(y)`);
+// early returns and auxiliary returned values (features for another head, RNN hidden states).
 import type { Rule } from '../linter';
 import { getModelGraphs } from '../modelGraph';
 import { describeLayer, modelLabel, PASS_THROUGH, producerThrough, removeDropoutEdits, reportNode, ReportedOnce } from '../model/ruleSupport';
@@ -17,7 +18,7 @@ export const dropoutOnOutputLayer: Rule = {
     const once = new ReportedOnce();
     for (const graph of getModelGraphs(context)) {
       if (!graph.isTopLevel || !graph.flowKnown) continue;
-      for (const outputIndex of graph.outputs) {
+      for (const outputIndex of graph.primaryOutputs) {
         const dropout = producerThrough(graph, graph.layers[outputIndex], PASS_THROUGH);
         if (!dropout || dropout.kind !== 'dropout') continue;
         const where = reportNode(dropout);

@@ -84,4 +84,32 @@ describe('DRP001 dropout-on-output-layer', () => {
     ].join('\n');
     assert.deepStrictEqual(at(lint(source), 'DRP001'), []);
   });
+
+  it('judges the main returned value: not early feature returns, but the first element of a tuple', () => {
+    const source = [
+      'import torch.nn as nn',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.body = nn.Linear(8, 8)',
+      '        self.drop = nn.Dropout(0.3)',
+      '        self.fc = nn.Linear(8, 2)',
+      '    def forward(self, x, features_only=False):',
+      '        feats = self.drop(self.body(x))',
+      '        if features_only:',
+      '            return feats',
+      '        return self.fc(feats)',
+      'class LM(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.rnn = nn.LSTM(8, 8)',
+      '        self.decoder = nn.Linear(8, 8)',
+      '        self.drop = nn.Dropout(0.2)',
+      '    def forward(self, x, hidden):',
+      '        out, hidden = self.rnn(x, hidden)',
+      '        return self.drop(self.decoder(out)), hidden',
+      'net, lm = Net(), LM()',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP001'), [where(source, 'self.drop(self.decoder(out))')]);
+  });
 });
