@@ -150,16 +150,15 @@ function buildsLayers(qualified: string): boolean {
  */
 function markRelevantFunctions(file: FileInfo, root: SyntaxNode): void {
   const edges: Array<[number, SyntaxNode]> = [];
-  for (const call of nodesOfType(root, 'call')) {
+  const owners = innermostFunctions(nodesOfType(root, 'call'), file.allFunctions);
+  for (const [call, owner] of owners) {
     const callee = call.childForFieldName('function');
     const qualified = calleeName(call, file.imports);
     const role = !qualified && callee?.type === 'identifier' ? file.classes.get(callee.text)?.role : undefined;
     const target = !qualified && callee?.type === 'identifier' ? file.functions.get(callee.text) : undefined;
     const builds = qualified ? buildsLayers(qualified) : role !== undefined && role !== 'none';
     if (!builds && !target) continue;
-    let owner: SyntaxNode | null = call.parent;
-    while (owner && owner.type !== 'function_definition' && owner.type !== 'module') owner = owner.parent;
-    const ownerId = owner?.type === 'function_definition' ? owner.id : MODULE_SCOPE;
+    const ownerId = owner ? owner.id : MODULE_SCOPE;
     if (builds) file.relevant.add(ownerId);
     else if (target && target.id !== ownerId) edges.push([ownerId, target]);
   }
@@ -180,6 +179,27 @@ function uniqueClasses(file: FileInfo): ClassInfo[] {
 }
 
 /** Function scopes and the module, excluding methods of model classes (their __init__/forward are the class's). */
+/**
+ * The innermost function around each node, by one sweep over source offsets (walking parents
+ * would be quadratic on deeply nested code).
+ */
+function innermostFunctions(nodes: readonly SyntaxNode[], functions: readonly SyntaxNode[]): Array<[SyntaxNode, SyntaxNode | undefined]> {
+  const fns = [...functions].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const sorted = [...nodes].sort((a, b) => a.startIndex - b.startIndex);
+  const result: Array<[SyntaxNode, SyntaxNode | undefined]> = [];
+  const open: SyntaxNode[] = [];
+  let next = 0;
+  for (const node of sorted) {
+    while (next < fns.length && fns[next].startIndex <= node.startIndex) {
+      while (open.length && open[open.length - 1].endIndex <= fns[next].startIndex) open.pop();
+      open.push(fns[next++]);
+    }
+    while (open.length && open[open.length - 1].endIndex < node.endIndex) open.pop();
+    result.push([node, open[open.length - 1]]);
+  }
+  return result;
+}
+
 function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
   const result: SyntaxNode[] = file.relevant.has(MODULE_SCOPE) ? [root] : [];
   const modelClassIds = new Set<number>();
