@@ -15,7 +15,10 @@ import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
 
 /** Key of the module body in FileInfo.relevant (node ids are non-negative). */
 const MODULE_SCOPE = -1;
+/** Variable / function names of complete models (`model`, `net`, `my_model`, `classifier2`). */
 const MODEL_NAME = /(?:net|model|classifier|regressor|network|cnn|rnn)(?:v?\d+)?$/i;
+/** Class names of complete models: `Net`, `LeNet`, `MyModel`, `TextCNN` — not blocks like `Prenet`. */
+const MODEL_CLASS_NAME = /(?:^|[a-z\d_])(?:Net|NET|Model|Classifier|Regressor|Network|CNN|RNN)(?:V?\d+)?$|^(?:net|model)$/;
 const MODEL_USE = /\.(?:fit|compile|train|eval|parameters|named_parameters|to|cuda|predict|summary|evaluate|state_dict|load_state_dict)\s*\(/;
 
 export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): ModelGraph[] {
@@ -67,7 +70,7 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
     if (graph.kind !== 'module-class' && graph.kind !== 'keras-subclass') continue;
     const cls = file.classes.get(graph.name);
     const isLayerClass = cls?.role === 'keras-layer';
-    graph.isTopLevel = !isLayerClass && !component.has(graph.name) && (instantiatedOutside.has(graph.name) || MODEL_NAME.test(graph.name));
+    graph.isTopLevel = !isLayerClass && !component.has(graph.name) && (instantiatedOutside.has(graph.name) || MODEL_CLASS_NAME.test(graph.name));
   }
   return graphs.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }

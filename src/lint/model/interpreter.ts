@@ -1042,6 +1042,8 @@ export class Interp {
       case 'class': {
         const info = this.file.classes.get(callee.name);
         if (!info || info.role === 'none') return inputs.length ? this.opNode(callee.name, 'other', call, inputs) : UNKNOWN;
+        // Modules handed to another model's constructor (`Pair(Encoder(), head)`) are its parts.
+        for (const arg of [...args.positional, ...args.keywords.values()]) markComponent(arg);
         return { t: 'layer', def: this.newDef({ kind: 'other', display: callee.name, node: call, userClass: callee.name, framework: info.role === 'torch' ? 'torch' : 'keras' }) };
       }
       case 'func':

@@ -7,10 +7,17 @@
 // is a building block (used as a layer by another model of the file, e.g. `self.features`, a Keras
 // Layer subclass, a helper returning a block); models whose data flow could not be followed; a
 // dropout whose output is merged with something else before being returned (residual `x + drop(y)`);
-// early returns and auxiliary returned values (features for another head, RNN hidden states).
+// early returns and auxiliary returned values (features for another head, RNN hidden states); an
+// explicit functional `training=True` (a deliberate always-on dropout such as a Tacotron prenet).
 import type { Rule } from '../linter';
+import type { SyntaxNode } from '../parser';
+import { callArgument } from '../syntax';
 import { getModelGraphs } from '../modelGraph';
 import { describeLayer, modelLabel, PASS_THROUGH, producerThrough, removeDropoutEdits, reportNode, ReportedOnce } from '../model/ruleSupport';
+
+function isLiteralTrue(node: SyntaxNode | undefined): boolean {
+  return node?.type === 'true';
+}
 
 export const dropoutOnOutputLayer: Rule = {
   id: 'DRP001',
@@ -21,6 +28,8 @@ export const dropoutOnOutputLayer: Rule = {
       for (const outputIndex of graph.primaryOutputs) {
         const dropout = producerThrough(graph, graph.layers[outputIndex], PASS_THROUGH);
         if (!dropout || dropout.kind !== 'dropout') continue;
+        // `training=True` written out is a deliberate always-on dropout (Tacotron-style prenet).
+        if (dropout.callNode && dropout.dropout?.style === 'functional' && isLiteralTrue(callArgument(dropout.callNode, 'training', 2))) continue;
         const where = reportNode(dropout);
         if (!once.first('DRP001', where)) continue;
         const edits = removeDropoutEdits(dropout);

@@ -112,4 +112,33 @@ describe('DRP001 dropout-on-output-layer', () => {
     ].join('\n');
     assert.deepStrictEqual(at(lint(source), 'DRP001'), [where(source, 'self.drop(self.decoder(out))')]);
   });
+
+  it('stays silent on an explicit always-on prenet and on modules handed to another model', () => {
+    const source = [
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      'class Prenet(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(80, 256)',
+      '    def forward(self, x):',
+      '        return F.dropout(F.relu(self.fc(x)), p=0.5, training=True)',
+      'class Encoder(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.proj = nn.Linear(8, 8)',
+      '        self.drop = nn.Dropout(0.1)',
+      '    def forward(self, x):',
+      '        return self.drop(self.proj(x))',
+      'class Pair(nn.Module):',
+      '    def __init__(self, encoder, head):',
+      '        super().__init__()',
+      '        self.encoder, self.head = encoder, head',
+      '    def forward(self, x):',
+      '        return self.head(self.encoder(x))',
+      'prenet = Prenet()',
+      'model = Pair(Encoder(), nn.Linear(8, 2))',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP001'), []);
+  });
 });
