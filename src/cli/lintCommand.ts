@@ -7,14 +7,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { version } from '../../package.json';
-import { loadPython, type Finding, type LintOptions, type RuleId } from '../lint';
+import { loadPython, type Finding, type RuleId } from '../lint';
 import {
   ConfigError, expandSelector, findProjectConfig, isExcluded, loadConfigFile, parseSettings, resolveLintOptions,
   type ConfigLayer, type Settings,
 } from '../lint/config';
-import { fixSource } from '../lint/fixes';
-import { decodeSource, lintFile, type FileReport } from '../lint/lintFile';
-import { fixNotebook } from '../lint/notebookFixes';
+import { lintAndFixFile } from '../lint/fixFile';
+import { lintFile, type FileReport } from '../lint/lintFile';
 import { LintWorkerPool } from '../lint/workerPool';
 import { parseArgs } from './args';
 import { UsageError } from './errors';
@@ -30,13 +29,14 @@ export const LINT_USAGE = `Usage: dropout-lab lint [paths…] [options]
   --config PATH              use this pyproject.toml / TOML file instead of discovering one
   --max-file-size SIZE       skip larger files (bytes, or e.g. "2MB"; default 1 MB)
   --parse-timeout-ms MS      skip files whose parse takes longer (default 5000)
-  --jobs N                   lint in N worker threads (default 1: in this process)
+  --jobs N                   lint in N worker threads (default 1)
+  --file-timeout-ms MS       give up on a file whose lint takes longer (default 60000; reported)
 Exit codes: 0 clean, 1 findings (error/warning) or unreadable files, 2 usage or configuration error.`;
 
 /** Virtual environments, caches and VCS folders are never linted. */
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
 const LINTED_FILE = /\.(py|pyi|ipynb)$/i;
-const RETRY_TIMEOUT_MS = 20_000;
+const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 
 /** One JSON record per finding: 1-based lines and columns; `cell` (1-based) for notebooks. */
 export interface JsonFinding {
@@ -159,70 +159,23 @@ function commandLineLayer(options: Map<string, string | true>): ConfigLayer {
   return { settings, baseDir: process.cwd(), file: '(command line)' };
 }
 
+function parseFileTimeout(value: string | true | undefined): number {
+  if (value === undefined) return DEFAULT_FILE_TIMEOUT_MS;
+  const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(ms >= 1)) throw new UsageError('--file-timeout-ms must be a whole number of milliseconds');
+  return ms;
+}
+
+/** The lint worker next to this file: dist/lintWorker.js when bundled, ../lint/worker.js when compiled by tsc. */
+function findWorkerScript(): string | undefined {
+  return [path.join(__dirname, 'lintWorker.js'), path.join(__dirname, '..', 'lint', 'worker.js')].find((p) => fs.existsSync(p));
+}
+
 function parseJobs(value: string | true | undefined): number {
   if (value === undefined) return 1;
   const jobs = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(jobs >= 1 && jobs <= 64)) throw new UsageError('--jobs must be a whole number from 1 to 64');
   return jobs;
-}
-
-interface FixSummary {
-  fixed: number;
-  files: number;
-  refused: string[];
-}
-
-/** Writes fixed text unless the file changed on disk since it was read (then nothing is written). */
-function writeIfUnchanged(file: string, original: Buffer, text: string, summary: FixSummary): boolean {
-  if (!fs.readFileSync(file).equals(original)) {
-    summary.refused.push(`${file}: not fixed: the file changed while it was being linted`);
-    return false;
-  }
-  fs.writeFileSync(file, text, 'utf8');
-  return true;
-}
-
-function fixNotebookFile(report: FileReport, bytes: Buffer, options: LintOptions, summary: FixSummary): FileReport {
-  const result = fixNotebook(bytes.toString('utf8'), options);
-  for (const r of result.refused) summary.refused.push(`${report.file}: ${r.rule} fix "${r.title}" not applied: ${r.reason}`);
-  if (result.notWritten) summary.refused.push(`${report.file}: not fixed: ${result.notWritten}`);
-  if (result.output === undefined || !writeIfUnchanged(report.file, bytes, result.output, summary)) return report;
-  summary.fixed += result.applied.length;
-  summary.files++;
-  return lintFile(report.file, options);
-}
-
-/** Applies safe fixes to one file in place; returns the report of what is left. */
-function fixFile(report: FileReport, options: LintOptions, summary: FixSummary): FileReport {
-  if (report.error || report.skipped) return report;
-  if (!report.findings.some((f) => f.fixes.some((x) => x.safe))) return report;
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(report.file);
-  } catch {
-    return report;
-  }
-  if (report.kind === 'notebook') {
-    try {
-      return fixNotebookFile(report, bytes, options, summary);
-    } catch (error) {
-      summary.refused.push(`${report.file}: not fixed: ${error instanceof Error ? error.message : String(error)}`);
-      return report;
-    }
-  }
-  const decoded = decodeSource(bytes);
-  if ('error' in decoded || decoded.encoding !== 'utf-8') {
-    summary.refused.push(`${report.file}: not fixed: only UTF-8 files are rewritten`);
-    return report;
-  }
-  const result = fixSource(decoded.text, options);
-  for (const r of result.refused) summary.refused.push(`${report.file}:${r.line + 1}: ${r.rule} fix "${r.title}" not applied: ${r.reason}`);
-  if (!result.changed) return { ...report, findings: result.remaining, failures: result.failures };
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\ufeff' : '';
-  if (!writeIfUnchanged(report.file, bytes, bom + result.output, summary)) return report;
-  summary.fixed += result.applied.length;
-  summary.files++;
-  return { ...report, findings: result.remaining, failures: result.failures };
 }
 
 function plural(n: number, word: string): string {
@@ -240,7 +193,7 @@ export async function runLint(argv: string[]): Promise<number> {
   // A closed pipe (`| head`) must not become a stack trace.
   process.stdout.on('error', () => undefined);
 
-  const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs'], ['fix', 'help']);
+  const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs', 'file-timeout-ms'], ['fix', 'help']);
   if (options.has('help') || positional.includes('-h')) {
     out(`${LINT_USAGE}\n`);
     return 0;
@@ -248,12 +201,12 @@ export async function runLint(argv: string[]): Promise<number> {
   const format = (options.get('format') as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format '${format}' (use text, json or sarif)`);
   const jobs = parseJobs(options.get('jobs'));
+  const fileTimeoutMs = parseFileTimeout(options.get('file-timeout-ms'));
   const fix = options.has('fix');
   const cliLayer = commandLineLayer(options);
 
   const configCache = new Map<string, ConfigLayer | null>();
   let reports: FileReport[];
-  const fixSummary: FixSummary = { fixed: 0, files: 0, refused: [] };
   try {
     const configPath = options.get('config');
     if (configPath === true) throw new UsageError('--config needs a path');
@@ -262,32 +215,19 @@ export async function runLint(argv: string[]): Promise<number> {
     const files = collectFiles(positional.length ? positional : ['.'], (file) => isExcluded(file, [projectLayer(file), cliLayer]));
     const tasks = files.map((file) => ({ file, options: resolveLintOptions([projectLayer(file), cliLayer], file) }));
 
-    await loadPython();
-    const workerScript = path.join(__dirname, 'lintWorker.js');
-    if (jobs > 1 && !fix && fs.existsSync(workerScript)) {
-      const pool = new LintWorkerPool({ workerScript, size: jobs, wasmDir: __dirname });
+    const workerScript = findWorkerScript();
+    if (workerScript) {
+      // Workers bound the time per file (a stuck file is reported and its worker replaced) and
+      // have a deep stack for deeply nested code; one worker is as fast as linting here.
+      const pool = new LintWorkerPool({ workerScript, size: jobs, wasmDir: __dirname, taskTimeoutMs: fileTimeoutMs });
       try {
-        reports = await pool.lintFiles(tasks);
+        reports = await pool.lintFiles(tasks.map((task) => ({ ...task, fix })));
       } finally {
         await pool.dispose();
       }
     } else {
-      reports = tasks.map((task) => {
-        const report = lintFile(task.file, task.options);
-        return fix ? fixFile(report, task.options, fixSummary) : report;
-      });
-      // Deeply nested code can overflow this thread's stack inside a rule; a worker has a deeper one.
-      const overflowed = reports.map((r, i) => (r.failures.some((f) => f.message.includes('stack overflow')) ? i : -1)).filter((i) => i >= 0);
-      if (overflowed.length && fs.existsSync(workerScript)) {
-        // Bounded: a retry that takes too long keeps the first (partial) report.
-        const pool = new LintWorkerPool({ workerScript, size: 1, wasmDir: __dirname, taskTimeoutMs: RETRY_TIMEOUT_MS });
-        try {
-          const retried = await pool.lintFiles(overflowed.map((i) => tasks[i]));
-          overflowed.forEach((index, k) => { if (!retried[k].error) reports[index] = retried[k]; });
-        } finally {
-          await pool.dispose();
-        }
-      }
+      await loadPython();
+      reports = tasks.map((task) => (fix ? lintAndFixFile(task.file, task.options) : lintFile(task.file, task.options)));
     }
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -304,7 +244,8 @@ export async function runLint(argv: string[]): Promise<number> {
     out(`${JSON.stringify(toSarif(reports, { root: process.cwd(), version }), null, 2)}\n`);
   } else {
     out(records.map((r) => `${textLocation(r)}: ${r.rule} ${r.message}\n`).join(''));
-    if (fix && fixSummary.fixed) out(`Fixed ${plural(fixSummary.fixed, 'problem')} in ${plural(fixSummary.files, 'file')}.\n`);
+    const fixed = reports.filter((r) => r.fix?.applied);
+    if (fixed.length) out(`Fixed ${plural(fixed.reduce((n, r) => n + (r.fix?.applied ?? 0), 0), 'problem')} in ${plural(fixed.length, 'file')}.\n`);
     const summary = records.length === 0 ? 'No dropout problems found' : `Found ${plural(records.length, 'problem')}`;
     const notLinted = [
       [reports.filter((r) => r.skipped).length, 'skipped'],
@@ -312,8 +253,8 @@ export async function runLint(argv: string[]): Promise<number> {
     ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
     out(`${summary} in ${plural(reports.length, 'file')}${notLinted.length ? ` (${notLinted.join(', ')}: details on stderr)` : ''}.\n`);
   }
-  for (const line of fixSummary.refused) err(`dropout-lab: ${line}\n`);
   for (const r of reports) {
+    for (const note of r.fix?.notes ?? []) err(`dropout-lab: ${note}\n`);
     if (r.error) err(`dropout-lab: ${r.file}: error: ${r.error}\n`);
     if (r.skipped) err(`dropout-lab: ${r.file}: ${r.skipped}\n`);
     for (const failure of r.failures) err(`dropout-lab: ${r.file}: internal error in ${failure.rule} (other rules still ran): ${failure.message}\n`);

@@ -17,6 +17,8 @@ export interface FileReport {
   skipped?: string;
   /** Rules that crashed on this file (reported; the other rules' findings are kept). */
   failures: RuleFailure[];
+  /** With --fix: how many fixes were written, and notes on those that were not. */
+  fix?: { applied: number; notes: string[] };
 }
 
 /** Notebooks carry outputs (images) besides code: the size limit applies to their code; this caps the JSON. */

@@ -19,12 +19,15 @@ export interface LintTask {
   options: LintOptions;
   /** The file's bytes when the caller read them itself (e.g. through vscode.workspace.fs). */
   contents?: Uint8Array;
+  /** Apply safe fixes and write the file back (`--fix`); ignored with `contents`. */
+  fix?: boolean;
 }
 
 export interface LintRequest {
   file: string;
   options: LintOptions;
   contents?: Uint8Array;
+  fix?: boolean;
 }
 
 export interface LintWorkerPoolOptions {
@@ -67,8 +70,8 @@ export class LintWorkerPool {
   /** Lints files; resolves with one report per file, in order. Never rejects for a bad file. */
   lintFiles(files: readonly LintRequest[], onReport?: (report: FileReport) => void): Promise<FileReport[]> {
     if (this.disposed) return Promise.reject(new Error('the lint worker pool was disposed'));
-    const results = files.map(({ file, options, contents }) => new Promise<FileReport>((resolve) => {
-      const task: LintTask = { id: this.nextId++, file, options, contents };
+    const results = files.map(({ file, options, contents, fix }) => new Promise<FileReport>((resolve) => {
+      const task: LintTask = { id: this.nextId++, file, options, contents, fix };
       this.pending.set(task.id, (report) => {
         onReport?.(report);
         resolve(report);
