@@ -6,7 +6,8 @@ import { calleeName, resolveName, type ImportTable } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import { DROPOUT_APIS } from '../frameworks';
 import {
-  KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, TORCH_CONTAINERS, TORCH_MODULE_BASES,
+  KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, NON_TENSOR_METHODS, TORCH_CONTAINERS,
+  TORCH_MODULE_BASES,
 } from './catalog';
 import {
   Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo,
@@ -434,7 +435,7 @@ function attachUnusedDropouts(graph: ModelGraph, assignments: DropoutAssignment[
       const node = stack.pop()!;
       if (node.type === 'identifier' && isRead(node)) {
         if (node.text === a.assigned.text) read = true;
-        else if (node.text === a.inputName && node.startIndex >= a.assigned.parent!.endIndex && (!laterUse || node.startIndex < laterUse.startIndex)) laterUse = node;
+        else if (node.text === a.inputName && node.startIndex >= a.assigned.parent!.endIndex && (!laterUse || node.startIndex < laterUse.startIndex) && isDataUse(node)) laterUse = node;
       }
       for (let i = node.namedChildCount - 1; i >= 0; i--) {
         const child = node.namedChild(i);
@@ -457,6 +458,22 @@ function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
     if (p.type === 'module') return p;
   }
   return undefined;
+}
+
+/** A read that feeds the value onward (a call argument, a method call on it, arithmetic, a return), not `x.shape`. */
+function isDataUse(id: SyntaxNode): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'argument_list': case 'return_statement': case 'binary_operator': case 'expression_list': case 'keyword_argument':
+      return true;
+    case 'attribute': {
+      const method = parent.childForFieldName('attribute')?.text ?? '';
+      return parent.childForFieldName('object')?.id === id.id && parent.parent?.type === 'call' && !NON_TENSOR_METHODS.has(method);
+    }
+    default:
+      return false;
+  }
 }
 
 /** An identifier that reads a variable (not an assignment target, attribute name, keyword or parameter). */

@@ -27,6 +27,22 @@ describe('DRP017 unused-dropout-output', () => {
     assert.ok(applyFirstFix(source, findings[2]).includes('outputs = layers.Dense(1)(regularised)'));
   });
 
+  it('stays silent when the input is only inspected afterwards (shape checks), not fed to a layer', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      'def test_dropout_keeps_shape():',
+      '    model = nn.Sequential(nn.Linear(4, 4))',
+      '    x = torch.ones(2, 4)',
+      '    h = model(x)',
+      '    out = F.dropout(h, 0.5)',
+      '    assert h.shape == (2, 4)',
+      '    assert h.size(0) == 2',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP017'), []);
+  });
+
   it('stays silent when a closure reads the result', () => {
     const source = [
       'import torch.nn as nn',
