@@ -6,7 +6,7 @@ import { createPythonParser, loadPython, type LintOptions } from '../lint';
 import { IncrementalLinter } from '../lint/incremental';
 import { DEFAULT_PARSE_TIMEOUT_MS, parseWithTimeout, sizeLimitNotice, type LintResult } from '../lint/linter';
 import { joinCells, mapFindingsToCells, type NotebookCell, type NotebookSource } from '../lint/notebook';
-import type { SyntaxNode, Tree } from '../lint/parser';
+import type { TreeSitterNode, Tree } from '../lint/parser';
 import { collectImports, collectModuleConstants, type ImportTable } from '../lint/resolve';
 
 export type { LintResult, NotebookCell };
@@ -14,7 +14,8 @@ export type { LintResult, NotebookCell };
 /** A parsed program for hovers, code lenses and edits. */
 export interface Analysis {
   tree: Tree;
-  root: SyntaxNode;
+  // The real tree-sitter node: hovers need its descendantForPosition.
+  root: TreeSitterNode;
   source: string;
   imports: ImportTable;
   constants: ReadonlyMap<string, number>;

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser } from 'web-tree-sitter';
 
-export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+export type { Node as TreeSitterNode, Point, Tree } from 'web-tree-sitter';
+export { snapshotTree, type SyntaxNode } from './snapshot';
 
 let python: Language | undefined;
 let loading: Promise<Language> | undefined;

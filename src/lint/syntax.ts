@@ -1,5 +1,6 @@
 // Small helpers over tree-sitter nodes used by every rule.
 import type { SyntaxNode } from './parser';
+import { SnapshotNode } from './snapshot';
 import type { Range } from './types';
 
 export function nodeRange(node: SyntaxNode): Range {
@@ -67,6 +68,8 @@ const nodeIndexes = new WeakMap<SyntaxNode, Map<string, SyntaxNode[]>>();
  * tree again; the node objects are shared, so per-node caches (see `calleeName`) hit across rules.
  */
 export function nodesOfType(root: SyntaxNode, type: string): readonly SyntaxNode[] {
+  // A snapshot root already grouped its named nodes by type while it was built.
+  if (root instanceof SnapshotNode && root.id === 0) return root.namedNodesOfType(type);
   let index = nodeIndexes.get(root);
   if (!index) {
     const built = new Map<string, SyntaxNode[]>();

@@ -1,0 +1,250 @@
+// A plain-JS copy of a tree-sitter tree, built in one TreeCursor walk. Every property access on a
+// web-tree-sitter Node crosses into wasm and allocates a new wrapper; the rules read `type`,
+// `text`, `parent` and children hundreds of thousands of times per file, so they run on this
+// snapshot instead. It implements the subset of web-tree-sitter's Node the linter uses, with the
+// same semantics (children include anonymous nodes and extras; `namedChildren` only named ones;
+// `childForFieldName` returns null for a missing field; `text` is the source slice).
+import type { Point, Tree } from 'web-tree-sitter';
+
+/** The node interface the rules and analyses see; web-tree-sitter's Node also satisfies it. */
+export interface SyntaxNode {
+  readonly id: number;
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly isError: boolean;
+  readonly hasError: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly text: string;
+  readonly parent: SyntaxNode | null;
+  readonly children: readonly (SyntaxNode | null)[];
+  readonly namedChildren: readonly (SyntaxNode | null)[];
+  readonly childCount: number;
+  readonly namedChildCount: number;
+  readonly previousSibling: SyntaxNode | null;
+  readonly nextSibling: SyntaxNode | null;
+  child(index: number): SyntaxNode | null;
+  namedChild(index: number): SyntaxNode | null;
+  childForFieldName(fieldName: string): SyntaxNode | null;
+  childrenForFieldName(fieldName: string): (SyntaxNode | null)[];
+  descendantsOfType(types: string | string[], startPosition?: Point, endPosition?: Point): (SyntaxNode | null)[];
+  equals(other: SyntaxNode): boolean;
+}
+
+const NO_NODES: readonly SnapshotNode[] = Object.freeze([]);
+
+/** Shared state of one snapshot: the source, every node in pre-order, and named nodes by type. */
+class Snapshot {
+  readonly nodes: SnapshotNode[] = [];
+  readonly namedByType = new Map<string, SnapshotNode[]>();
+  private lineStarts: number[] | undefined;
+
+  constructor(readonly source: string) {}
+
+  /** Row/column of a UTF-16 index: rows advance at '\n' only, like tree-sitter's points. */
+  point(index: number): Point {
+    let starts = this.lineStarts;
+    if (!starts) {
+      starts = [0];
+      const source = this.source;
+      for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - starts[lo] };
+  }
+}
+
+export class SnapshotNode implements SyntaxNode {
+  parent: SnapshotNode | null = null;
+  children: readonly SnapshotNode[] = NO_NODES;
+  namedChildren: readonly SnapshotNode[] = NO_NODES;
+  /** Field name of each child (parallel to `children`), or undefined when no child has one. */
+  fieldNames: (string | null)[] | undefined;
+  /** Position in the parent's `children`. */
+  indexInParent = 0;
+  /** Id of the last node of this subtree in pre-order (ids are pre-order indexes). */
+  lastDescendantId: number;
+  hasError = false;
+  private cachedText: string | undefined;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {
+    this.lastDescendantId = id;
+  }
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  get text(): string {
+    return this.cachedText ??= this.snapshot.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return this.snapshot.point(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.snapshot.point(this.endIndex);
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get previousSibling(): SnapshotNode | null {
+    return this.parent && this.indexInParent > 0 ? this.parent.children[this.indexInParent - 1] : null;
+  }
+
+  /** Like tree-sitter, the next sibling must end after this node: empty siblings at its end are passed over. */
+  get nextSibling(): SnapshotNode | null {
+    const siblings = this.parent?.children;
+    if (!siblings) return null;
+    for (let i = this.indexInParent + 1; i < siblings.length; i++) if (siblings[i].endIndex > this.endIndex) return siblings[i];
+    return null;
+  }
+
+  child(index: number): SnapshotNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): SnapshotNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  childForFieldName(fieldName: string): SnapshotNode | null {
+    const fields = this.fieldNames;
+    if (!fields) return null;
+    for (let i = 0; i < fields.length; i++) if (fields[i] === fieldName) return this.children[i];
+    return null;
+  }
+
+  childrenForFieldName(fieldName: string): SnapshotNode[] {
+    const fields = this.fieldNames;
+    const result: SnapshotNode[] = [];
+    if (!fields) return result;
+    for (let i = 0; i < fields.length; i++) if (fields[i] === fieldName) result.push(this.children[i]);
+    return result;
+  }
+
+  /**
+   * Pre-order descendants (this node included) of the given types, like web-tree-sitter: nodes
+   * ending at or before `startPosition` are skipped with their subtrees, and the walk stops at the
+   * first node starting at or after `endPosition` ((0,0) meaning no end).
+   */
+  descendantsOfType(types: string | string[], startPosition?: Point, endPosition?: Point): SnapshotNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const nodes = this.snapshot.nodes;
+    const start = startPosition ?? { row: 0, column: 0 };
+    const end = endPosition && (endPosition.row !== 0 || endPosition.column !== 0) ? endPosition : undefined;
+    const result: SnapshotNode[] = [];
+    for (let id = this.id; id <= this.lastDescendantId;) {
+      const node = nodes[id];
+      if (pointLte(node.endPosition, start)) {
+        id = node.lastDescendantId + 1;
+        continue;
+      }
+      if (end && pointLte(end, node.startPosition)) break;
+      if (wanted.includes(node.type)) result.push(node);
+      id++;
+    }
+    return result;
+  }
+
+  equals(other: SyntaxNode): boolean {
+    return this === other;
+  }
+
+  /** Named nodes of this node's tree grouped by type, in pre-order (shared, do not mutate). */
+  namedNodesOfType(type: string): readonly SnapshotNode[] {
+    return this.snapshot.namedByType.get(type) ?? NO_NODES;
+  }
+}
+
+function pointLte(a: Point, b: Point): boolean {
+  return a.row < b.row || (a.row === b.row && a.column <= b.column);
+}
+
+/** Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from. */
+export function snapshotTree(tree: Tree, source: string): SnapshotNode {
+  const snapshot = new Snapshot(source);
+  const nodes = snapshot.nodes;
+  const namedByType = snapshot.namedByType;
+  const cursor = tree.walk();
+  try {
+    const make = (parent: SnapshotNode | null): SnapshotNode => {
+      const type = cursor.nodeType;
+      const isNamed = cursor.nodeIsNamed;
+      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+      nodes.push(node);
+      if (isNamed) {
+        const list = namedByType.get(type);
+        if (list) list.push(node);
+        else namedByType.set(type, [node]);
+      }
+      if (parent) {
+        node.parent = parent;
+        const siblings = parent.children as SnapshotNode[];
+        node.indexInParent = siblings.length;
+        siblings.push(node);
+        if (isNamed) (parent.namedChildren as SnapshotNode[]).push(node);
+        const field = cursor.currentFieldName;
+        if (field !== null) {
+          const fields = parent.fieldNames ??= [];
+          while (fields.length < node.indexInParent) fields.push(null);
+          fields.push(field);
+        }
+      }
+      return node;
+    };
+    const finish = (node: SnapshotNode) => {
+      node.lastDescendantId = nodes.length - 1;
+      if (node.isMissing || node.type === 'ERROR') node.hasError = true;
+      else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
+      const fields = node.fieldNames;
+      if (fields) while (fields.length < node.children.length) fields.push(null);
+    };
+    const root = make(null);
+    let current = root;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        current.children = [];
+        current.namedChildren = [];
+        current = make(current);
+        continue;
+      }
+      for (;;) {
+        finish(current);
+        if (cursor.gotoNextSibling()) {
+          current = make(current.parent);
+          break;
+        }
+        if (!cursor.gotoParent()) return root;
+        current = current.parent!;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
