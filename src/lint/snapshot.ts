@@ -4,7 +4,7 @@
 // snapshot instead. It implements the subset of web-tree-sitter's Node the linter uses, with the
 // same semantics (children include anonymous nodes and extras; `namedChildren` only named ones;
 // `childForFieldName` returns null for a missing field; `text` is the source slice).
-import type { Point, Tree } from 'web-tree-sitter';
+import type { Language, Point, Tree } from 'web-tree-sitter';
 
 /** The node interface the rules and analyses see; web-tree-sitter's Node also satisfies it. */
 export interface SyntaxNode {
@@ -67,8 +67,8 @@ class Snapshot {
 export class SnapshotNode implements SyntaxNode {
   parent: SnapshotNode | null = null;
   children: readonly SnapshotNode[] = NO_NODES;
-  namedChildren: readonly SnapshotNode[] = NO_NODES;
-  /** Field name of each child (parallel to `children`), or undefined when no child has one. */
+  private cachedNamedChildren: readonly SnapshotNode[] | undefined;
+  /** Field name of each child (parallel to `children`, up to the last named field), or undefined when no child has one. */
   fieldNames: (string | null)[] | undefined;
   /** Position in the parent's `children`. */
   indexInParent = 0;
@@ -105,6 +105,16 @@ export class SnapshotNode implements SyntaxNode {
     return this.snapshot.point(this.endIndex);
   }
 
+  /** Built on first use: most nodes never have their named children asked for. */
+  get namedChildren(): readonly SnapshotNode[] {
+    let named = this.cachedNamedChildren;
+    if (!named) {
+      named = this.children.length === 0 ? NO_NODES : this.children.filter((child) => child.isNamed);
+      this.cachedNamedChildren = named;
+    }
+    return named;
+  }
+
   get childCount(): number {
     return this.children.length;
   }
@@ -136,6 +146,7 @@ export class SnapshotNode implements SyntaxNode {
   childForFieldName(fieldName: string): SnapshotNode | null {
     const fields = this.fieldNames;
     if (!fields) return null;
+    // `fields` may be shorter than `children`: trailing children without a field are not recorded.
     for (let i = 0; i < fields.length; i++) if (fields[i] === fieldName) return this.children[i];
     return null;
   }
@@ -156,9 +167,24 @@ export class SnapshotNode implements SyntaxNode {
   descendantsOfType(types: string | string[], startPosition?: Point, endPosition?: Point): SnapshotNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
     const nodes = this.snapshot.nodes;
+    const result: SnapshotNode[] = [];
+    const unbounded = (!startPosition || (startPosition.row === 0 && startPosition.column === 0))
+      && (!endPosition || (endPosition.row === 0 && endPosition.column === 0));
+    if (unbounded) {
+      // Without a range only empty nodes at offset 0 (ending at point (0,0)) are passed over.
+      for (let id = this.id; id <= this.lastDescendantId;) {
+        const node = nodes[id];
+        if (node.endIndex === 0) {
+          id = node.lastDescendantId + 1;
+          continue;
+        }
+        if (wanted.includes(node.type)) result.push(node);
+        id++;
+      }
+      return result;
+    }
     const start = startPosition ?? { row: 0, column: 0 };
     const end = endPosition && (endPosition.row !== 0 || endPosition.column !== 0) ? endPosition : undefined;
-    const result: SnapshotNode[] = [];
     for (let id = this.id; id <= this.lastDescendantId;) {
       const node = nodes[id];
       if (pointLte(node.endPosition, start)) {
@@ -186,17 +212,48 @@ function pointLte(a: Point, b: Point): boolean {
   return a.row < b.row || (a.row === b.row && a.column <= b.column);
 }
 
-/** Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from. */
+interface SymbolTable {
+  types: string[];
+  named: boolean[];
+}
+
+const symbolTables = new WeakMap<Language, SymbolTable>();
+
+/** Type name and named-ness per symbol id, read from the grammar once (both depend on the symbol only). */
+function symbolTable(language: Language): SymbolTable {
+  let table = symbolTables.get(language);
+  if (!table) {
+    table = { types: [], named: [] };
+    symbolTables.set(language, table);
+  }
+  return table;
+}
+
+/**
+ * Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from.
+ * Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves; the
+ * missing flag is only asked for when the tree has errors (without them no node is missing, and
+ * no node has an error).
+ */
 export function snapshotTree(tree: Tree, source: string): SnapshotNode {
   const snapshot = new Snapshot(source);
   const nodes = snapshot.nodes;
   const namedByType = snapshot.namedByType;
+  const language = tree.language;
+  const { types, named } = symbolTable(language);
+  const fieldNames = language.fields;
+  const mayHaveMissing = tree.rootNode.hasError;
   const cursor = tree.walk();
   try {
     const make = (parent: SnapshotNode | null): SnapshotNode => {
-      const type = cursor.nodeType;
-      const isNamed = cursor.nodeIsNamed;
-      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+      const symbol = cursor.nodeTypeId;
+      let type = types[symbol];
+      if (type === undefined) {
+        type = types[symbol] = language.types[symbol] || 'ERROR';
+        named[symbol] = language.nodeTypeIsNamed(symbol);
+      }
+      const isNamed = named[symbol];
+      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
       nodes.push(node);
       if (isNamed) {
         const list = namedByType.get(type);
@@ -208,29 +265,26 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
         const siblings = parent.children as SnapshotNode[];
         node.indexInParent = siblings.length;
         siblings.push(node);
-        if (isNamed) (parent.namedChildren as SnapshotNode[]).push(node);
-        const field = cursor.currentFieldName;
-        if (field !== null) {
+        const fieldId = cursor.currentFieldId;
+        if (fieldId !== 0) {
           const fields = parent.fieldNames ??= [];
           while (fields.length < node.indexInParent) fields.push(null);
-          fields.push(field);
+          fields.push(fieldNames[fieldId]);
         }
       }
       return node;
     };
     const finish = (node: SnapshotNode) => {
       node.lastDescendantId = nodes.length - 1;
+      if (!mayHaveMissing) return;
       if (node.isMissing || node.type === 'ERROR') node.hasError = true;
       else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
-      const fields = node.fieldNames;
-      if (fields) while (fields.length < node.children.length) fields.push(null);
     };
     const root = make(null);
     let current = root;
     for (;;) {
       if (cursor.gotoFirstChild()) {
         current.children = [];
-        current.namedChildren = [];
         current = make(current);
         continue;
       }
