@@ -331,8 +331,12 @@ export interface EnsemblesResult {
   subnetworkCountLog10: number;
   /** Test metrics of the weight-scaled (eval-mode) network. */
   weightScaling: { accuracy: number; loss: number };
-  /** Test metrics when averaging the softmax of k stochastic passes, for each k in config.ks. */
-  monteCarlo: { k: number; accuracy: number; loss: number }[];
+  /**
+   * Test metrics when averaging the softmax of k stochastic passes, for each k in config.ks;
+   * `agreement` is the fraction of test digits where that average picks the same class as the
+   * weight-scaled network.
+   */
+  monteCarlo: { k: number; accuracy: number; loss: number; agreement: number }[];
   /**
    * MC-dropout regression on y = sin(3x) + noise with a gap in x (a 1-64-64-1 ReLU network with
    * dropout 0.2, Adam): predictive mean ± std over `regressionSamples` passes on the grid `x`.

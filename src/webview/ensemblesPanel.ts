@@ -25,14 +25,15 @@ function render(result: EnsemblesView, target: HTMLElement): void {
       h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Sub-networks sampled from'), h('span', { class: 'stat-value', id: 'ensemble-count' }, `2^${result.droppableUnits} ≈ 10^${Math.floor(result.subnetworkCountLog10)}`), h('span', { class: 'stat-note' }, `${result.droppableUnits} droppable hidden units`)),
       h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Weight-scaled network'), h('span', { class: 'stat-value', id: 'ws-error' }, `${fmt((1 - ws.accuracy) * 100, 2)} % error`), h('span', { class: 'stat-note' }, `loss ${fmt(ws.loss, 4)}: one pass, dropout off`)),
       best ? h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, `Average of k = ${best.k} sub-networks`), h('span', { class: 'stat-value', id: 'mc-error' }, `${fmt((1 - best.accuracy) * 100, 2)} % error`), h('span', { class: 'stat-note' }, `loss ${fmt(best.loss, 4)}: ${best.k} stochastic passes`)) : null,
+      best ? h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, `Agreement with the weight-scaled network (k = ${best.k})`), h('span', { class: 'stat-value', id: 'mc-agreement' }, `${fmt(best.agreement * 100, 1)} %`), h('span', { class: 'stat-note' }, 'test digits given the same class')) : null,
     ),
     h('div', { class: 'charts' }, h('div', { class: 'chart-box' }, mcError), h('div', { class: 'chart-box' }, band)),
     h('table', { id: 'mc-table' },
       h('caption', {}, 'Test digits: Monte Carlo averages of k dropout passes vs the weight-scaled network'),
-      h('thead', {}, h('tr', {}, ...['k', 'error %', 'loss', 'weight-scaled error %', 'weight-scaled loss'].map((t) => h('th', { scope: 'col', class: 'num' }, t)))),
+      h('thead', {}, h('tr', {}, ...['k', 'error %', 'loss', 'agreement %', 'weight-scaled error %', 'weight-scaled loss'].map((t) => h('th', { scope: 'col', class: 'num' }, t)))),
       h('tbody', {}, ...result.monteCarlo.map((m) => h('tr', { 'data-k': m.k },
         h('td', { class: 'num' }, String(m.k)), h('td', { class: 'num' }, fmt((1 - m.accuracy) * 100, 2)), h('td', { class: 'num' }, fmt(m.loss, 4)),
-        h('td', { class: 'num' }, fmt((1 - ws.accuracy) * 100, 2)), h('td', { class: 'num' }, fmt(ws.loss, 4))))),
+        h('td', { class: 'num' }, fmt(m.agreement * 100, 1)), h('td', { class: 'num' }, fmt((1 - ws.accuracy) * 100, 2)), h('td', { class: 'num' }, fmt(ws.loss, 4))))),
     ),
   );
   const ks = result.monteCarlo.map((m) => m.k);
@@ -40,7 +41,8 @@ function render(result: EnsemblesView, target: HTMLElement): void {
     { label: 'MC average of k passes', data: result.monteCarlo.map((m) => ({ x: m.k, y: (1 - m.accuracy) * 100 })), borderColor: colors.blue, backgroundColor: colors.blue, pointRadius: 3 },
     { label: 'weight-scaled network', data: [{ x: Math.min(...ks), y: (1 - ws.accuracy) * 100 }, { x: Math.max(...ks), y: (1 - ws.accuracy) * 100 }], borderColor: colors.orange, backgroundColor: colors.orange, borderDash: [6, 4], pointRadius: 0 },
   ];
-  charts.push(lineChart(mcError, { datasets: mcDatasets, xTitle: 'k (sub-networks averaged, log scale)', yTitle: 'test error %', xType: 'logarithmic' }));
+  mcDatasets.push({ label: 'disagreement with weight-scaled %', data: result.monteCarlo.map((m) => ({ x: m.k, y: (1 - m.agreement) * 100 })), borderColor: colors.green, backgroundColor: colors.green, borderDash: [2, 3], pointRadius: 2 });
+  charts.push(lineChart(mcError, { datasets: mcDatasets, xTitle: 'k (sub-networks averaged, log scale)', yTitle: '% of test digits', xType: 'logarithmic' }));
 
   const r = result.regression;
   const upper = r.x.map((x, i) => ({ x, y: r.mean[i] + 2 * r.std[i] }));

@@ -370,6 +370,9 @@ describe('Dropout Lab panels in VS Code', function () {
     assert.deepStrictEqual(ks, [1, 2, 5, 10, 20, 50, 100]);
     // 128 + 64 droppable units: 2^192 ≈ 6.3 × 10^57.
     assert.match((await frame.locator('#ensemble-count').textContent()) ?? '', /^2\^192 ≈ 10\^57$/);
+    // With k = 100 the average and the weight-scaled network are nearly the same predictor.
+    const agreement = Number(/^([0-9.]+) %$/.exec((await frame.locator('#mc-agreement').textContent()) ?? '')?.[1]);
+    assert.ok(agreement >= 90 && agreement <= 100, `agreement at k = 100: ${agreement} %`);
     await shootBothThemes(workbench, 'ensembles');
   });
 

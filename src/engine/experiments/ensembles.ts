@@ -19,17 +19,43 @@ export const REGRESSION_DROPOUT = 0.2;
 const REGRESSION_STEPS = 1500;
 const REGRESSION_GRID = 61;
 
+export interface MonteCarloPoint {
+  k: number;
+  accuracy: number;
+  loss: number;
+  /** Fraction of test inputs whose MC-averaged class equals the weight-scaled network's class. */
+  agreement: number;
+}
+
+/** Index of the largest value in each row of a (rows × classes) matrix. */
+function rowArgmax(values: ArrayLike<number>, rows: number, classes: number): Int32Array {
+  const best = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let b = 0;
+    for (let c = 1; c < classes; c++) if (values[i * classes + c] > values[i * classes + b]) b = c;
+    best[i] = b;
+  }
+  return best;
+}
+
 /**
  * Mean test metrics when averaging the softmax of k = 1..max(ks) stochastic passes; reports at each
- * k in ks. The loss is the cross-entropy of the averaged probabilities.
+ * k in ks. The loss is the cross-entropy of the averaged probabilities; agreement compares the
+ * averaged prediction with the weight-scaled (eval-mode) network's.
  */
 export async function monteCarloCurve(
   network: Network, test: LabelledSet, ks: number[], options: RunOptions, onPass?: (k: number) => void,
-): Promise<{ k: number; accuracy: number; loss: number }[]> {
+): Promise<MonteCarloPoint[]> {
   const classes = network.outputSize;
   const inputSize = network.spec.inputSize;
   const probabilitySums = new Float64Array(test.count * classes);
-  const results: { k: number; accuracy: number; loss: number }[] = [];
+  const results: MonteCarloPoint[] = [];
+  const weightScaledClass = new Int32Array(test.count);
+  for (let start = 0; start < test.count; start += EVAL_CHUNK) {
+    const rows = Math.min(EVAL_CHUNK, test.count - start);
+    const logits = network.forward(test.images.subarray(start * inputSize, (start + rows) * inputSize), rows, EVAL_MODE);
+    weightScaledClass.set(rowArgmax(logits, rows, classes), start);
+  }
   const maxK = ks[ks.length - 1];
   let next = 0;
   for (let k = 1; k <= maxK; k++) {
@@ -48,14 +74,15 @@ export async function monteCarloCurve(
     onPass?.(k);
     if (k === ks[next]) {
       let correct = 0;
+      let agreeing = 0;
       let loss = 0;
+      const averagedClass = rowArgmax(probabilitySums, test.count, classes);
       for (let i = 0; i < test.count; i++) {
-        let best = 0;
-        for (let c = 1; c < classes; c++) if (probabilitySums[i * classes + c] > probabilitySums[i * classes + best]) best = c;
-        if (best === test.labels[i]) correct++;
+        if (averagedClass[i] === test.labels[i]) correct++;
+        if (averagedClass[i] === weightScaledClass[i]) agreeing++;
         loss -= Math.log(Math.max(probabilitySums[i * classes + test.labels[i]] / k, 1e-12));
       }
-      results.push({ k, accuracy: correct / test.count, loss: loss / test.count });
+      results.push({ k, accuracy: correct / test.count, loss: loss / test.count, agreement: agreeing / test.count });
       next++;
     }
     await checkpoint('ensembles', options);

@@ -83,6 +83,10 @@ describe('experiment: ensembles', () => {
     assert.ok(Math.abs(mc50.accuracy - r.weightScaling.accuracy) <= 0.01, `MC50 ${mc50.accuracy} vs weight scaling ${r.weightScaling.accuracy}`);
     const mc1 = r.monteCarlo.find((m) => m.k === 1)!;
     assert.ok(mc1.loss > mc50.loss, 'one sampled sub-network is worse than the average of 50');
+    // Srivastava et al. Fig. 11: around k = 50 the MC average and weight scaling become the same
+    // predictor, so their predictions agree on almost every digit, more than one sampled sub-network does.
+    assert.ok(mc50.agreement >= 0.97, `MC50 agrees with weight scaling on ${mc50.agreement} of the digits`);
+    assert.ok(mc1.agreement < mc50.agreement, `agreement grows with k (${mc1.agreement} < ${mc50.agreement})`);
     assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]) && fractions[fractions.length - 1] === 1);
     assert.strictEqual(r.regression.mean.length, r.regression.x.length);
     assert.ok(r.regression.std.every((s) => s >= 0) && r.regression.std.some((s) => s > 0));

@@ -23,7 +23,8 @@ export interface EnsemblesView {
   subnetworkCount: string;
   subnetworkCountLog10: number;
   weightScaling: { accuracy: number; loss: number };
-  monteCarlo: { k: number; accuracy: number; loss: number }[];
+  /** agreement: fraction of test digits where the k-pass average picks the weight-scaled network's class. */
+  monteCarlo: { k: number; accuracy: number; loss: number; agreement: number }[];
   regression: { trainX: number[]; trainY: number[]; x: number[]; mean: number[]; std: number[]; weightScaled: number[] };
 }
 
@@ -72,8 +73,9 @@ function parseResult(raw: unknown): EnsemblesView | undefined {
     const k = num(m.k);
     const a = num(m.accuracy);
     const l = num(m.loss);
-    if (k === undefined || a === undefined || l === undefined) return undefined;
-    monteCarlo.push({ k, accuracy: a, loss: l });
+    const agreement = num(m.agreement);
+    if (k === undefined || a === undefined || l === undefined || agreement === undefined) return undefined;
+    monteCarlo.push({ k, accuracy: a, loss: l, agreement: Math.min(1, Math.max(0, agreement)) });
   }
   const count = typeof raw.subnetworkCount === 'string' && /^[0-9]+$/.test(raw.subnetworkCount) ? boundedString(raw.subnetworkCount, 5000) : '';
   return {
