@@ -1,5 +1,5 @@
 // Inverted vs Standard panel: controls, the result shape it renders, and their validators.
-import type { InvertedVsStandardConfig } from '../../../engine/protocol';
+import type { InvertedVsStandardConfig, InvertedVsStandardResult } from '../../../engine/protocol';
 import { clampInt, clampNumber, finiteNumbers, isRecord } from './validate';
 import { num, numbers, type ExperimentCodec } from './experiment';
 
@@ -15,19 +15,8 @@ export interface InvertedControls {
 export const INVERTED_LIMITS = { maxRate: 0.9, maxActivations: 32, maxAbsActivation: 1000, trials: 10000 } as const;
 export const DEFAULT_INVERTED_CONTROLS: InvertedControls = { p: 0.5, activations: [0.8, 1.2, 0.3, 2.0, 1.5, 0.6, 1.1, 0.9], seed: 1, sample: 0 };
 
-export interface InvertedView {
-  p: number;
-  keepProbability: number;
-  scale: number;
-  mask: number[];
-  original: number[];
-  standard: { train: number[]; test: number[] };
-  inverted: { train: number[]; test: number[] };
-  sums: { original: number; standardTrain: number; standardTest: number; invertedTrain: number; invertedTest: number };
-  expectedSums: { standardTrain: number; standardTest: number; invertedTrain: number; invertedTest: number };
-  meanSums: { standardTrain: number; invertedTrain: number };
-  trials: number;
-}
+/** The engine's result as the webview receives it: config flattened to the two numbers it shows. */
+export type InvertedView = Omit<InvertedVsStandardResult, 'experiment' | 'config'> & { p: number; trials: number };
 
 export function invertedConfig(c: InvertedControls): InvertedVsStandardConfig {
   return { experiment: 'inverted-vs-standard', p: c.p, activations: c.activations, seed: c.seed, sample: c.sample, trials: INVERTED_LIMITS.trials };

@@ -1,5 +1,5 @@
 // Variance Shift and Dropout-as-L2 panels: controls, result shapes and validators.
-import type { L2EquivalenceConfig, VarianceShiftConfig } from '../../../engine/protocol';
+import type { L2EquivalenceConfig, L2EquivalenceResult, VarianceShiftConfig } from '../../../engine/protocol';
 import { clampInt, clampNumber, isRecord } from './validate';
 import { num, numbers, type ExperimentCodec } from './experiment';
 
@@ -61,16 +61,8 @@ export const VARIANCE_SHIFT_CODEC: ExperimentCodec<VarianceShiftControls, Varian
 export interface L2Controls { p: number; features: number; samples: number; seed: number }
 export const DEFAULT_L2_CONTROLS: L2Controls = { p: 0.5, features: 5, samples: 200, seed: 1 };
 
-export interface L2View {
-  p: number;
-  keepProbability: number;
-  closedForm: number[];
-  leastSquares: number[];
-  trained: number[];
-  relativeError: number;
-  penalty: number[];
-  curve: { step: number; relativeError: number }[];
-}
+/** The engine's result as the webview receives it. */
+export type L2View = Omit<L2EquivalenceResult, 'experiment' | 'config'> & { p: number };
 
 export function l2Config(c: L2Controls): L2EquivalenceConfig {
   return { experiment: 'l2-equivalence', p: c.p, features: c.features, samples: c.samples, seed: c.seed, steps: 200000 };
