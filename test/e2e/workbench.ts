@@ -153,21 +153,23 @@ export class Workbench {
     const input = this.quickInput().locator('input.input');
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
     let labels: string[] = [];
-    const index = await poll(what, async () => {
+    await poll(what, async () => {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press(key);
       await input.waitFor({ state: 'visible', timeout: 10000 });
       await input.fill(text);
       // Results arrive asynchronously (file search, command list): watch this attempt for a while.
-      return poll(what, async () => {
+      const index = await poll(what, async () => {
         labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
         const at = labels.findIndex(rowMatches);
         return at >= 0 ? at : undefined;
       }, { timeout: 8000, interval: 100 }).catch(() => undefined);
+      if (index === undefined) return undefined;
+      // The list can re-render between reading and clicking (late results): then try again.
+      return rows.nth(index).click({ timeout: 5000 }).then(() => true, () => undefined);
     }, { timeout, interval: 0 }).catch((error: Error) => {
       throw new Error(`${error.message}; rows shown: ${JSON.stringify(labels.slice(0, 10))}`);
     });
-    await rows.nth(index).click();
     await this.quickInput().waitFor({ state: 'hidden' });
   }
 
