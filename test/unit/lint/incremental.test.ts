@@ -3,18 +3,10 @@ import { createPythonParser, lintSource } from '../../../src/lint';
 import { IncrementalLinter, type DocumentChange } from '../../../src/lint/incremental';
 import type { Finding } from '../../../src/lint/types';
 import { at } from './helpers';
+import { createRandom } from './hostileInputs';
 
-/** Deterministic PRNG (mulberry32) so the edit sequences are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so the edit sequences are the same on every run. */
+const rng = createRandom;
 
 const MODEL = [
   'import torch.nn as nn',
