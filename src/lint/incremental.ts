@@ -22,9 +22,10 @@
 // `skipped` set and is dropped from the cache. No method throws for any text.
 import { createPythonParser, type Tree } from './parser';
 import {
-  DEFAULT_PARSE_TIMEOUT_MS, describeError, lintTreeSafely, parseTimeoutNotice, parseWithTimeout, sizeLimitNotice,
+  DEFAULT_PARSE_TIMEOUT_MS, describeError, lintSnapshotSafely, parseTimeoutNotice, parseWithTimeout, sizeLimitNotice,
   type LintOptions, type LintResult,
 } from './linter';
+import { snapshotTree, type SnapshotNode } from './snapshot';
 import type { Position, Range } from './types';
 
 export interface DocumentChange {
@@ -35,6 +36,8 @@ export interface DocumentChange {
 interface CachedDocument {
   text: string;
   tree: Tree;
+  /** The rules' plain-JS copy of `tree`, taken lazily; the next incremental snapshot adopts its unchanged statements. */
+  snapshot?: SnapshotNode;
 }
 
 export interface IncrementalLinterOptions {
@@ -190,13 +193,13 @@ export class IncrementalLinter {
     const oldTree = cached.tree;
     this.documents.delete(key);
     try {
-      return this.parseAndLint(key, text, oldTree, options);
+      return this.parseAndLint(key, text, oldTree, options, cached.snapshot);
     } finally {
       oldTree.delete();
     }
   }
 
-  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions): LintResult {
+  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions, oldSnapshot?: SnapshotNode): LintResult {
     if (this.disposed) return this.skippedResult('the linter was disposed');
     try {
       const tooLarge = sizeLimitNotice(text, options);
@@ -204,8 +207,10 @@ export class IncrementalLinter {
       const timeout = options.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
       const tree = parseWithTimeout(this.parser, text, timeout, oldTree);
       if (!tree) return { findings: [], skipped: parseTimeoutNotice(timeout), failures: [] };
-      const entry = { text, tree };
+      const entry: CachedDocument = { text, tree };
       this.touch(key, entry);
+      // Unchanged top-level statements are taken over from the previous snapshot (same objects).
+      if (oldTree && oldSnapshot) entry.snapshot = snapshotTree(tree, text, { previous: oldSnapshot, changedRanges: tree.getChangedRanges(oldTree) });
       return this.lintCached(entry, options);
     } catch (error) {
       return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
@@ -213,7 +218,12 @@ export class IncrementalLinter {
   }
 
   private lintCached(entry: CachedDocument, options: LintOptions): LintResult {
-    return lintTreeSafely(entry.tree, entry.text, options);
+    try {
+      entry.snapshot ??= snapshotTree(entry.tree, entry.text);
+    } catch (error) {
+      return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
+    }
+    return lintSnapshotSafely(entry.snapshot, entry.text, options);
   }
 
   /** Marks a document most recently used and evicts beyond capacity. */

@@ -1,6 +1,7 @@
 // The linter's entry points: parse (or reuse a tree), build the shared context once, run the
 // enabled rules, then apply severities. Pure TypeScript: runs in the CLI, a worker and VS Code.
 import { createPythonParser, snapshotTree, type SyntaxNode, type Tree } from './parser';
+import type { SnapshotNode } from './snapshot';
 import { applySuppressions } from './suppressions';
 import { collectImports, collectModuleConstants, type ImportTable } from './resolve';
 import { ruleMeta, RULES } from './ruleTable';
@@ -70,11 +71,9 @@ export function enabledRules(options: LintOptions = {}): Set<RuleId> {
  * Runs the rules over a parsed tree. With `onFailure` a crashing rule is recorded and the others
  * still run; without it the exception propagates (what rule unit tests want to see).
  */
-function runRules(tree: Tree, source: string, options: LintOptions, onFailure?: (failure: RuleFailure) => void): Finding[] {
+function runRules(root: SnapshotNode, source: string, options: LintOptions, onFailure?: (failure: RuleFailure) => void): Finding[] {
   const enabled = enabledRules(options);
   const findings: Finding[] = [];
-  // Rules read the tree through a plain-JS snapshot: far cheaper than web-tree-sitter's wasm nodes.
-  const root = snapshotTree(tree, source);
   const context: RuleContext = {
     source,
     root,
@@ -111,14 +110,26 @@ function runRules(tree: Tree, source: string, options: LintOptions, onFailure?: 
 
 /** Lints an already parsed tree (the editor passes its incrementally reparsed tree). */
 export function lintTree(tree: Tree, source: string, options: LintOptions = {}): Finding[] {
-  return runRules(tree, source, options);
+  // Rules read the tree through a plain-JS snapshot: far cheaper than web-tree-sitter's wasm nodes.
+  return runRules(snapshotTree(tree, source), source, options);
 }
 
 /** Like `lintTree`, but never throws: a crashing rule becomes a `failures` entry. */
 export function lintTreeSafely(tree: Tree, source: string, options: LintOptions = {}): LintResult {
+  let root: SnapshotNode;
+  try {
+    root = snapshotTree(tree, source);
+  } catch (error) {
+    return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
+  }
+  return lintSnapshotSafely(root, source, options);
+}
+
+/** `lintTreeSafely` over a snapshot already taken (the incremental linter keeps one per document). */
+export function lintSnapshotSafely(root: SnapshotNode, source: string, options: LintOptions = {}): LintResult {
   const failures: RuleFailure[] = [];
   try {
-    const findings = runRules(tree, source, options, (failure) => failures.push(failure));
+    const findings = runRules(root, source, options, (failure) => failures.push(failure));
     return { findings, failures };
   } catch (error) {
     // Building the shared context (imports, constants) or suppressions failed.

@@ -128,14 +128,18 @@ export function resolveName(node: SyntaxNode | null | undefined, imports: Import
   return undefined;
 }
 
-const calleeCache = new WeakMap<SyntaxNode, string | null>();
+// Per import table: an incremental snapshot keeps statement nodes across edits, and an edited
+// import must not leave a stale name behind.
+const calleeCaches = new WeakMap<ImportTable, WeakMap<SyntaxNode, string | null>>();
 
 /** `resolveName` of a call's callee, cached per call node (rules share the nodes of `nodesOfType`). */
 export function calleeName(call: SyntaxNode, imports: ImportTable): string | undefined {
-  const cached = calleeCache.get(call);
+  let cache = calleeCaches.get(imports);
+  if (!cache) calleeCaches.set(imports, cache = new WeakMap());
+  const cached = cache.get(call);
   if (cached !== undefined) return cached ?? undefined;
   const resolved = resolveName(call.childForFieldName('function'), imports);
-  calleeCache.set(call, resolved ?? null);
+  cache.set(call, resolved ?? null);
   return resolved;
 }
 

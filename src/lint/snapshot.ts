@@ -77,14 +77,16 @@ export class SnapshotNode implements SyntaxNode {
   hasError = false;
   private cachedText: string | undefined;
 
+  // `snapshot`, `id`, the indexes and the flags are rewritten when a later snapshot of the same
+  // document adopts this node (see snapshotTree's `reuse`); rules treat them as read-only.
   constructor(
-    private readonly snapshot: Snapshot,
-    readonly id: number,
+    private snapshot: Snapshot,
+    public id: number,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly isMissing: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public isMissing: boolean,
+    public startIndex: number,
+    public endIndex: number,
   ) {
     this.lastDescendantId = id;
   }
@@ -202,6 +204,25 @@ export class SnapshotNode implements SyntaxNode {
     return this === other;
   }
 
+  /** Moves this node into `snapshot` (adoption by an incremental snapshot). */
+  rebind(snapshot: Snapshot, id: number, lastDescendantId: number, shift: number): void {
+    this.snapshot = snapshot;
+    this.id = id;
+    this.lastDescendantId = lastDescendantId;
+    this.startIndex += shift;
+    this.endIndex += shift;
+  }
+
+  /** The source this node's snapshot was taken from. */
+  get snapshotSource(): string {
+    return this.snapshot.source;
+  }
+
+  /** Every node of this node's snapshot in pre-order (ids are indexes into it). */
+  get snapshotNodes(): readonly SnapshotNode[] {
+    return this.snapshot.nodes;
+  }
+
   /** Named nodes of this node's tree grouped by type, in pre-order (shared, do not mutate). */
   namedNodesOfType(type: string): readonly SnapshotNode[] {
     return this.snapshot.namedByType.get(type) ?? NO_NODES;
@@ -229,13 +250,68 @@ function symbolTable(language: Language): SymbolTable {
   return table;
 }
 
+/** What an incremental snapshot may take over from the previous snapshot of the same document. */
+export interface SnapshotReuse {
+  /** Root of the previous snapshot. Its adopted subtrees move into the new snapshot: do not use it afterwards. */
+  previous: SnapshotNode;
+  /**
+   * Ranges (in the new source's UTF-16 indexes) whose syntactic structure changed, from
+   * `newTree.getChangedRanges(editedOldTree)`.
+   */
+  changedRanges: ReadonlyArray<{ startIndex: number; endIndex: number }>;
+}
+
+/**
+ * A top-level statement of the previous snapshot that can stand for the statement the cursor is on:
+ * its text lies wholly in the unchanged prefix or suffix of the source, it has the same type and
+ * extent (shifted by the length change), and no changed range of tree-sitter's touches it — so its
+ * subtree is the same, node for node, and only its indexes move.
+ */
+class ReusableStatements {
+  private readonly byOldStart = new Map<number, SnapshotNode>();
+  private readonly prefix: number;
+  private readonly suffixStart: number;
+  readonly shift: number;
+
+  constructor(private readonly reuse: SnapshotReuse, source: string) {
+    const oldSource = reuse.previous.snapshotSource;
+    const shorter = Math.min(oldSource.length, source.length);
+    let prefix = 0;
+    while (prefix < shorter && oldSource.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < shorter - prefix && oldSource.charCodeAt(oldSource.length - 1 - suffix) === source.charCodeAt(source.length - 1 - suffix)) suffix++;
+    this.prefix = prefix;
+    this.suffixStart = source.length - suffix;
+    this.shift = source.length - oldSource.length;
+    for (const statement of reuse.previous.children) this.byOldStart.set(statement.startIndex, statement);
+  }
+
+  /** The old statement for a new top-level node at [start, end), or undefined. */
+  find(type: string, start: number, end: number): { node: SnapshotNode; shift: number } | undefined {
+    if (end <= start) return undefined;
+    let shift: number;
+    if (end <= this.prefix) shift = 0;
+    else if (start >= this.suffixStart) shift = this.shift;
+    else return undefined;
+    const old = this.byOldStart.get(start - shift);
+    if (!old || old.type !== type || old.endIndex + shift !== end) return undefined;
+    for (const changed of this.reuse.changedRanges) if (changed.startIndex <= end && start <= changed.endIndex) return undefined;
+    return { node: old, shift };
+  }
+}
+
 /**
  * Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from.
  * Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves; the
  * missing flag is only asked for when the tree has errors (without them no node is missing, and
  * no node has an error).
+ *
+ * With `reuse` (the previous snapshot of the same document, after an incremental re-parse), the
+ * top-level statements the edit did not touch are taken over instead of copied again: the same
+ * objects, with their indexes shifted and ids renumbered in plain JS. Analyses may therefore key
+ * caches on statement objects across edits; the result is node for node what a full copy gives.
  */
-export function snapshotTree(tree: Tree, source: string): SnapshotNode {
+export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse): SnapshotNode {
   const snapshot = new Snapshot(source);
   const nodes = snapshot.nodes;
   const namedByType = snapshot.namedByType;
@@ -243,15 +319,32 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
   const { types, named } = symbolTable(language);
   const fieldNames = language.fields;
   const mayHaveMissing = tree.rootNode.hasError;
+  const reusable = reuse ? new ReusableStatements(reuse, source) : undefined;
   const cursor = tree.walk();
   try {
-    const make = (parent: SnapshotNode | null): SnapshotNode => {
-      const symbol = cursor.nodeTypeId;
+    const typeOf = (symbol: number): string => {
       let type = types[symbol];
       if (type === undefined) {
         type = types[symbol] = language.types[symbol] || 'ERROR';
         named[symbol] = language.nodeTypeIsNamed(symbol);
       }
+      return type;
+    };
+    const attach = (node: SnapshotNode, parent: SnapshotNode) => {
+      node.parent = parent;
+      const siblings = parent.children as SnapshotNode[];
+      node.indexInParent = siblings.length;
+      siblings.push(node);
+      const fieldId = cursor.currentFieldId;
+      if (fieldId !== 0) {
+        const fields = parent.fieldNames ??= [];
+        while (fields.length < node.indexInParent) fields.push(null);
+        fields.push(fieldNames[fieldId]);
+      }
+    };
+    const make = (parent: SnapshotNode | null): SnapshotNode => {
+      const symbol = cursor.nodeTypeId;
+      const type = typeOf(symbol);
       const isNamed = named[symbol];
       const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
       nodes.push(node);
@@ -260,19 +353,30 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
         if (list) list.push(node);
         else namedByType.set(type, [node]);
       }
-      if (parent) {
-        node.parent = parent;
-        const siblings = parent.children as SnapshotNode[];
-        node.indexInParent = siblings.length;
-        siblings.push(node);
-        const fieldId = cursor.currentFieldId;
-        if (fieldId !== 0) {
-          const fields = parent.fieldNames ??= [];
-          while (fields.length < node.indexInParent) fields.push(null);
-          fields.push(fieldNames[fieldId]);
+      if (parent) attach(node, parent);
+      return node;
+    };
+    /** Takes over an old top-level statement (the cursor is on its new counterpart). */
+    const adopt = (old: SnapshotNode, shift: number, root: SnapshotNode) => {
+      const oldNodes = old.snapshotNodes;
+      const first = old.id;
+      const last = old.lastDescendantId;
+      const offset = nodes.length - first;
+      for (let id = first; id <= last; id++) {
+        const node = oldNodes[id];
+        node.rebind(snapshot, id + offset, node.lastDescendantId + offset, shift);
+        if (!mayHaveMissing) {
+          node.isMissing = false;
+          node.hasError = false;
+        }
+        nodes.push(node);
+        if (node.isNamed) {
+          const list = namedByType.get(node.type);
+          if (list) list.push(node);
+          else namedByType.set(node.type, [node]);
         }
       }
-      return node;
+      attach(old, root);
     };
     const finish = (node: SnapshotNode) => {
       node.lastDescendantId = nodes.length - 1;
@@ -281,21 +385,43 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
       else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
     };
     const root = make(null);
-    let current = root;
+    if (!cursor.gotoFirstChild()) {
+      finish(root);
+      return root;
+    }
+    root.children = [];
+    // Top level: adopt unchanged statements, copy the rest with the cursor walk below.
     for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current.children = [];
-        current = make(current);
-        continue;
-      }
+      let taken = reusable?.find(typeOf(cursor.nodeTypeId), cursor.startIndex, cursor.endIndex);
+      // Error recovery can differ inside an unchanged extent: statements with errors are copied afresh.
+      if (taken && (taken.node.hasError || (mayHaveMissing && cursor.currentNode.hasError))) taken = undefined;
+      if (taken) adopt(taken.node, taken.shift, root);
+      else copySubtree(make(root));
+      if (!cursor.gotoNextSibling()) break;
+    }
+    cursor.gotoParent();
+    finish(root);
+    return root;
+
+    /** Copies the subtree under the cursor (whose node is `top`), leaving the cursor on it. */
+    function copySubtree(top: SnapshotNode): void {
+      let current = top;
       for (;;) {
-        finish(current);
-        if (cursor.gotoNextSibling()) {
-          current = make(current.parent);
-          break;
+        if (cursor.gotoFirstChild()) {
+          current.children = [];
+          current = make(current);
+          continue;
         }
-        if (!cursor.gotoParent()) return root;
-        current = current.parent!;
+        for (;;) {
+          finish(current);
+          if (current === top) return;
+          if (cursor.gotoNextSibling()) {
+            current = make(current.parent);
+            break;
+          }
+          cursor.gotoParent();
+          current = current.parent!;
+        }
       }
     }
   } finally {
