@@ -70,6 +70,8 @@ export class SnapshotNode implements SyntaxNode {
   private cachedNamedChildren: readonly SnapshotNode[] | undefined;
   /** Field name of each child (parallel to `children`, up to the last named field), or undefined when no child has one. */
   fieldNames: (string | null)[] | undefined;
+  /** On an adopted top-level statement: the named nodes of its subtree by type, in pre-order. */
+  statementNamedByType: Map<string, SnapshotNode[]> | undefined;
   /** Position in the parent's `children`. */
   indexInParent = 0;
   /** Id of the last node of this subtree in pre-order (ids are pre-order indexes). */
@@ -205,12 +207,16 @@ export class SnapshotNode implements SyntaxNode {
   }
 
   /** Moves this node into `snapshot` (adoption by an incremental snapshot). */
-  rebind(snapshot: Snapshot, id: number, lastDescendantId: number, shift: number): void {
+  rebind(snapshot: Snapshot, idOffset: number, shift: number): void {
     this.snapshot = snapshot;
-    this.id = id;
-    this.lastDescendantId = lastDescendantId;
-    this.startIndex += shift;
-    this.endIndex += shift;
+    if (idOffset !== 0) {
+      this.id += idOffset;
+      this.lastDescendantId += idOffset;
+    }
+    if (shift !== 0) {
+      this.startIndex += shift;
+      this.endIndex += shift;
+    }
   }
 
   /** The source this node's snapshot was taken from. */
@@ -356,25 +362,33 @@ export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse):
       if (parent) attach(node, parent);
       return node;
     };
-    /** Takes over an old top-level statement (the cursor is on its new counterpart). */
+    /**
+     * Takes over an old top-level statement (the cursor is on its new counterpart). Only
+     * statements without errors are adopted, so no node below has an error or is missing.
+     */
     const adopt = (old: SnapshotNode, shift: number, root: SnapshotNode) => {
       const oldNodes = old.snapshotNodes;
       const first = old.id;
       const last = old.lastDescendantId;
       const offset = nodes.length - first;
+      let byType = old.statementNamedByType;
+      const firstAdoption = !byType;
+      if (firstAdoption) byType = old.statementNamedByType = new Map();
       for (let id = first; id <= last; id++) {
         const node = oldNodes[id];
-        node.rebind(snapshot, id + offset, node.lastDescendantId + offset, shift);
-        if (!mayHaveMissing) {
-          node.isMissing = false;
-          node.hasError = false;
-        }
+        node.rebind(snapshot, offset, shift);
         nodes.push(node);
-        if (node.isNamed) {
-          const list = namedByType.get(node.type);
+        if (firstAdoption && node.isNamed) {
+          const list = byType!.get(node.type);
           if (list) list.push(node);
-          else namedByType.set(node.type, [node]);
+          else byType!.set(node.type, [node]);
         }
+      }
+      // The statement's named nodes by type, kept from its first adoption: merging costs per type, not per node.
+      for (const [type, list] of byType!) {
+        const all = namedByType.get(type);
+        if (!all) namedByType.set(type, list.slice());
+        else for (let i = 0; i < list.length; i++) all.push(list[i]);
       }
       attach(old, root);
     };
