@@ -3,14 +3,16 @@
 import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
 import { calleeName, resolveName, type ImportTable } from '../resolve';
-import { nodeRange, nodesOfType } from '../syntax';
+import { nodeRange, walk } from '../syntax';
+import { SnapshotNode } from '../snapshot';
+import type { Range } from '../types';
 import { DROPOUT_APIS } from '../frameworks';
 import {
   KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, NON_TENSOR_METHODS, TORCH_CONTAINERS,
   TORCH_MODULE_BASES,
 } from './catalog';
 import {
-  Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo,
+  Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo, type FileTables,
 } from './interpreter';
 import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
 
@@ -25,15 +27,15 @@ const MODEL_USE = /\.(?:fit|compile|train|eval|parameters|named_parameters|to|cu
 export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): ModelGraph[] {
   const file = collectFile(root, imports, constants);
   const graphs: ModelGraph[] = [];
-  const classDefs: Array<{ cls: ClassInfo; defs: Def[] }> = [];
+  const classUses: Array<{ cls: ClassInfo; usedClasses: readonly string[] }> = [];
   const scopeDefs: Def[] = [];
 
-  for (const cls of uniqueClasses(file)) {
+  for (const cls of file.classes.values()) {
     if (cls.role === 'none') continue;
-    const built = buildClassGraph(file, cls);
+    const built = classGraph(file, cls);
     if (!built) continue;
     graphs.push(built.graph);
-    classDefs.push({ cls, defs: built.defs });
+    classUses.push({ cls, usedClasses: built.usedClasses });
   }
 
   for (const scope of scopes(root, file)) {
@@ -59,9 +61,7 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
   // A class is a building block when another model uses it as a layer.
   const component = new Set<string>();
   const instantiatedOutside = new Set<string>();
-  for (const { cls, defs } of classDefs) {
-    for (const def of defs) if (def.userClass && def.userClass !== cls.name) component.add(def.userClass);
-  }
+  for (const { usedClasses } of classUses) for (const name of usedClasses) component.add(name);
   for (const def of scopeDefs) {
     if (!def.userClass) continue;
     if (def.usedAsComponent) component.add(def.userClass);
@@ -78,47 +78,147 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
 
 // ---- file structure --------------------------------------------------------------------------
 
-function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
-  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
-  // The shared per-tree node index (built once for all rules) instead of another walk.
-  const classNodes = [...nodesOfType(root, 'class_definition')];
-  for (const node of nodesOfType(root, 'function_definition')) {
-    file.allFunctions.push(node);
-    const holder = node.parent?.type === 'decorated_definition' ? node.parent.parent : node.parent;
-    if (holder?.parent?.type === 'class_definition') continue;
-    const name = node.childForFieldName('name')?.text;
-    if (name && !file.functions.has(name)) file.functions.set(name, node);
+/** A class_definition as collectFile sees it: everything it needs from the class's own subtree and the imports. */
+interface ClassShape {
+  node: SyntaxNode;
+  name: string | undefined;
+  /** Never mutated once built: shared by the ClassInfo of every lint that reuses this shape. */
+  methods: Map<string, SyntaxNode>;
+  role: ClassInfo['role'];
+  sequentialBase: boolean;
+  /** Superclasses that are bare names not resolved through the imports (candidate user bases). */
+  baseNames: string[];
+}
+
+/**
+ * What one top-level statement contributes to FileInfo. It depends only on the statement's subtree
+ * and the import table, so an adopted statement (same object, unchanged subtree) keeps it while
+ * the imports are the same.
+ */
+interface StatementFacts {
+  importsKey: string;
+  /** Every function_definition, in pre-order. */
+  functions: SyntaxNode[];
+  /** Functions that are not methods, by name, in pre-order. */
+  moduleFunctions: Array<[string, SyntaxNode]>;
+  classes: ClassShape[];
+  /** Innermost function (undefined: the module) around each call of a framework layer/model builder. */
+  builderOwners: Array<SyntaxNode | undefined>;
+  /** Calls of a bare name that no import binds, with their innermost function, in source order. */
+  localCalls: Array<[SyntaxNode | undefined, string]>;
+}
+
+const statementFactsMemo = new WeakMap<SyntaxNode, StatementFacts>();
+const importsKeys = new WeakMap<ImportTable, string>();
+
+/** The import table's content, comparable across lints (tables are rebuilt per lint). */
+function importsKey(imports: ImportTable): string {
+  let key = importsKeys.get(imports);
+  if (key === undefined) {
+    key = JSON.stringify([[...imports.entries()], imports.stars]);
+    importsKeys.set(imports, key);
   }
-  classNodes.sort((a, b) => a.startIndex - b.startIndex);
-  const baseNames = new Map<ClassInfo, string[]>();
-  for (const node of classNodes) {
-    const name = node.childForFieldName('name')?.text;
-    if (!name || file.classes.has(name)) continue;
-    const info: ClassInfo = { name, node, role: 'none', sequentialBase: false, userBases: [], methods: new Map(), attrs: new Map(), initialised: false };
-    const body = node.childForFieldName('body');
-    for (const statement of body?.namedChildren ?? []) {
-      const fn = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-      if (fn?.type !== 'function_definition') continue;
-      const methodName = fn.childForFieldName('name')?.text;
-      if (methodName && !info.methods.has(methodName)) info.methods.set(methodName, fn);
+  return key;
+}
+
+/** Named nodes of the given types in `statement`'s subtree (itself included), in pre-order. */
+function namedNodesIn(statement: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  if (statement instanceof SnapshotNode) {
+    const nodes = statement.snapshotNodes;
+    for (let id = statement.id; id <= statement.lastDescendantId; id++) {
+      const node = nodes[id];
+      if (node.isNamed && types.has(node.type)) found.push(node);
     }
-    const bases: string[] = [];
-    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (!base || base.type === 'keyword_argument') continue;
-      const qualified = resolveName(base, imports);
+  } else {
+    walk(statement, (node) => {
+      if (node.isNamed && types.has(node.type)) found.push(node);
+    });
+  }
+  return found;
+}
+
+const FACT_TYPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'call']);
+
+function statementFacts(statement: SyntaxNode, imports: ImportTable, key: string): StatementFacts {
+  const memoize = statement instanceof SnapshotNode;
+  if (memoize) {
+    const known = statementFactsMemo.get(statement);
+    if (known && known.importsKey === key) return known;
+  }
+  const facts: StatementFacts = { importsKey: key, functions: [], moduleFunctions: [], classes: [], builderOwners: [], localCalls: [] };
+  const calls: SyntaxNode[] = [];
+  for (const node of namedNodesIn(statement, FACT_TYPES)) {
+    if (node.type === 'call') calls.push(node);
+    else if (node.type === 'function_definition') {
+      facts.functions.push(node);
+      const holder = node.parent?.type === 'decorated_definition' ? node.parent.parent : node.parent;
+      if (holder?.parent?.type === 'class_definition') continue;
+      const name = node.childForFieldName('name')?.text;
+      if (name) facts.moduleFunctions.push([name, node]);
+    } else {
+      facts.classes.push(classShape(node, imports));
+    }
+  }
+  if (calls.length) {
+    for (const [call, owner] of innermostFunctions(calls, facts.functions)) {
+      const callee = call.childForFieldName('function');
+      const qualified = calleeName(call, imports);
       if (qualified) {
-        if (TORCH_MODULE_BASES.has(qualified) || /^torch\.nn\.(?:\w+\.)*Module$/.test(qualified) || /(?:^|\.)LightningModule$/.test(qualified)) info.role = 'torch';
-        else if (KERAS_MODEL_BASES.has(qualified)) info.role = 'keras-model';
-        else if (KERAS_LAYER_BASES.has(qualified)) info.role = 'keras-layer';
-        else if (/^torch\.nn\.[A-Z]/.test(qualified)) info.role = 'torch';
-        else if (/^keras\.layers\.[A-Z]/.test(qualified)) info.role = 'keras-layer';
-        if (qualified === 'torch.nn.Sequential') info.sequentialBase = true;
-      } else if (base.type === 'identifier') {
-        bases.push(base.text);
+        if (buildsLayers(qualified)) facts.builderOwners.push(owner);
+      } else if (callee?.type === 'identifier') {
+        facts.localCalls.push([owner, callee.text]);
       }
     }
-    baseNames.set(info, bases);
-    file.classes.set(name, info);
+  }
+  if (memoize) statementFactsMemo.set(statement, facts);
+  return facts;
+}
+
+function classShape(node: SyntaxNode, imports: ImportTable): ClassShape {
+  const shape: ClassShape = { node, name: node.childForFieldName('name')?.text, methods: new Map(), role: 'none', sequentialBase: false, baseNames: [] };
+  const body = node.childForFieldName('body');
+  for (const statement of body?.namedChildren ?? []) {
+    const fn = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    if (fn?.type !== 'function_definition') continue;
+    const methodName = fn.childForFieldName('name')?.text;
+    if (methodName && !shape.methods.has(methodName)) shape.methods.set(methodName, fn);
+  }
+  for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument') continue;
+    const qualified = resolveName(base, imports);
+    if (qualified) {
+      if (TORCH_MODULE_BASES.has(qualified) || /^torch\.nn\.(?:\w+\.)*Module$/.test(qualified) || /(?:^|\.)LightningModule$/.test(qualified)) shape.role = 'torch';
+      else if (KERAS_MODEL_BASES.has(qualified)) shape.role = 'keras-model';
+      else if (KERAS_LAYER_BASES.has(qualified)) shape.role = 'keras-layer';
+      else if (/^torch\.nn\.[A-Z]/.test(qualified)) shape.role = 'torch';
+      else if (/^keras\.layers\.[A-Z]/.test(qualified)) shape.role = 'keras-layer';
+      if (qualified === 'torch.nn.Sequential') shape.sequentialBase = true;
+    } else if (base.type === 'identifier') {
+      shape.baseNames.push(base.text);
+    }
+  }
+  return shape;
+}
+
+function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
+  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
+  const key = importsKey(imports);
+  const all: StatementFacts[] = [];
+  for (const statement of root.children) if (statement) all.push(statementFacts(statement, imports, key));
+  const baseNames = new Map<ClassInfo, string[]>();
+  for (const facts of all) {
+    for (const fn of facts.functions) file.allFunctions.push(fn);
+    for (const [name, fn] of facts.moduleFunctions) if (!file.functions.has(name)) file.functions.set(name, fn);
+    for (const shape of facts.classes) {
+      const name = shape.name;
+      if (!name || file.classes.has(name)) continue;
+      const info: ClassInfo = {
+        name, node: shape.node, role: shape.role, sequentialBase: shape.sequentialBase, userBases: [], methods: shape.methods, attrs: new Map(), initialised: false,
+      };
+      baseNames.set(info, shape.baseNames);
+      file.classes.set(name, info);
+    }
   }
   for (const [info, names] of baseNames) {
     for (const n of names) {
@@ -136,7 +236,7 @@ function collectFile(root: SyntaxNode, imports: ImportTable, constants: Readonly
     }
   };
   for (const info of file.classes.values()) resolveRole(info, 0);
-  markRelevantFunctions(file, root);
+  markRelevantFunctions(file, all);
   return file;
 }
 
@@ -152,19 +252,19 @@ function buildsLayers(qualified: string): boolean {
  * model class of the file, or another such function. Everything else (most of a library) is
  * skipped, which keeps the analysis linear in file size.
  */
-function markRelevantFunctions(file: FileInfo, root: SyntaxNode): void {
+function markRelevantFunctions(file: FileInfo, all: readonly StatementFacts[]): void {
   const edges: Array<[number, SyntaxNode]> = [];
-  const owners = innermostFunctions(nodesOfType(root, 'call'), file.allFunctions);
-  for (const [call, owner] of owners) {
-    const callee = call.childForFieldName('function');
-    const qualified = calleeName(call, file.imports);
-    const role = !qualified && callee?.type === 'identifier' ? file.classes.get(callee.text)?.role : undefined;
-    const target = !qualified && callee?.type === 'identifier' ? file.functions.get(callee.text) : undefined;
-    const builds = qualified ? buildsLayers(qualified) : role !== undefined && role !== 'none';
-    if (!builds && !target) continue;
-    const ownerId = owner ? owner.id : MODULE_SCOPE;
-    if (builds) file.relevant.add(ownerId);
-    else if (target && target.id !== ownerId) edges.push([ownerId, target]);
+  for (const facts of all) {
+    for (const owner of facts.builderOwners) file.relevant.add(owner ? owner.id : MODULE_SCOPE);
+    for (const [owner, name] of facts.localCalls) {
+      const role = file.classes.get(name)?.role;
+      const target = file.functions.get(name);
+      const builds = role !== undefined && role !== 'none';
+      if (!builds && !target) continue;
+      const ownerId = owner ? owner.id : MODULE_SCOPE;
+      if (builds) file.relevant.add(ownerId);
+      else if (target && target.id !== ownerId) edges.push([ownerId, target]);
+    }
   }
   // Callers of relevant functions are relevant (fixpoint; the call graph is small).
   for (let changed = true, rounds = 0; changed && rounds < 20; rounds++) {
@@ -178,11 +278,6 @@ function markRelevantFunctions(file: FileInfo, root: SyntaxNode): void {
   }
 }
 
-function uniqueClasses(file: FileInfo): ClassInfo[] {
-  return [...file.classes.values()];
-}
-
-/** Function scopes and the module, excluding methods of model classes (their __init__/forward are the class's). */
 /**
  * The innermost function around each node, by one sweep over source offsets (walking parents
  * would be quadratic on deeply nested code).
@@ -204,6 +299,7 @@ function innermostFunctions(nodes: readonly SyntaxNode[], functions: readonly Sy
   return result;
 }
 
+/** Function scopes and the module, excluding methods of model classes (their __init__/forward are the class's). */
 function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
   const result: SyntaxNode[] = file.relevant.has(MODULE_SCOPE) ? [root] : [];
   const modelClassIds = new Set<number>();
@@ -219,7 +315,162 @@ function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
 
 // ---- model classes ---------------------------------------------------------------------------
 
-function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; defs: Def[] } | undefined {
+interface BuiltClass {
+  graph: ModelGraph;
+  /** Other user classes its __init__/forward instantiate (they are building blocks of this model). */
+  usedClasses: readonly string[];
+}
+
+/**
+ * Everything a class's build read outside its own subtree. The build of a class_definition whose
+ * node object survived an edit (so its subtree is unchanged) gives the same graph when all of
+ * these read the same again.
+ */
+interface ClassReads {
+  importsKey: string;
+  /** The class's node, role and Sequential base, then the same for its user bases (depth first). */
+  shape: unknown[];
+  constants: Map<string, number | undefined>;
+  /** Role of the class found under a name, undefined when none. */
+  classes: Map<string, ClassInfo['role'] | undefined>;
+  functions: Map<string, SyntaxNode | undefined>;
+  relevant: Map<SyntaxNode, boolean>;
+  /** Set when a read could not be recorded: never reuse. */
+  untracked: boolean;
+}
+
+/** Deepest user-base chain the interpreter follows (findMethod stops below depth 8). */
+const MAX_BASE_DEPTH = 10;
+/** Larger base graphs (diamonds repeated over many levels) are not memoized. */
+const MAX_SHAPE = 512;
+
+/** The class and its user bases as they matter to its build; undefined when too large to compare. */
+function classShapeKey(cls: ClassInfo): unknown[] | undefined {
+  const out: unknown[] = [];
+  const visit = (info: ClassInfo, depth: number): boolean => {
+    out.push(info.node, info.role, info.sequentialBase, info.userBases.length);
+    if (out.length > MAX_SHAPE) return false;
+    if (depth >= MAX_BASE_DEPTH) return true;
+    for (const base of info.userBases) if (!visit(base, depth + 1)) return false;
+    return true;
+  };
+  return visit(cls, 0) ? out : undefined;
+}
+
+function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The file's tables as the interpreter sees them, noting every name looked up. */
+function recordingTables(file: FileInfo, reads: ClassReads): FileTables {
+  const byId = new Map<number, SyntaxNode>();
+  return {
+    imports: file.imports,
+    constants: {
+      get(name) {
+        const value = file.constants.get(name);
+        reads.constants.set(name, value);
+        return value;
+      },
+    },
+    classes: {
+      get(name) {
+        const info = file.classes.get(name);
+        reads.classes.set(name, info?.role);
+        return info;
+      },
+      has(name) {
+        const info = file.classes.get(name);
+        reads.classes.set(name, info?.role);
+        return info !== undefined;
+      },
+    },
+    functions: {
+      get(name) {
+        const fn = file.functions.get(name);
+        reads.functions.set(name, fn);
+        if (fn) byId.set(fn.id, fn);
+        return fn;
+      },
+    },
+    relevant: {
+      has(id) {
+        const result = file.relevant.has(id);
+        const fn = byId.get(id);
+        if (fn) reads.relevant.set(fn, result);
+        else reads.untracked = true;
+        return result;
+      },
+    },
+  };
+}
+
+function readsHold(reads: ClassReads, file: FileInfo, shape: readonly unknown[]): boolean {
+  if (reads.untracked || reads.importsKey !== importsKey(file.imports) || !sameShape(reads.shape, shape)) return false;
+  for (const [name, value] of reads.constants) if (!Object.is(file.constants.get(name), value)) return false;
+  for (const [name, role] of reads.classes) if (file.classes.get(name)?.role !== role) return false;
+  for (const [name, fn] of reads.functions) if (file.functions.get(name) !== fn) return false;
+  for (const [fn, relevant] of reads.relevant) if (file.relevant.has(fn.id) !== relevant) return false;
+  return true;
+}
+
+const classMemo = new WeakMap<SyntaxNode, { reads: ClassReads; built: BuiltClass }>();
+
+/**
+ * The graph of a model class, reused from an earlier lint when the class's node survived the edit
+ * and everything its build read outside the class reads the same (see ClassReads). A reused
+ * graph gets its ranges taken afresh (positions move with edits); isTopLevel is set by the caller
+ * on every lint.
+ */
+function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
+  if (!(cls.node instanceof SnapshotNode)) return buildClassGraph(file, cls);
+  const shape = classShapeKey(cls);
+  if (!shape) return buildClassGraph(file, cls);
+  const known = classMemo.get(cls.node);
+  if (known && readsHold(known.reads, file, shape)) {
+    refreshRanges(known.built.graph);
+    return known.built;
+  }
+  const reads: ClassReads = {
+    importsKey: importsKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
+  };
+  const built = buildClassGraph(recordingTables(file, reads), cls);
+  classMemo.set(cls.node, { reads, built });
+  return built;
+}
+
+/** Ranges of a reused graph, from its nodes' current positions (a Range object is replaced, never changed). */
+function refreshRanges(graph: ModelGraph): void {
+  graph.range = currentRange(graph.node, graph.range);
+  const done = new Set<LayerDefinition>();
+  for (const definition of graph.definitions) {
+    definition.range = currentRange(definition.node, definition.range);
+    done.add(definition);
+  }
+  for (const layer of graph.layers) {
+    const definition = layer.definition;
+    if (!done.has(definition)) {
+      definition.range = currentRange(definition.node, definition.range);
+      done.add(definition);
+    }
+    layer.range = definition.range;
+  }
+  for (const unused of graph.unusedDropouts) {
+    if (!done.has(unused.layer)) unused.layer.range = currentRange(unused.layer.node, unused.layer.range);
+  }
+}
+
+/** `previous` when the node still spans it, else a new Range. */
+function currentRange(node: SyntaxNode, previous: Range): Range {
+  const start = node.startPosition;
+  const end = node.endPosition;
+  if (start.row === previous.start.line && start.column === previous.start.column && end.row === previous.end.line && end.column === previous.end.column) return previous;
+  return { start: { line: start.row, column: start.column }, end: { line: end.row, column: end.column } };
+}
+
+function buildClassGraph(file: FileTables, cls: ClassInfo): BuiltClass {
   const init = new Interp(file, cls, cls.node);
   const initNode = findMethod(cls, '__init__');
   if (cls.sequentialBase && !cls.seqChildren) cls.seqChildren = { t: 'list', items: [], inexact: false };
@@ -266,7 +517,10 @@ function buildClassGraph(file: FileInfo, cls: ClassInfo): { graph: ModelGraph; d
     nodes: flowKnown ? flow.nodes : [], outputs, primary: forwardNode ? primary : outputs, flowKnown, forwardNode: forwardNode ?? undefined,
   });
   if (forwardNode && flowKnown) attachUnusedDropouts(graph, flow.dropoutAssignments);
-  return { graph, defs: [...init.defs, ...flow.defs] };
+  const usedClasses = new Set<string>();
+  for (const def of init.defs) if (def.userClass && def.userClass !== cls.name) usedClasses.add(def.userClass);
+  for (const def of flow.defs) if (def.userClass && def.userClass !== cls.name) usedClasses.add(def.userClass);
+  return { graph, usedClasses: [...usedClasses] };
 }
 
 
@@ -297,7 +551,7 @@ function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: Sy
   return new RegExp(`\\b${escaped}${MODEL_USE.source}`).test(text);
 }
 
-function buildStandaloneSequential(file: FileInfo, container: Def, scope: SyntaxNode): ModelGraph | undefined {
+function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode): ModelGraph | undefined {
   if (!container.children) return undefined;
   const chain = new Interp(file, undefined, scope);
   const outputs = new Set<INode>();
@@ -394,11 +648,17 @@ function assemble(input: AssembleInput): ModelGraph {
   const ordered = [...input.nodes].sort((a, b) => a.seq - b.seq);
   ordered.forEach((n, i) => index.set(n, i));
   const layers: LayerNode[] = ordered.map((n, i) => {
-    const definition = toDefinition(n.def);
+    const d = toDefinition(n.def);
+    const inputs: number[] = [];
+    for (const p of n.preds) {
+      const at = index.get(p);
+      if (at !== undefined) inputs.push(at);
+    }
+    // The definition's fields written out (an object spread here cost more than the rest of assemble).
     return {
-      ...definition, index: i, definition, callNode: n.call,
-      inputs: n.preds.map((p) => index.get(p)).filter((p): p is number => p !== undefined),
-      outputs: [], fromModelInput: n.fromInput, isOutput: input.outputs.has(n),
+      id: d.id, kind: d.kind, qualifiedName: d.qualifiedName, display: d.display, name: d.name, activation: d.activation, dropout: d.dropout,
+      inFeatures: d.inFeatures, outFeatures: d.outFeatures, node: d.node, range: d.range, userClass: d.userClass, conditional: d.conditional,
+      index: i, definition: d, callNode: n.call, inputs, outputs: [], fromModelInput: n.fromInput, isOutput: input.outputs.has(n),
     };
   });
   for (const layer of layers) for (const i of layer.inputs) layers[i].outputs.push(layer.index);

@@ -37,7 +37,21 @@ export interface ClassInfo {
   initialised: boolean;
 }
 
-export interface FileInfo {
+/**
+ * What an interpretation reads of the file outside the code it interprets: a narrow view, so a
+ * memoizing caller can hand in a recording one (see builder.ts) and learn exactly which names
+ * a result depends on.
+ */
+export interface FileTables {
+  readonly imports: ImportTable;
+  readonly constants: { get(name: string): number | undefined };
+  readonly classes: { get(name: string): ClassInfo | undefined; has(name: string): boolean };
+  readonly functions: { get(name: string): SyntaxNode | undefined };
+  /** Asked only about functions `functions.get` returned. */
+  readonly relevant: { has(id: number): boolean };
+}
+
+export interface FileInfo extends FileTables {
   imports: ImportTable;
   constants: ReadonlyMap<string, number>;
   classes: Map<string, ClassInfo>;
@@ -76,7 +90,7 @@ export class Interp {
   aborted = false;
   private nesting = 0;
 
-  constructor(readonly file: FileInfo, readonly cls: ClassInfo | undefined, readonly lexicalScope: SyntaxNode, private readonly budget = 40000) {}
+  constructor(readonly file: FileTables, readonly cls: ClassInfo | undefined, readonly lexicalScope: SyntaxNode, private readonly budget = 40000) {}
 
   // ---- environment -------------------------------------------------------------------------
 
