@@ -2,6 +2,7 @@
 // through aliases (`import torch.nn as nn`, `from torch.nn import Dropout as D`,
 // `from tensorflow.keras import layers`), and evaluates simple numeric constants.
 import type { SyntaxNode } from './parser';
+import { SnapshotNode } from './snapshot';
 
 export class ImportTable {
   /** local name -> fully qualified dotted name */
@@ -42,47 +43,125 @@ export function dottedName(node: SyntaxNode | null | undefined): string | undefi
   return undefined;
 }
 
-/** Collects every import statement in the tree (module level and nested), in source order. */
-export function collectImports(root: SyntaxNode, table = new ImportTable()): ImportTable {
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.type === 'import_statement') {
+/** What one import statement binds, in order: `[local, qualified]`, or `[module]` for `from M import *`. */
+type ImportOp = readonly [string, string] | readonly [string];
+
+/** Per import statement node: its bindings depend on its own subtree only, so adopted statements keep them. */
+const importOpsCache = new WeakMap<SyntaxNode, readonly ImportOp[]>();
+
+function importOps(node: SyntaxNode): readonly ImportOp[] {
+  const cached = importOpsCache.get(node);
+  if (cached) return cached;
+  const ops: ImportOp[] = [];
+  if (node.type === 'import_statement') {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'dotted_name') {
+        // `import torch.nn` binds `torch`.
+        const head = child.namedChildren[0]?.text;
+        if (head) ops.push([head, head]);
+      } else if (child.type === 'aliased_import') {
+        const name = child.childForFieldName('name')?.text;
+        const alias = child.childForFieldName('alias')?.text;
+        if (name && alias) ops.push([alias, name]);
+      }
+    }
+  } else {
+    const moduleNode = node.childForFieldName('module_name');
+    const module = moduleNode?.text;
+    if (module && !module.startsWith('.')) {
       for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'dotted_name') {
-          // `import torch.nn` binds `torch`.
-          const head = child.namedChildren[0]?.text;
-          if (head) table.bind(head, head);
-        } else if (child.type === 'aliased_import') {
+        if (!child || child === moduleNode || child.equals(moduleNode!)) continue;
+        if (child.type === 'wildcard_import') ops.push([module]);
+        else if (child.type === 'dotted_name') ops.push([child.text, `${module}.${child.text}`]);
+        else if (child.type === 'aliased_import') {
           const name = child.childForFieldName('name')?.text;
           const alias = child.childForFieldName('alias')?.text;
-          if (name && alias) table.bind(alias, name);
+          if (name && alias) ops.push([alias, `${module}.${name}`]);
         }
       }
-    } else if (node.type === 'import_from_statement') {
-      const moduleNode = node.childForFieldName('module_name');
-      const module = moduleNode?.text;
-      if (module && !module.startsWith('.')) {
-        for (const child of node.namedChildren) {
-          if (!child || child === moduleNode || child.equals(moduleNode!)) continue;
-          if (child.type === 'wildcard_import') table.addStar(module);
-          else if (child.type === 'dotted_name') table.bind(child.text, `${module}.${child.text}`);
-          else if (child.type === 'aliased_import') {
-            const name = child.childForFieldName('name')?.text;
-            const alias = child.childForFieldName('alias')?.text;
-            if (name && alias) table.bind(alias, `${module}.${name}`);
-          }
-        }
+    }
+  }
+  importOpsCache.set(node, ops);
+  return ops;
+}
+
+function isImport(node: SyntaxNode): boolean {
+  return node.type === 'import_statement' || node.type === 'import_from_statement';
+}
+
+/** Import statements in source order, as the walk of `collectImports` meets them (not inside strings or other imports). */
+function importStatements(root: SyntaxNode): SyntaxNode[] {
+  if (!(root instanceof SnapshotNode && root.id === 0)) {
+    const found: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (isImport(node)) {
+        found.push(node);
+        continue;
       }
-    } else {
       for (let i = node.namedChildCount - 1; i >= 0; i--) {
         const child = node.namedChild(i);
         if (child && child.type !== 'string') stack.push(child);
       }
     }
+    return found;
   }
-  return table;
+  // A snapshot indexed its named nodes by type: merge the two lists by pre-order id.
+  const plain = root.namedNodesOfType('import_statement');
+  const from = root.namedNodesOfType('import_from_statement');
+  const merged: SyntaxNode[] = [];
+  for (let i = 0, j = 0; i < plain.length || j < from.length;) {
+    const node = j >= from.length || (i < plain.length && plain[i].id < from[j].id) ? plain[i++] : from[j++];
+    if (reachedByImportWalk(node, root)) merged.push(node);
+  }
+  return merged;
+}
+
+/** The walk never enters strings, nor the children of an import statement. */
+function reachedByImportWalk(node: SyntaxNode, root: SyntaxNode): boolean {
+  for (let current = node.parent; current && current !== root; current = current.parent) {
+    if (current.type === 'string' || isImport(current)) return false;
+  }
+  return true;
+}
+
+/** Recent import tables by content: the same bindings give the same table object across lints. */
+const internedTables = new Map<string, ImportTable>();
+const INTERNED_LIMIT = 32;
+
+function intern<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value !== undefined) {
+    // Most recently used last, so the oldest is evicted first.
+    cache.delete(key);
+  } else {
+    value = make();
+    if (cache.size >= INTERNED_LIMIT) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(key, value);
+  return value;
+}
+
+/**
+ * Collects every import statement in the tree (module level and nested), in source order. Without
+ * `table`, a file whose imports bind exactly what an earlier lint's did gets that lint's table
+ * object back (it is shared: do not modify it), so caches keyed by the table (`calleeName`, the
+ * rules' per-unit memos) stay valid across edits that leave the imports alone.
+ */
+export function collectImports(root: SyntaxNode, table?: ImportTable): ImportTable {
+  const ops: ImportOp[] = [];
+  for (const statement of importStatements(root)) for (const op of importOps(statement)) ops.push(op);
+  const fill = (target: ImportTable): ImportTable => {
+    for (const op of ops) {
+      if (op.length === 1) target.addStar(op[0]);
+      else target.bind(op[0], op[1]);
+    }
+    return target;
+  };
+  if (table) return fill(table);
+  return intern(internedTables, JSON.stringify(ops), () => fill(new ImportTable()));
 }
 
 // Spellings of one framework module that mean the same thing for our purposes.
@@ -182,11 +261,14 @@ export function evalNumber(node: SyntaxNode | null | undefined, constants?: Read
   }
 }
 
+/** Recent constant tables by content, like `internedTables`. */
+const internedConstants = new Map<string, ReadonlyMap<string, number>>();
+
 /**
  * Module-level `NAME = <number>` assignments that are assigned exactly once, so using them as a
- * literal rate is sound.
+ * literal rate is sound. Equal contents give the same (shared, read-only) map object across lints.
  */
-export function collectModuleConstants(root: SyntaxNode): Map<string, number> {
+export function collectModuleConstants(root: SyntaxNode): ReadonlyMap<string, number> {
   const counts = new Map<string, number>();
   const values = new Map<string, number>();
   for (const statement of root.namedChildren) {
@@ -200,5 +282,8 @@ export function collectModuleConstants(root: SyntaxNode): Map<string, number> {
     if (value !== undefined) values.set(left.text, value);
   }
   for (const [name, count] of counts) if (count !== 1) values.delete(name);
-  return values;
+  // Names are identifiers; `-0` is kept apart from `0` (String(-0) is "0").
+  let key = '';
+  for (const [name, value] of values) key += `${name}=${Object.is(value, -0) ? '-0' : String(value)}\n`;
+  return intern(internedConstants, key, () => values);
 }

@@ -9,6 +9,7 @@
 // a blanket suppression (Ruff treats it as a mistake, and so do we). Codes of other tools
 // (`# noqa: E501, DRP010`) are allowed next to ours.
 import type { SyntaxNode, Tree } from './parser';
+import { SnapshotNode } from './snapshot';
 import type { Finding, TextEdit } from './types';
 
 /** What one line (or the file) suppresses: every rule, or a set of codes (upper-case). */
@@ -60,10 +61,16 @@ function isOwnLine(comment: SyntaxNode): boolean {
   return !previous || previous.endPosition.row < comment.startPosition.row;
 }
 
+/** Every comment of a tree in source order; a snapshot root has them indexed already. */
+function comments(root: SyntaxNode): readonly (SyntaxNode | null)[] {
+  // A comment is never empty, so the index holds exactly what `descendantsOfType` walks to.
+  return root instanceof SnapshotNode && root.id === 0 ? root.namedNodesOfType('comment') : root.descendantsOfType('comment');
+}
+
 /** Every suppression in a tree, keyed by 0-based line. */
 export function collectSuppressions(root: SyntaxNode): SuppressionMap {
   const map: SuppressionMap = { lines: new Map() };
-  for (const comment of root.descendantsOfType('comment')) {
+  for (const comment of comments(root)) {
     if (!comment) continue;
     const text = comment.text;
     if (!/noqa/i.test(text)) continue;

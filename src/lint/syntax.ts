@@ -1,7 +1,9 @@
 // Small helpers over tree-sitter nodes used by every rule.
 import type { SyntaxNode } from './parser';
 import { SnapshotNode } from './snapshot';
-import type { Range } from './types';
+import type { ReportExtras, RuleContext } from './linter';
+import type { ImportTable } from './resolve';
+import type { Range, RuleId } from './types';
 
 export function nodeRange(node: SyntaxNode): Range {
   return {
@@ -82,4 +84,49 @@ export function nodesOfType(root: SyntaxNode, type: string): readonly SyntaxNode
     index = built;
   }
   return index.get(type) ?? [];
+}
+
+/**
+ * A finding a memoized rule reports again on a later lint: the node it points at (its range is
+ * taken afresh each time, positions move with edits) and its message; `extras` builds fixes and
+ * related locations from nodes at that time, for the same reason.
+ */
+export interface MemoReport {
+  where: SyntaxNode;
+  message: string;
+  extras?: () => ReportExtras;
+}
+
+interface MemoEntry<Variant> {
+  imports: ImportTable;
+  constants: ReadonlyMap<string, number>;
+  variant: Variant;
+  reports: readonly MemoReport[];
+}
+
+/**
+ * A rule's conclusions per syntax unit (a top-level statement, a class), kept across lints. The
+ * incremental snapshot hands back the same node object for a unit an edit did not touch, and then
+ * its whole subtree is unchanged; the conclusions stay valid while everything else the rule read
+ * is unchanged too: the import table and the module constants (interned by content, so the same
+ * object means the same content) and `variant`, whatever else outside the unit the rule read
+ * (compared with ===).
+ */
+export class UnitMemo<Variant = true> {
+  private readonly entries = new WeakMap<SyntaxNode, MemoEntry<Variant>>();
+
+  /** The reports for `unit`: remembered ones when still valid, else `compute`'s (which pushes into `out`). */
+  reports(unit: SyntaxNode, context: RuleContext, variant: Variant, compute: (out: MemoReport[]) => void): readonly MemoReport[] {
+    const entry = this.entries.get(unit);
+    if (entry && entry.imports === context.imports && entry.constants === context.constants && entry.variant === variant) return entry.reports;
+    const out: MemoReport[] = [];
+    compute(out);
+    this.entries.set(unit, { imports: context.imports, constants: context.constants, variant, reports: out });
+    return out;
+  }
+}
+
+/** Reports memoized findings through the context (which takes their ranges now). */
+export function replayReports(context: RuleContext, rule: RuleId, reports: readonly MemoReport[]): void {
+  for (const report of reports) context.report(rule, report.where, report.message, report.extras?.());
 }

@@ -6,10 +6,10 @@
 import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS, RECURRENT_RATE_KEYWORDS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
-import { evalNumber, resolveName } from '../resolve';
-import { callArgument, formatRate, keywordArgument, walk } from '../syntax';
+import { calleeName, evalNumber } from '../resolve';
+import { callArgument, formatRate, keywordArgument, replayReports, UnitMemo, walk, type MemoReport } from '../syntax';
 
-function checkRate(context: RuleContext, rateNode: SyntaxNode | undefined, display: string, keyword: string): void {
+function checkRate(context: RuleContext, out: MemoReport[], rateNode: SyntaxNode | undefined, display: string, keyword: string): void {
   const rate = evalNumber(rateNode, context.constants);
   if (rateNode === undefined || rate === undefined) return;
   if (rate >= 0 && rate < 1) return;
@@ -19,25 +19,36 @@ function checkRate(context: RuleContext, rateNode: SyntaxNode | undefined, displ
     : rate > 1 && rate <= 100 && Number.isInteger(rate)
       ? 'it must be a probability in [0, 1), not a percentage'
       : 'it must be a probability in [0, 1)';
-  context.report('DRP010', rateNode, `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.`);
+  out.push({ where: rateNode, message: `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.` });
 }
+
+function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[]): void {
+  walk(statement, (node) => {
+    if (node.type !== 'call') return;
+    const name = calleeName(node, context.imports);
+    if (!name) return;
+    const api = DROPOUT_APIS.get(name);
+    if (api) {
+      checkRate(context, out, callArgument(node, api.rateKeyword, api.ratePosition), api.display, api.rateKeyword);
+      return;
+    }
+    const layer = DROPOUT_KEYWORD_APIS.get(name);
+    if (layer) {
+      for (const keyword of RECURRENT_RATE_KEYWORDS) checkRate(context, out, keywordArgument(node, keyword), layer, keyword);
+    }
+  });
+}
+
+// A call's rate depends on the call's subtree, the imports and the module constants only.
+const memo = new UnitMemo();
 
 export const invalidDropoutRate: Rule = {
   id: 'DRP010',
   check(context) {
-    walk(context.root, (node) => {
-      if (node.type !== 'call') return;
-      const name = resolveName(node.childForFieldName('function'), context.imports);
-      if (!name) return;
-      const api = DROPOUT_APIS.get(name);
-      if (api) {
-        checkRate(context, callArgument(node, api.rateKeyword, api.ratePosition), api.display, api.rateKeyword);
-        return;
-      }
-      const layer = DROPOUT_KEYWORD_APIS.get(name);
-      if (layer) {
-        for (const keyword of RECURRENT_RATE_KEYWORDS) checkRate(context, keywordArgument(node, keyword), layer, keyword);
-      }
-    });
+    // Per top-level statement, in source order: the same pre-order as one walk of the whole tree.
+    for (const statement of context.root.namedChildren) {
+      if (!statement) continue;
+      replayReports(context, 'DRP010', memo.reports(statement, context, true, (out) => checkStatement(context, statement, out)));
+    }
   },
 };
