@@ -87,6 +87,37 @@ export function nodesOfType(root: SyntaxNode, type: string): readonly SyntaxNode
 }
 
 /**
+ * The named nodes of `type` inside `unit` (itself included), in source order: `nodesOfType`
+ * restricted to one subtree, found by binary search over a snapshot's pre-order ids.
+ */
+export function nodesOfTypeIn(root: SyntaxNode, unit: SyntaxNode, type: string): readonly SyntaxNode[] {
+  const all = nodesOfType(root, type);
+  if (!(root instanceof SnapshotNode && root.id === 0 && unit instanceof SnapshotNode)) {
+    const inside: SyntaxNode[] = [];
+    for (const node of all) {
+      for (let current: SyntaxNode | null = node; current; current = current.parent) {
+        if (current.equals(unit)) {
+          inside.push(node);
+          break;
+        }
+      }
+    }
+    return inside;
+  }
+  const nodes = all as readonly SnapshotNode[];
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid].id < unit.id) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < nodes.length && nodes[end].id <= unit.lastDescendantId) end++;
+  return nodes.slice(lo, end);
+}
+
+/**
  * A finding a memoized rule reports again on a later lint: the node it points at (its range is
  * taken afresh each time, positions move with edits) and its message; `extras` builds fixes and
  * related locations from nodes at that time, for the same reason.
@@ -97,10 +128,14 @@ export interface MemoReport {
   extras?: () => ReportExtras;
 }
 
+/** Something a rule read outside the unit, re-read on reuse: true while it still reads the same. */
+export type MemoCheck = (context: RuleContext) => boolean;
+
 interface MemoEntry<Variant> {
   imports: ImportTable;
   constants: ReadonlyMap<string, number>;
   variant: Variant;
+  checks: readonly MemoCheck[];
   reports: readonly MemoReport[];
 }
 
@@ -109,19 +144,21 @@ interface MemoEntry<Variant> {
  * incremental snapshot hands back the same node object for a unit an edit did not touch, and then
  * its whole subtree is unchanged; the conclusions stay valid while everything else the rule read
  * is unchanged too: the import table and the module constants (interned by content, so the same
- * object means the same content) and `variant`, whatever else outside the unit the rule read
- * (compared with ===).
+ * object means the same content), `variant` (compared with ===) and the `checks` that `compute`
+ * recorded for other reads outside the unit.
  */
 export class UnitMemo<Variant = true> {
   private readonly entries = new WeakMap<SyntaxNode, MemoEntry<Variant>>();
 
   /** The reports for `unit`: remembered ones when still valid, else `compute`'s (which pushes into `out`). */
-  reports(unit: SyntaxNode, context: RuleContext, variant: Variant, compute: (out: MemoReport[]) => void): readonly MemoReport[] {
+  reports(unit: SyntaxNode, context: RuleContext, variant: Variant, compute: (out: MemoReport[], checks: MemoCheck[]) => void): readonly MemoReport[] {
     const entry = this.entries.get(unit);
-    if (entry && entry.imports === context.imports && entry.constants === context.constants && entry.variant === variant) return entry.reports;
+    if (entry && entry.imports === context.imports && entry.constants === context.constants && entry.variant === variant
+      && entry.checks.every((check) => check(context))) return entry.reports;
     const out: MemoReport[] = [];
-    compute(out);
-    this.entries.set(unit, { imports: context.imports, constants: context.constants, variant, reports: out });
+    const checks: MemoCheck[] = [];
+    compute(out, checks);
+    this.entries.set(unit, { imports: context.imports, constants: context.constants, variant, checks, reports: out });
     return out;
   }
 }

@@ -12,7 +12,10 @@ import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, dottedName, evalNumber, resolveName } from '../resolve';
-import { callArgument, formatRate, keywordArgument, nodeRange, nodesOfType } from '../syntax';
+import { SnapshotNode } from '../snapshot';
+import {
+  callArgument, formatRate, keywordArgument, nodeRange, nodesOfType, nodesOfTypeIn, replayReports, UnitMemo, type MemoCheck, type MemoReport,
+} from '../syntax';
 import type { Fix } from '../types';
 
 const KEEP_NAME = /(?:^|[^a-z])keep(?:_?prob\w*|_?rate|_?p\b|_?probability|_?ratio|$)|keepprob/i;
@@ -31,14 +34,29 @@ function valueName(node: SyntaxNode): string | undefined {
 
 /** The comment on the line where `node` ends, if any. */
 function trailingComment(source: string, node: SyntaxNode): string | undefined {
+  if (node instanceof SnapshotNode) {
+    // A snapshot's columns are UTF-16 offsets from the line start: the rest of the line follows endIndex.
+    const lineEnd = source.indexOf('\n', node.endIndex);
+    const rest = source.slice(node.endIndex, lineEnd < 0 ? source.length : lineEnd);
+    const hash = rest.indexOf('#');
+    return hash >= 0 ? rest.slice(hash) : undefined;
+  }
   const lines = source.split('\n', node.endPosition.row + 1);
   const line = lines[node.endPosition.row] ?? '';
   const hash = line.indexOf('#', node.endPosition.column);
   return hash >= 0 ? line.slice(hash) : undefined;
 }
 
-/** Is this file plainly TF1 code (where the positional second argument of tf.nn.dropout is keep_prob)? */
+const tf1Files = new WeakMap<SyntaxNode, boolean>();
+
+/** Is this file plainly TF1 code (where the positional second argument of tf.nn.dropout is keep_prob)? Once per lint. */
 function isTf1File(context: RuleContext): boolean {
+  let tf1 = tf1Files.get(context.root);
+  if (tf1 === undefined) tf1Files.set(context.root, tf1 = scanTf1(context));
+  return tf1;
+}
+
+function scanTf1(context: RuleContext): boolean {
   let tf1 = false;
   for (const node of nodesOfType(context.root, 'attribute')) {
     const qualified = resolveName(node, context.imports);
@@ -60,68 +78,102 @@ function oneMinus(node: SyntaxNode, constants: ReadonlyMap<string, number>): { t
   return { text: `1 - ${operand}`, literal: false };
 }
 
-export const keepProbRateConfusion: Rule = {
-  id: 'DRP011',
-  check(context) {
-    let tf1: boolean | undefined;
-    for (const node of nodesOfType(context.root, 'call')) {
-      const callee = node.childForFieldName('function');
-      const qualified = calleeName(node, context.imports);
-      if (!qualified) continue;
-      if (qualified === 'tensorflow.nn.dropout') {
-        const keep = keywordArgument(node, 'keep_prob');
-        if (keep) {
-          const keyword = keep.parent!;
-          const rate = oneMinus(keep, context.constants);
-          const fix: Fix = { title: `Replace keep_prob=${keep.text} with rate=${rate.text}`, safe: rate.literal, edits: [{ range: nodeRange(keyword), newText: `rate=${rate.text}` }] };
-          context.report('DRP011', keyword,
-            `tf.nn.dropout(keep_prob=${keep.text}) uses the deprecated keep probability (removed in TF2, where the argument is the drop rate): write rate=${rate.text}.`,
-            { fixes: [fix] });
-          continue;
-        }
-        // `tf.compat.v1.nn.dropout(x, 0.8)`: the second positional argument is still keep_prob there.
-        const raw = dottedName(callee) ?? '';
-        const headBound = context.imports.lookup(raw.split('.')[0] ?? '') ?? '';
-        const compatV1 = /compat\.v1/.test(`${headBound}.${raw}`);
-        const byKeyword = keywordArgument(node, 'rate');
-        const rateNode = byKeyword ?? callArgument(node, 'rate', 1);
-        if (!rateNode) continue;
-        const name = valueName(rateNode);
-        if (!byKeyword && (compatV1 || (tf1 ??= isTf1File(context)))) {
-          if (name && RATE_NAME.test(name) && !KEEP_NAME.test(name)) {
-            context.report('DRP011', rateNode,
-              `'${rateNode.text}' looks like a drop rate, but the second positional argument of TF1 tf.nn.dropout is the keep probability: pass rate=${rateNode.text} instead.`,
-              { fixes: [{ title: `Pass it as rate=${rateNode.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: `rate=${rateNode.text}` }] }] });
-          }
-          continue;
-        }
-        const value = evalNumber(rateNode, context.constants);
-        const keepWording = (name !== undefined && KEEP_NAME.test(name)) || /keep/i.test(trailingComment(context.source, node) ?? '');
-        // An explicit `rate=` keyword says the author knew the TF2 meaning: only wording overrides it.
-        const highPositional = !byKeyword && value !== undefined && value >= 0.8 && value < 1;
-        if (keepWording || highPositional) {
-          const rate = oneMinus(rateNode, context.constants);
-          const shown = value !== undefined ? formatRate(value) : rateNode.text;
-          const why = keepWording ? 'its name or comment says it is a keep probability' : `a drop rate of ${shown} discards ${Math.round(value! * 100)} % of the units`;
-          context.report('DRP011', rateNode,
-            `tf.nn.dropout rate=${shown} looks like a keep probability (${why}); in TF2 the argument is the drop rate. Use rate=${rate.text} if ${shown} was meant to be kept.`,
-            { fixes: [{ title: `Use rate=${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] });
+/** Whether the comment at the end of `node`'s line mentions keep; recorded, since the comment may lie outside the statement. */
+function commentSaysKeep(context: RuleContext, node: SyntaxNode, checks: MemoCheck[]): boolean {
+  const says = (c: RuleContext) => /keep/i.test(trailingComment(c.source, node) ?? '');
+  const seen = says(context);
+  checks.push((c) => says(c) === seen);
+  return seen;
+}
+
+function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[], checks: MemoCheck[]): void {
+  let tf1: boolean | undefined;
+  const fileIsTf1 = (): boolean => {
+    if (tf1 === undefined) {
+      const seen = tf1 = isTf1File(context);
+      checks.push((c) => isTf1File(c) === seen);
+    }
+    return tf1;
+  };
+  for (const node of nodesOfTypeIn(context.root, statement, 'call')) {
+    const callee = node.childForFieldName('function');
+    const qualified = calleeName(node, context.imports);
+    if (!qualified) continue;
+    if (qualified === 'tensorflow.nn.dropout') {
+      const keep = keywordArgument(node, 'keep_prob');
+      if (keep) {
+        const keyword = keep.parent!;
+        const rate = oneMinus(keep, context.constants);
+        const fix = (): Fix => ({ title: `Replace keep_prob=${keep.text} with rate=${rate.text}`, safe: rate.literal, edits: [{ range: nodeRange(keyword), newText: `rate=${rate.text}` }] });
+        out.push({
+          where: keyword,
+          message: `tf.nn.dropout(keep_prob=${keep.text}) uses the deprecated keep probability (removed in TF2, where the argument is the drop rate): write rate=${rate.text}.`,
+          extras: () => ({ fixes: [fix()] }),
+        });
+        continue;
+      }
+      // `tf.compat.v1.nn.dropout(x, 0.8)`: the second positional argument is still keep_prob there.
+      const raw = dottedName(callee) ?? '';
+      const headBound = context.imports.lookup(raw.split('.')[0] ?? '') ?? '';
+      const compatV1 = /compat\.v1/.test(`${headBound}.${raw}`);
+      const byKeyword = keywordArgument(node, 'rate');
+      const rateNode = byKeyword ?? callArgument(node, 'rate', 1);
+      if (!rateNode) continue;
+      const name = valueName(rateNode);
+      if (!byKeyword && (compatV1 || fileIsTf1())) {
+        if (name && RATE_NAME.test(name) && !KEEP_NAME.test(name)) {
+          out.push({
+            where: rateNode,
+            message: `'${rateNode.text}' looks like a drop rate, but the second positional argument of TF1 tf.nn.dropout is the keep probability: pass rate=${rateNode.text} instead.`,
+            extras: () => ({ fixes: [{ title: `Pass it as rate=${rateNode.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: `rate=${rateNode.text}` }] }] }),
+          });
         }
         continue;
       }
-      const api = DROPOUT_APIS.get(qualified);
-      if (!api) continue;
-      const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
-      if (!rateNode) continue;
-      const name = valueName(rateNode);
       const value = evalNumber(rateNode, context.constants);
-      const keepNamed = name !== undefined && KEEP_NAME.test(name);
-      const keepComment = value !== undefined && value >= 0.8 && value < 1 && /keep/i.test(trailingComment(context.source, node) ?? '');
-      if (!keepNamed && !keepComment) continue;
-      const rate = oneMinus(rateNode, context.constants);
-      context.report('DRP011', rateNode,
-        `${api.display} expects a drop rate but receives ${keepNamed ? `'${rateNode.text}', a keep probability by its name` : `${rateNode.text}, described as a keep probability`}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
-        { fixes: [{ title: `Use ${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] });
+      const keepWording = (name !== undefined && KEEP_NAME.test(name)) || commentSaysKeep(context, node, checks);
+      // An explicit `rate=` keyword says the author knew the TF2 meaning: only wording overrides it.
+      const highPositional = !byKeyword && value !== undefined && value >= 0.8 && value < 1;
+      if (keepWording || highPositional) {
+        const rate = oneMinus(rateNode, context.constants);
+        const shown = value !== undefined ? formatRate(value) : rateNode.text;
+        const why = keepWording ? 'its name or comment says it is a keep probability' : `a drop rate of ${shown} discards ${Math.round(value! * 100)} % of the units`;
+        out.push({
+          where: rateNode,
+          message: `tf.nn.dropout rate=${shown} looks like a keep probability (${why}); in TF2 the argument is the drop rate. Use rate=${rate.text} if ${shown} was meant to be kept.`,
+          extras: () => ({ fixes: [{ title: `Use rate=${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] }),
+        });
+      }
+      continue;
+    }
+    const api = DROPOUT_APIS.get(qualified);
+    if (!api) continue;
+    const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
+    if (!rateNode) continue;
+    const name = valueName(rateNode);
+    const value = evalNumber(rateNode, context.constants);
+    const keepNamed = name !== undefined && KEEP_NAME.test(name);
+    const keepComment = value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node, checks);
+    if (!keepNamed && !keepComment) continue;
+    const rate = oneMinus(rateNode, context.constants);
+    out.push({
+      where: rateNode,
+      message: `${api.display} expects a drop rate but receives ${keepNamed ? `'${rateNode.text}', a keep probability by its name` : `${rateNode.text}, described as a keep probability`}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
+      extras: () => ({ fixes: [{ title: `Use ${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] }),
+    });
+  }
+}
+
+// A statement's findings depend on its subtree, the imports and module constants, and the reads
+// recorded as checks: whether the file is TF1, and the comments at the end of the calls' lines.
+const memo = new UnitMemo();
+
+export const keepProbRateConfusion: Rule = {
+  id: 'DRP011',
+  check(context) {
+    for (const statement of context.root.namedChildren) {
+      if (!statement) continue;
+      replayReports(context, 'DRP011', memo.reports(statement, context, true, (out, checks) => checkStatement(context, statement, out, checks)));
     }
   },
 };

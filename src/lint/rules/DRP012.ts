@@ -7,10 +7,10 @@
 // any other conditional, a literal 0, calls with `*args`/`**kwargs` that may carry either value,
 // Keras recurrent layers (their `dropout` acts on the inputs and works with one layer), and
 // classes named LSTM that are not torch's.
-import type { Rule } from '../linter';
+import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
-import { callArgument, formatRate, nodesOfType } from '../syntax';
+import { callArgument, formatRate, nodesOfTypeIn, replayReports, UnitMemo, type MemoReport } from '../syntax';
 
 const RNN_CLASS = /^torch\.nn\.(?:rnn\.)?(LSTM|GRU|RNN)$/;
 
@@ -46,31 +46,44 @@ function describeDropout(node: SyntaxNode, constants: ReadonlyMap<string, number
   return undefined;
 }
 
+function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[]): void {
+  for (const node of nodesOfTypeIn(context.root, statement, 'call')) {
+    const qualified = calleeName(node, context.imports);
+    const match = qualified ? RNN_CLASS.exec(qualified) : null;
+    if (!match || hasSplat(node)) continue;
+    const dropoutNode = callArgument(node, 'dropout', DROPOUT_POSITION);
+    if (!dropoutNode) continue;
+    const layersNode = callArgument(node, 'num_layers', NUM_LAYERS_POSITION);
+    if (layersNode) {
+      const layers = evalNumber(layersNode, context.constants);
+      if (layers !== 1) continue;
+    }
+    const dropout = describeDropout(dropoutNode, context.constants);
+    if (!dropout) continue;
+    const name = assignedName(node);
+    const layer = `nn.${match[1]}${name ? ` '${name}'` : ''}`;
+    const layersText = layersNode ? 'num_layers=1' : 'num_layers defaults to 1';
+    const effect = dropout.literal
+      ? 'it has no effect'
+      : 'any non-zero value has no effect';
+    out.push({
+      where: dropoutNode,
+      message: `${layer} has dropout=${dropout.text} but ${layersText}: PyTorch applies RNN dropout only between stacked layers, so ${effect}. ` +
+        'Use num_layers > 1, or apply a separate nn.Dropout to the RNN output.',
+    });
+  }
+}
+
+// A call's finding depends on its statement's subtree (the name it is assigned to), the imports and
+// the module constants only.
+const memo = new UnitMemo();
+
 export const rnnDropoutSingleLayer: Rule = {
   id: 'DRP012',
   check(context) {
-    for (const node of nodesOfType(context.root, 'call')) {
-      const qualified = calleeName(node, context.imports);
-      const match = qualified ? RNN_CLASS.exec(qualified) : null;
-      if (!match || hasSplat(node)) continue;
-      const dropoutNode = callArgument(node, 'dropout', DROPOUT_POSITION);
-      if (!dropoutNode) continue;
-      const layersNode = callArgument(node, 'num_layers', NUM_LAYERS_POSITION);
-      if (layersNode) {
-        const layers = evalNumber(layersNode, context.constants);
-        if (layers !== 1) continue;
-      }
-      const dropout = describeDropout(dropoutNode, context.constants);
-      if (!dropout) continue;
-      const name = assignedName(node);
-      const layer = `nn.${match[1]}${name ? ` '${name}'` : ''}`;
-      const layersText = layersNode ? 'num_layers=1' : 'num_layers defaults to 1';
-      const effect = dropout.literal
-        ? 'it has no effect'
-        : 'any non-zero value has no effect';
-      context.report('DRP012', dropoutNode,
-        `${layer} has dropout=${dropout.text} but ${layersText}: PyTorch applies RNN dropout only between stacked layers, so ${effect}. ` +
-        'Use num_layers > 1, or apply a separate nn.Dropout to the RNN output.');
+    for (const statement of context.root.namedChildren) {
+      if (!statement) continue;
+      replayReports(context, 'DRP012', memo.reports(statement, context, true, (out) => checkStatement(context, statement, out)));
     }
   },
 };

@@ -1,7 +1,7 @@
-// The call-based rules (DRP004, DRP010) remember their conclusions per statement or class across
+// The call-based rules (DRP004, DRP010, DRP011, DRP012) remember their conclusions per statement or class across
 // lints, and the import table and module constants are shared between lints with equal contents.
 // These edits change what an untouched statement's findings depend on from elsewhere in the file
-// (an import alias, a constant, a base class, a noqa comment, lines above it): after each one the
+// (an import alias, a constant, a base class, a noqa comment, a trailing comment, lines above it): after each one the
 // live linter must report exactly what a fresh lint reports, and the finding must really change.
 import * as assert from 'assert';
 import { createPythonParser, lintSource } from '../../../src/lint';
@@ -145,6 +145,52 @@ describe('per-unit rule memos across edits', () => {
     doc.replace('class Net(nn.Module):', 'x = 1\nclass Net(nn.Module):');
     const moved = doc.of('DRP010').at(-1)!;
     assert.strictEqual(moved.range.start.line, MODEL.split('\n').findIndex((l) => l.includes('Dropout(1.5)')) + 4);
+  });
+});
+
+const TF_MODEL = [
+  'import tensorflow as tf',
+  'import torch.nn as nn',
+  '',
+  'LAYERS = 1',
+  '',
+  'h = tf.nn.dropout(x, 0.9)  # keep 90 %',
+  'g = tf.nn.dropout(x, drop_rate)',
+  'rnn = nn.LSTM(8, 16, LAYERS, dropout=0.2)',
+  '',
+].join('\n');
+
+describe('per-statement memos that read beyond the statement', () => {
+  let doc: LiveDocument;
+  beforeEach(() => { doc = new LiveDocument(TF_MODEL); });
+  afterEach(() => doc.dispose());
+
+  it('DRP011 re-reads the comment at the end of a remembered call\'s line', () => {
+    const keepWording = () => doc.of('DRP011').filter((f) => f.message.includes('its name or comment')).length;
+    assert.strictEqual(keepWording(), 1);
+    doc.replace('# keep 90 %', '# 90 %');
+    // Still flagged as a high positional rate, no longer for its wording.
+    assert.strictEqual(keepWording(), 0);
+    assert.strictEqual(doc.of('DRP011').length, 1);
+    doc.replace('# 90 %', '# keep it');
+    assert.strictEqual(keepWording(), 1);
+  });
+
+  it('DRP011 notices the file becoming TF1 code elsewhere', () => {
+    assert.ok(!doc.of('DRP011').some((f) => f.message.includes('drop_rate')));
+    doc.replace('LAYERS = 1', 'LAYERS = 1\nsess = tf.Session()');
+    // In TF1 code the positional argument is keep_prob, and `drop_rate` looks like a rate.
+    assert.ok(doc.of('DRP011').some((f) => f.message.includes("'drop_rate' looks like a drop rate")));
+    doc.replace('sess = tf.Session()', 'sess = None');
+    assert.ok(!doc.of('DRP011').some((f) => f.message.includes('drop_rate')));
+  });
+
+  it('DRP012 follows the module constant used as num_layers', () => {
+    assert.strictEqual(doc.of('DRP012').length, 1);
+    doc.replace('LAYERS = 1', 'LAYERS = 2');
+    assert.strictEqual(doc.of('DRP012').length, 0);
+    doc.replace('LAYERS = 2', 'LAYERS = 1');
+    assert.strictEqual(doc.of('DRP012').length, 1);
   });
 });
 
