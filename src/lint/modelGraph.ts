@@ -180,13 +180,29 @@ export function getModelGraphs(context: GraphSource): ModelGraph[] {
   return graphs;
 }
 
+const byNameCache = new WeakMap<readonly ModelGraph[], ReadonlyMap<string, ModelGraph>>();
+
+/**
+ * The class graphs (module-class, keras-subclass) of `all` by class name, built once per graph
+ * list. A file's class names are unique here (the builder keeps the first class of a name).
+ */
+export function classGraphsByName(all: readonly ModelGraph[]): ReadonlyMap<string, ModelGraph> {
+  let byName = byNameCache.get(all);
+  if (!byName) {
+    const map = new Map<string, ModelGraph>();
+    for (const g of all) if ((g.kind === 'module-class' || g.kind === 'keras-subclass') && !map.has(g.name)) map.set(g.name, g);
+    byNameCache.set(all, map);
+    byName = map;
+  }
+  return byName;
+}
+
 /**
  * Does the model contain a layer matching `predicate`, directly or inside a user-defined block
  * class of the same file (followed transitively)?
  */
 export function modelContains(graph: ModelGraph, predicate: (layer: LayerDefinition) => boolean, all: readonly ModelGraph[]): LayerDefinition | undefined {
-  const byName = new Map<string, ModelGraph>();
-  for (const g of all) if (g.kind === 'module-class' || g.kind === 'keras-subclass') byName.set(g.name, g);
+  const byName = classGraphsByName(all);
   const seen = new Set<ModelGraph>();
   const stack = [graph];
   while (stack.length) {

@@ -14,6 +14,7 @@ import {
 import {
   Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo, type FileTables,
 } from './interpreter';
+import { importsContentKey } from './ruleSupport';
 import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
 
 /** Key of the module body in FileInfo.relevant (node ids are non-negative). */
@@ -109,17 +110,6 @@ interface StatementFacts {
 }
 
 const statementFactsMemo = new WeakMap<SyntaxNode, StatementFacts>();
-const importsKeys = new WeakMap<ImportTable, string>();
-
-/** The import table's content, comparable across lints (tables are rebuilt per lint). */
-function importsKey(imports: ImportTable): string {
-  let key = importsKeys.get(imports);
-  if (key === undefined) {
-    key = JSON.stringify([[...imports.entries()], imports.stars]);
-    importsKeys.set(imports, key);
-  }
-  return key;
-}
 
 /** Named nodes of the given types in `statement`'s subtree (itself included), in pre-order. */
 function namedNodesIn(statement: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
@@ -203,7 +193,7 @@ function classShape(node: SyntaxNode, imports: ImportTable): ClassShape {
 
 function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
   const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
-  const key = importsKey(imports);
+  const key = importsContentKey(imports);
   const all: StatementFacts[] = [];
   for (const statement of root.children) if (statement) all.push(statementFacts(statement, imports, key));
   const baseNames = new Map<ClassInfo, string[]>();
@@ -408,7 +398,7 @@ function recordingTables(file: FileInfo, reads: ClassReads): FileTables {
 }
 
 function readsHold(reads: ClassReads, file: FileInfo, shape: readonly unknown[]): boolean {
-  if (reads.untracked || reads.importsKey !== importsKey(file.imports) || !sameShape(reads.shape, shape)) return false;
+  if (reads.untracked || reads.importsKey !== importsContentKey(file.imports) || !sameShape(reads.shape, shape)) return false;
   for (const [name, value] of reads.constants) if (!Object.is(file.constants.get(name), value)) return false;
   for (const [name, role] of reads.classes) if (file.classes.get(name)?.role !== role) return false;
   for (const [name, fn] of reads.functions) if (file.functions.get(name) !== fn) return false;
@@ -416,7 +406,18 @@ function readsHold(reads: ClassReads, file: FileInfo, shape: readonly unknown[])
   return true;
 }
 
-const classMemo = new WeakMap<SyntaxNode, { reads: ClassReads; built: BuiltClass }>();
+interface ClassMemo {
+  reads: ClassReads;
+  built: BuiltClass;
+  /**
+   * The top-level statements holding the graph's nodes, with their start point when the ranges were
+   * last taken: while none moved, no node below them moved either (their text is unchanged), so
+   * the ranges still hold. Undefined when a node is not below a top-level statement.
+   */
+  anchors: Array<{ statement: SyntaxNode; row: number; column: number }> | undefined;
+}
+
+const classMemo = new WeakMap<SyntaxNode, ClassMemo>();
 
 /**
  * The graph of a model class, reused from an earlier lint when the class's node survived the edit
@@ -430,15 +431,54 @@ function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
   if (!shape) return buildClassGraph(file, cls);
   const known = classMemo.get(cls.node);
   if (known && readsHold(known.reads, file, shape)) {
-    refreshRanges(known.built.graph);
+    if (moved(known.anchors)) refreshRanges(known.built.graph);
     return known.built;
   }
   const reads: ClassReads = {
-    importsKey: importsKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
+    importsKey: importsContentKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
   };
   const built = buildClassGraph(recordingTables(file, reads), cls);
-  classMemo.set(cls.node, { reads, built });
+  classMemo.set(cls.node, { reads, built, anchors: anchorsOf(built.graph) });
   return built;
+}
+
+/** Every node a graph takes a range from. */
+function rangeNodes(graph: ModelGraph): SyntaxNode[] {
+  const nodes = [graph.node];
+  for (const definition of graph.definitions) nodes.push(definition.node);
+  for (const layer of graph.layers) nodes.push(layer.definition.node);
+  for (const unused of graph.unusedDropouts) nodes.push(unused.layer.node);
+  return nodes;
+}
+
+function anchorsOf(graph: ModelGraph): ClassMemo['anchors'] {
+  const statements = new Set<SyntaxNode>();
+  let last: SyntaxNode | undefined;
+  for (const node of rangeNodes(graph)) {
+    let statement = node;
+    while (statement.parent?.parent) statement = statement.parent;
+    if (!statement.parent) return undefined;
+    // Consecutive nodes mostly share their statement.
+    if (statement === last) continue;
+    last = statement;
+    statements.add(statement);
+  }
+  return [...statements].map((statement) => ({ statement, ...statement.startPosition }));
+}
+
+/** Did a statement holding the graph move (its start point changed)? Records the new points. */
+function moved(anchors: ClassMemo['anchors']): boolean {
+  if (!anchors) return true;
+  let changed = false;
+  for (const anchor of anchors) {
+    const { row, column } = anchor.statement.startPosition;
+    if (row !== anchor.row || column !== anchor.column) {
+      anchor.row = row;
+      anchor.column = column;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** Ranges of a reused graph, from its nodes' current positions (a Range object is replaced, never changed). */

@@ -1,12 +1,27 @@
 // Helpers shared by the structural rules (DRP001/006/007/008/013/014/015/017): how a layer is
 // named in messages, where a finding about it goes, graph walks, and text edits for fixes.
 import { DROPOUT_APIS } from '../frameworks';
-import type { LayerDefinition, LayerKind, LayerNode, ModelGraph } from '../modelGraph';
+import { classGraphsByName, type LayerDefinition, type LayerKind, type LayerNode, type ModelGraph } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
 import type { ImportTable } from '../resolve';
 import { formatRate, nodeRange } from '../syntax';
 import type { Range, TextEdit } from '../types';
 import { inputArgument } from './interpreter';
+
+const importsKeys = new WeakMap<ImportTable, string>();
+
+/**
+ * The import table's content as a string, to tell across lints whether the imports changed
+ * (a table is rebuilt per lint): memoized analyses compare it before reusing a result.
+ */
+export function importsContentKey(imports: ImportTable): string {
+  let key = importsKeys.get(imports);
+  if (key === undefined) {
+    key = JSON.stringify([[...imports.entries()], imports.stars]);
+    importsKeys.set(imports, key);
+  }
+  return key;
+}
 
 /** `self.drop (nn.Dropout, p=0.5)` / `nn.Dropout(p=0.5)` / `Dropout(rate=0.5)`. */
 export function describeLayer(layer: LayerDefinition): string {
@@ -53,8 +68,7 @@ export function producerThrough(graph: ModelGraph, layer: LayerNode, through: Re
 
 /** Every definition of a model and of the user blocks it uses (same file), each once. */
 export function allDefinitions(graph: ModelGraph, all: readonly ModelGraph[]): LayerDefinition[] {
-  const byName = new Map<string, ModelGraph>();
-  for (const g of all) if ((g.kind === 'module-class' || g.kind === 'keras-subclass') && !byName.has(g.name)) byName.set(g.name, g);
+  const byName = classGraphsByName(all);
   const seen = new Set<ModelGraph>();
   const out: LayerDefinition[] = [];
   const stack = [graph];
@@ -73,8 +87,7 @@ export function allDefinitions(graph: ModelGraph, all: readonly ModelGraph[]): L
 
 /** The first definition matching `predicate` in the model or its user blocks, with the graph that owns it. */
 export function findInModel(graph: ModelGraph, all: readonly ModelGraph[], predicate: (d: LayerDefinition) => boolean): { layer: LayerDefinition; owner: ModelGraph } | undefined {
-  const byName = new Map<string, ModelGraph>();
-  for (const g of all) if ((g.kind === 'module-class' || g.kind === 'keras-subclass') && !byName.has(g.name)) byName.set(g.name, g);
+  const byName = classGraphsByName(all);
   const seen = new Set<ModelGraph>();
   const queue = [graph];
   while (queue.length) {

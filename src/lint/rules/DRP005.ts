@@ -7,7 +7,9 @@
 import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
-import { calleeName, evalNumber } from '../resolve';
+import { calleeName, evalNumber, type ImportTable } from '../resolve';
+import { SnapshotNode } from '../snapshot';
+import { importsContentKey } from '../model/ruleSupport';
 import { callArgument, formatRate, nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';
 import type { Fix } from '../types';
 import { methodClass, selfName } from '../flow/pySyntax';
@@ -48,16 +50,51 @@ function functionalFix(construct: SyntaxNode, self: string | undefined): Fix | u
   };
 }
 
-function checkForward(context: RuleContext, forward: SyntaxNode, owner: string): void {
+type DropoutApi = NonNullable<ReturnType<typeof DROPOUT_APIS.get>>;
+
+/** A call constructing a torch dropout module, and its API. */
+interface Construction {
+  node: SyntaxNode;
+  api: DropoutApi;
+}
+
+/** Calls in forward's body (outside nested classes) that construct a torch dropout module, in walk order. */
+function dropoutConstructions(forward: SyntaxNode, imports: ImportTable): Construction[] {
+  const found: Construction[] = [];
   const body = forward.childForFieldName('body');
-  if (!body) return;
-  const self = selfName(forward);
+  if (!body) return found;
   walk(body, (node) => {
     if (node.type === 'class_definition') return false;
     if (node.type !== 'call') return;
-    const qualified = calleeName(node, context.imports);
+    const qualified = calleeName(node, imports);
     const api = qualified ? DROPOUT_APIS.get(qualified) : undefined;
-    if (!api || api.framework !== 'torch' || api.style !== 'module') return;
+    if (api && api.framework === 'torch' && api.style === 'module') found.push({ node, api });
+  });
+  return found;
+}
+
+/**
+ * Per forward node: its dropout constructions and the imports they were resolved with. A forward
+ * an edit left alone (the same node object, so the same subtree) keeps them while the imports
+ * read the same: most forwards have none, and the walk is the cost.
+ */
+const constructionsMemo = new WeakMap<SyntaxNode, { importsKey: string; calls: Construction[] }>();
+
+function constructionsIn(forward: SyntaxNode, imports: ImportTable): Construction[] {
+  if (!(forward instanceof SnapshotNode)) return dropoutConstructions(forward, imports);
+  const key = importsContentKey(imports);
+  const known = constructionsMemo.get(forward);
+  if (known && known.importsKey === key) return known.calls;
+  const calls = dropoutConstructions(forward, imports);
+  constructionsMemo.set(forward, { importsKey: key, calls });
+  return calls;
+}
+
+function checkForward(context: RuleContext, forward: SyntaxNode, owner: string): void {
+  const calls = constructionsIn(forward, context.imports);
+  if (!calls.length) return;
+  const self = selfName(forward);
+  for (const { node, api } of calls) {
     const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
     const rate = rateNode ? evalNumber(rateNode, context.constants) : 0.5;
     const rateText = rate !== undefined ? formatRate(rate) : rateNode!.text;
@@ -65,7 +102,7 @@ function checkForward(context: RuleContext, forward: SyntaxNode, owner: string):
     context.report('DRP005', node,
       `${api.display}(p=${rateText}) is created inside ${owner}.forward: a module built there is new on every call and stays in training mode, so model.eval() never reaches it and it keeps dropping at inference. Create it in __init__ (self.dropout = ${api.display}(${rateNode?.text ?? ''})) or use the functional form with training=self.training.`,
       { fixes: fix ? [fix] : [] });
-  });
+  }
 }
 
 export const dropoutModuleCreatedInForward: Rule = {
