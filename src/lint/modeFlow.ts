@@ -16,9 +16,10 @@
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
+import { SnapshotNode } from './snapshot';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
+  callsOfSubtree, callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -117,6 +118,147 @@ export function getModeFlow(context: FlowSource): ModeFlow {
   }
   return flow;
 }
+
+// ---- memo of function analyses across lints -------------------------------------------------
+//
+// The incremental snapshot hands the same node objects to the next lint for every top-level
+// statement an edit did not touch, so a function node that survives has the same text and
+// structure. Its analysis is a deterministic function of that subtree and of what it read outside
+// it; the memo keeps those reads with their answers. Reads that do not change during a lint (the
+// `switched` keys, module names, the class and function tables) are checked up front; reads whose
+// answer depends on when they happen (a callee's summary, how a callee key maps back, and for a
+// nested function which function a call targets — it sees its enclosing function's locals so far)
+// and the call sites the analysis added are replayed in their original order, so callees are
+// analysed and call sites are registered in exactly the order a fresh analysis produces. When a
+// replayed read answers differently, the function is analysed again from the start, skipping the
+// call sites the replay already registered (they are the ones the new run adds first).
+
+const enum Read {
+  /** A call targets an in-file function, as settled by the static reads (functions not nested in another). */
+  Target,
+  /** `calledFunction(call)` answered `target` (undefined: no in-file function); replayed for nested functions. */
+  Callee,
+  /** The summary of the last target: its exit state (undefined while it was being analysed), read with `locals` own locals bound. */
+  Summary,
+  /** The last target's `key` maps to `mapped` at the call. */
+  MapKey,
+  /** A call site of the last target was registered with this state. */
+  Site,
+}
+
+type FlowEvent =
+  | { kind: Read.Target | Read.Callee; call: SyntaxNode; target: SyntaxNode | undefined; boundSelf: boolean }
+  | { kind: Read.Summary; exit: State | undefined; locals: number }
+  | { kind: Read.MapKey; key: string; mapped: string | undefined }
+  | { kind: Read.Site; state: State };
+
+/** Questions to tables that stay the same during one lint. */
+const enum Table {
+  Switched,
+  ModuleName,
+  ClassName,
+  FunctionName,
+  TorchClass,
+  ModuleFunction,
+  ClassNode,
+}
+
+/** Answers recorded by one analysis, each question once: [table, name, answer] triples. */
+class StaticReads {
+  readonly answers: Array<Table | string | boolean | SyntaxNode | undefined> = [];
+  private readonly asked = new Set<string>();
+
+  record(table: Table, name: string, answer: boolean | SyntaxNode | undefined): void {
+    const question = `${table}:${name}`;
+    if (this.asked.has(question)) return;
+    this.asked.add(question);
+    this.answers.push(table, name, answer);
+  }
+}
+
+interface ScopeMemo {
+  importsKey: string;
+  reads: StaticReads['answers'];
+  events: FlowEvent[];
+  exit: State;
+  modelCalls: ReadonlyArray<Omit<ModelCall, 'scope'>>;
+  origins: Map<string, SyntaxNode>;
+  /** Own locals in the order they were first bound (replayed progressively: nested functions read them). */
+  locals: string[];
+  globals: string[];
+}
+
+/** Last analysis of each function node of an incremental snapshot. */
+const scopeMemos = new WeakMap<SyntaxNode, ScopeMemo>();
+
+interface StaticScopeInfo {
+  name: string;
+  cls: SyntaxNode | undefined;
+  params: Parameter[];
+}
+
+/** Name, class and parameters of a function node: fixed for a node object (its subtree and its ancestors in the statement do not change). */
+const staticScopeInfo = new WeakMap<SyntaxNode, StaticScopeInfo>();
+
+/** Methods of a class node by name (fixed for a node object). */
+const methodTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
+
+/** `.eval()` / `.train()` receiver keys of a top-level statement (fixed for a node object). */
+const switchedByStatement = new WeakMap<SyntaxNode, string[]>();
+
+let lastImportsKey = '';
+const importsKeys = new WeakMap<ImportTable, string>();
+
+/** The import table's content: every memo is invalid once it changes. */
+export function importsKeyOf(imports: ImportTable): string {
+  let key = importsKeys.get(imports);
+  if (key === undefined) {
+    const parts: string[] = [];
+    for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
+    parts.push(`*${imports.stars.join(',')}`);
+    key = parts.join('\n');
+    // The same string object lint after lint keeps the per-function comparison cheap.
+    if (key === lastImportsKey) key = lastImportsKey;
+    lastImportsKey = key;
+    importsKeys.set(imports, key);
+  }
+  return key;
+}
+
+/** Receiver keys of the `.eval()` / `.train()` calls among `calls`. */
+function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unknown }): void {
+  for (const call of calls) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'attribute') continue;
+    const method = callee.childForFieldName('attribute')?.text;
+    if (method !== 'eval' && method !== 'train') continue;
+    const key = receiverKey(callee.childForFieldName('object'));
+    if (key) into.add(key);
+  }
+}
+
+
+function sameMode(a: Mode, b: Mode): boolean {
+  if (a === b) return true;
+  if (a.bits !== b.bits || a.evals.length !== b.evals.length) return false;
+  for (let i = 0; i < a.evals.length; i++) {
+    if (a.evals[i]!.site !== b.evals[i]!.site || a.evals[i]!.origin !== b.evals[i]!.origin) return false;
+  }
+  return true;
+}
+
+/** Same keys in the same order with the same modes (eval sites by node identity). */
+function sameExitState(a: State | undefined, b: State | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return false;
+  const other = b.entries();
+  for (const [key, mode] of a) {
+    const next = other.next().value as [string, Mode];
+    if (next[0] !== key || !sameMode(mode, next[1])) return false;
+  }
+  return true;
+}
+
 
 // ---- mode values ----------------------------------------------------------------------------
 
@@ -272,33 +414,42 @@ class Analyzer {
   private readonly scopes: Scope[] = [];
   private readonly byNode = new Map<number, Scope>();
   private readonly moduleFunctions = new Map<string, SyntaxNode>();
-  private readonly classes: Map<string, SyntaxNode>;
-  private readonly torchClasses = new Set<string>();
+  private readonly classes: ReadonlyMap<string, SyntaxNode>;
+  private readonly torchClasses = new Map<string, boolean>();
   private readonly callSitesByCallee = new Map<Scope, CallSite[]>();
   private readonly methodsByClass = new Map<number, Map<string, SyntaxNode>>();
   /** Names assigned by module-level statements. */
   readonly moduleNames = new Set<string>();
   /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
   readonly switched = new Set<string>();
+  /** Only snapshot nodes survive across lints; web-tree-sitter hands out new node objects on every access. */
+  private readonly memoize: boolean;
+  private readonly importsKey: string;
   private module!: Scope;
 
   constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
     this.classes = classesByName(root);
+    this.memoize = root instanceof SnapshotNode;
+    this.importsKey = this.memoize ? importsKeyOf(imports) : '';
     for (const statement of root.namedChildren) {
       const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
       const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
       if (left?.type === 'identifier') this.moduleNames.add(left.text);
     }
-    for (const call of nodesOfType(root, 'call')) {
-      const callee = call.childForFieldName('function');
-      if (callee?.type !== 'attribute') continue;
-      const method = callee.childForFieldName('attribute')?.text;
-      if (method !== 'eval' && method !== 'train') continue;
-      const key = receiverKey(callee.childForFieldName('object'));
-      if (key) this.switched.add(key);
-    }
-    for (const [name, cls] of this.classes) {
-      if (classMethods(cls).has('forward') || classDerivesFrom(cls, imports, this.classes, isTorchModuleBase)) this.torchClasses.add(name);
+    if (this.memoize) {
+      // Per top-level statement: only the statements an edit touched are searched again.
+      for (const statement of root.children) {
+        if (!statement) continue;
+        let keys = switchedByStatement.get(statement);
+        if (!keys) {
+          const found = new Set<string>();
+          switchedKeys(callsOfSubtree(statement), found);
+          switchedByStatement.set(statement, keys = [...found]);
+        }
+        for (const key of keys) this.switched.add(key);
+      }
+    } else {
+      switchedKeys(nodesOfType(root, 'call'), this.switched);
     }
   }
 
@@ -328,11 +479,18 @@ class Analyzer {
 
   private makeScope(node: SyntaxNode): Scope {
     const isModule = node.type === 'module';
+    let info = isModule ? undefined : staticScopeInfo.get(node);
+    if (!info) {
+      info = isModule
+        ? { name: '<module>', cls: undefined, params: [] }
+        : { name: node.childForFieldName('name')?.text ?? '<function>', cls: methodClass(node), params: parametersOf(node) };
+      if (!isModule && this.memoize) staticScopeInfo.set(node, info);
+    }
     const scope: Scope = {
       node,
-      name: isModule ? '<module>' : node.childForFieldName('name')?.text ?? '<function>',
-      cls: isModule ? undefined : methodClass(node),
-      params: isModule ? [] : parametersOf(node),
+      name: info.name,
+      cls: info.cls,
+      params: info.params,
       locals: new Set(),
       globals: new Set(),
       nested: new Map(),
@@ -350,12 +508,107 @@ class Analyzer {
   private analyze(scope: Scope): void {
     if (scope.analyzed || scope.inProgress) return;
     scope.inProgress = true;
-    const body = scope.node.type === 'module' ? scope.node : scope.node.childForFieldName('body');
-    const run = new ScopeRun(this, scope);
+    const isModule = scope.node.type === 'module';
+    const memo = this.memoize && !isModule ? scopeMemos.get(scope.node) : undefined;
+    let sitesReplayed = 0;
+    if (memo && memo.importsKey === this.importsKey && this.staticReadsHold(memo.reads)) {
+      sitesReplayed = this.replay(scope, memo);
+      if (sitesReplayed < 0) {
+        scope.inProgress = false;
+        scope.analyzed = true;
+        return;
+      }
+    }
+    // A partial replay bound some locals early; nothing read them since (the callees it reached are
+    // analysed already), and the run binds them again at the right moments for what it records.
+    scope.locals.clear();
+    const body = isModule ? scope.node : scope.node.childForFieldName('body');
+    const run = new ScopeRun(this, scope, sitesReplayed);
     const end = body ? run.block(body, new Map(), true, 0) : new Map();
     scope.exit = joinStates(run.returned, end) ?? new Map();
     scope.inProgress = false;
     scope.analyzed = true;
+    if (this.memoize && !isModule) {
+      scopeMemos.set(scope.node, {
+        importsKey: this.importsKey,
+        reads: run.reads.answers,
+        events: run.events,
+        exit: scope.exit,
+        modelCalls: scope.modelCalls.map(({ call, key, mode, tracedBy }) => (tracedBy === undefined ? { call, key, mode } : { call, key, mode, tracedBy })),
+        origins: scope.origins,
+        locals: [...scope.locals],
+        globals: [...scope.globals],
+      });
+    }
+  }
+
+  private staticReadsHold(answers: ScopeMemo['reads']): boolean {
+    for (let i = 0; i < answers.length; i += 3) {
+      const name = answers[i + 1] as string;
+      if (this.answer(answers[i] as Table, name) !== answers[i + 2]) return false;
+    }
+    return true;
+  }
+
+  /** The answer to a static question (see `Table`). */
+  answer(table: Table, name: string): boolean | SyntaxNode | undefined {
+    switch (table) {
+      case Table.Switched: return this.switched.has(name);
+      case Table.ModuleName: return this.moduleNames.has(name);
+      case Table.ClassName: return this.classes.has(name);
+      case Table.FunctionName: return this.moduleFunctions.has(name);
+      case Table.TorchClass: return this.isTorchClass(name);
+      case Table.ModuleFunction: return this.moduleFunctions.get(name);
+      case Table.ClassNode: return this.classes.get(name);
+    }
+  }
+
+  /**
+   * Replays a memoized analysis of `scope` (see the memo notes above). Returns -1 when every read
+   * answered as recorded and the scope holds the memoized results, else the number of call sites
+   * registered before the first differing answer.
+   */
+  private replay(scope: Scope, memo: ScopeMemo): number {
+    let sites = 0;
+    let locals = 0;
+    let call: SyntaxNode | undefined;
+    let target: Scope | undefined;
+    let boundSelf = false;
+    for (const event of memo.events) {
+      switch (event.kind) {
+        case Read.Target:
+          call = event.call;
+          target = this.scopeOf(event.target!);
+          boundSelf = event.boundSelf;
+          break;
+        case Read.Callee: {
+          const found = this.calledFunction(event.call, scope);
+          if (found?.scope.node !== event.target || (found?.boundSelf ?? false) !== event.boundSelf) return sites;
+          call = event.call;
+          target = found?.scope;
+          boundSelf = event.boundSelf;
+          break;
+        }
+        case Read.Summary:
+          // Functions analysed from here (nested ones) see the locals bound so far.
+          while (locals < event.locals) scope.locals.add(memo.locals[locals++]!);
+          if (!sameExitState(this.summary(target!), event.exit)) return sites;
+          break;
+        case Read.MapKey:
+          if (this.mapCalleeKey(call!, target!, boundSelf, event.key) !== event.mapped) return sites;
+          break;
+        case Read.Site:
+          this.addCallSite({ call: call!, caller: scope, callee: target!, state: event.state, boundSelf });
+          sites++;
+          break;
+      }
+    }
+    for (const name of memo.locals) scope.locals.add(name);
+    for (const name of memo.globals) scope.globals.add(name);
+    scope.exit = memo.exit;
+    scope.origins = memo.origins;
+    scope.modelCalls = memo.modelCalls.map((m) => ({ call: m.call, key: m.key, mode: m.mode, scope, tracedBy: m.tracedBy }));
+    return -1;
   }
 
   /** The summary (exit state) of a function, analysing it first; undefined while it is being analysed (recursion). */
@@ -372,7 +625,7 @@ class Analyzer {
   }
 
   /** The in-file function a call targets: `f(...)` (lexically), `self.m(...)` in a method. */
-  calledFunction(call: SyntaxNode, from: Scope): { scope: Scope; boundSelf: boolean } | undefined {
+  calledFunction(call: SyntaxNode, from: Scope, reads?: StaticReads): { scope: Scope; boundSelf: boolean } | undefined {
     const callee = call.childForFieldName('function');
     if (!callee) return undefined;
     if (callee.type === 'identifier') {
@@ -384,32 +637,48 @@ class Analyzer {
         if (scope.locals.has(name) && scope !== from) return undefined;
       }
       const fn = this.moduleFunctions.get(name);
+      reads?.record(Table.ModuleFunction, name, fn);
       return fn ? { scope: this.scopeOf(fn)!, boundSelf: false } : undefined;
     }
     if (callee.type === 'attribute' && from.cls) {
       const object = callee.childForFieldName('object');
       const selfParam = from.params[0]?.name;
       if (object?.type === 'identifier' && object.text === selfParam) {
-        const method = this.findMethod(from.cls, callee.childForFieldName('attribute')?.text ?? '');
+        const method = this.findMethod(from.cls, callee.childForFieldName('attribute')?.text ?? '', reads);
         return method ? { scope: this.scopeOf(method)!, boundSelf: true } : undefined;
       }
     }
     return undefined;
   }
 
-  private findMethod(cls: SyntaxNode, name: string, seen = new Set<number>()): SyntaxNode | undefined {
+  private findMethod(cls: SyntaxNode, name: string, reads: StaticReads | undefined, seen = new Set<number>()): SyntaxNode | undefined {
     if (seen.has(cls.id)) return undefined;
     seen.add(cls.id);
     let methods = this.methodsByClass.get(cls.id);
-    if (!methods) this.methodsByClass.set(cls.id, methods = classMethods(cls));
+    if (!methods) {
+      methods = this.memoize ? methodTables.get(cls) : undefined;
+      if (!methods) {
+        methods = classMethods(cls);
+        if (this.memoize) methodTables.set(cls, methods);
+      }
+      this.methodsByClass.set(cls.id, methods);
+    }
     const own = methods.get(name);
     if (own) return own;
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
-      const local = base ? this.classes.get(dottedName(base) ?? '') : undefined;
-      const found = local ? this.findMethod(local, name, seen) : undefined;
+      if (!base) continue;
+      const baseName = dottedName(base) ?? '';
+      const local = this.classes.get(baseName);
+      reads?.record(Table.ClassNode, baseName, local);
+      const found = local ? this.findMethod(local, name, reads, seen) : undefined;
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** Does a call target depend on when it is asked (a nested function sees its enclosing function's locals as they are bound)? */
+  hasEnclosingFunction(scope: Scope): boolean {
+    return this.enclosingScope(scope) !== undefined;
   }
 
   private enclosingScope(scope: Scope): Scope | undefined {
@@ -420,20 +689,14 @@ class Analyzer {
     return undefined;
   }
 
-  moduleFunction(name: string): SyntaxNode | undefined {
-    return this.moduleFunctions.get(name);
-  }
-
-  isInFileFunctionName(name: string): boolean {
-    return this.moduleFunctions.has(name);
-  }
-
-  isClassName(name: string): boolean {
-    return this.classes.has(name);
-  }
-
-  isTorchClass(name: string): boolean {
-    return this.torchClasses.has(name);
+  private isTorchClass(name: string): boolean {
+    let torch = this.torchClasses.get(name);
+    if (torch === undefined) {
+      const cls = this.classes.get(name);
+      torch = !!cls && (classMethods(cls).has('forward') || classDerivesFrom(cls, this.imports, this.classes, isTorchModuleBase));
+      this.torchClasses.set(name, torch);
+    }
+    return torch;
   }
 
   get rootNode(): SyntaxNode {
@@ -449,23 +712,27 @@ class Analyzer {
    * `self.` to the receiver, globals to themselves; locals of the callee map to nothing.
    */
   mapKey(site: CallSite, key: string): string | undefined {
+    return this.mapCalleeKey(site.call, site.callee, site.boundSelf, key);
+  }
+
+  mapCalleeKey(call: SyntaxNode, callee: Scope, boundSelf: boolean, key: string): string | undefined {
     const root = rootOf(key);
     const rest = key.slice(root.length);
-    const params = site.callee.params;
+    const params = callee.params;
     const index = params.findIndex((p) => p.name === root);
     if (index >= 0) {
-      if (site.boundSelf && index === 0) {
-        const object = site.call.childForFieldName('function')?.childForFieldName('object');
+      if (boundSelf && index === 0) {
+        const object = call.childForFieldName('function')?.childForFieldName('object');
         const receiver = receiverKey(object);
         return receiver ? receiver + rest : undefined;
       }
       const param = params[index]!;
-      let arg = keywordArgument(site.call, param.name);
-      if (!arg && param.position !== undefined) arg = positionalArguments(site.call)[param.position - (site.boundSelf ? 1 : 0)];
+      let arg = keywordArgument(call, param.name);
+      if (!arg && param.position !== undefined) arg = positionalArguments(call)[param.position - (boundSelf ? 1 : 0)];
       const argKey = receiverKey(arg);
       return argKey ? argKey + rest : undefined;
     }
-    if (site.callee.locals.has(root) && !site.callee.globals.has(root)) return undefined;
+    if (callee.locals.has(root) && !callee.globals.has(root)) return undefined;
     return key;
   }
 
@@ -524,8 +791,28 @@ class ScopeRun {
   returned: State | null = null;
   /** Names bound by `for` targets and `with ... as` in this scope. */
   private readonly loopTargets = new Set<string>();
+  /** What this run read outside its scope (see the memo notes at the top). */
+  readonly reads = new StaticReads();
+  readonly events: FlowEvent[] = [];
+  /** Call targets depend on the moment they are asked (see `Read.Callee`). */
+  private readonly targetsAreTimed: boolean;
 
-  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope) {}
+  /** `sitesToSkip`: call sites a partial replay already registered for this scope. */
+  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope, private sitesToSkip = 0) {
+    this.targetsAreTimed = analyzer.hasEnclosingFunction(scope);
+  }
+
+  private ask(table: Table, name: string): boolean {
+    const answer = this.analyzer.answer(table, name) as boolean;
+    this.reads.record(table, name, answer);
+    return answer;
+  }
+
+  private moduleFunction(name: string): SyntaxNode | undefined {
+    const answer = this.analyzer.answer(Table.ModuleFunction, name) as SyntaxNode | undefined;
+    this.reads.record(Table.ModuleFunction, name, answer);
+    return answer;
+  }
 
   block(block: SyntaxNode, state: State | null, recording: boolean, depth: number): State | null {
     let current = state;
@@ -713,7 +1000,7 @@ class ScopeRun {
       if (target.type === 'identifier') this.scope.locals.add(key);
       const mode = value ? this.valueMode(value, state) : { bits: UNKNOWN, evals: [] };
       // Only keys that can matter are tracked: models (known mode), receivers of eval()/train(), keys already tracked.
-      if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.analyzer.switched.has(key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
+      if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.ask(Table.Switched, key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
       if (value) {
         const origin = this.constructorOf(value);
         if (origin) this.scope.origins.set(key, origin);
@@ -784,7 +1071,7 @@ class ScopeRun {
       }
       if (qualified && (/^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified))) return { bits: TRAIN, evals: [] };
       const name = callee?.type === 'identifier' ? callee.text : undefined;
-      if (name && !qualified && this.analyzer.isTorchClass(name)) return { bits: TRAIN, evals: [] };
+      if (name && !qualified && this.ask(Table.TorchClass, name)) return { bits: TRAIN, evals: [] };
       return { bits: UNKNOWN, evals: [] };
     }
     return { bits: UNKNOWN, evals: [] };
@@ -824,15 +1111,24 @@ class ScopeRun {
       setMode(state, key, mode === EVAL ? { bits: EVAL, evals: [{ site: call, origin: call }] } : { bits: mode ?? UNKNOWN, evals: [] });
       return;
     }
-    const target = this.analyzer.calledFunction(call, this.scope);
+    const target = this.analyzer.calledFunction(call, this.scope, this.reads);
+    if (this.targetsAreTimed) this.events.push({ kind: Read.Callee, call, target: target?.scope.node, boundSelf: target?.boundSelf ?? false });
+    else if (target) this.events.push({ kind: Read.Target, call, target: target.scope.node, boundSelf: target.boundSelf });
     if (target) {
       const site: CallSite = { call, caller: this.scope, callee: target.scope, state: new Map(state), boundSelf: target.boundSelf };
-      if (recording) this.analyzer.addCallSite(site);
+      if (recording) {
+        this.events.push({ kind: Read.Site, state: site.state });
+        if (this.sitesToSkip > 0) this.sitesToSkip--;
+        else this.analyzer.addCallSite(site);
+      }
+      const localsKnown = this.scope.locals.size;
       const exit = this.analyzer.summary(target.scope);
+      this.events.push({ kind: Read.Summary, exit, locals: localsKnown });
       if (!exit) return;
       for (const [calleeKey, effect] of exit) {
         if (effect.bits === ENTRY) continue;
         const mapped = this.analyzer.mapKey(site, calleeKey);
+        this.events.push({ kind: Read.MapKey, key: calleeKey, mapped });
         if (!mapped) continue;
         const before = lookupMode(state, mapped);
         const after = compose(effect, before, call);
@@ -870,7 +1166,7 @@ class ScopeRun {
 
   private appliesNoModeChange(fn: SyntaxNode): boolean {
     if (fn.type !== 'identifier') return false;
-    const target = this.analyzer.moduleFunction(fn.text);
+    const target = this.moduleFunction(fn.text);
     if (!target) return false;
     let changes = false;
     walk(target, (node) => {
@@ -894,10 +1190,10 @@ class ScopeRun {
     const root = rootOf(key);
     // Untracked keys are kept when they may name a model: model-like names, parameters (resolved
     // through call sites) and module-level names.
-    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.analyzer.switched.has(key)
-      && !this.scope.params.some((p) => p.name === root) && !this.analyzer.moduleNames.has(root)) return;
+    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.ask(Table.Switched, key)
+      && !this.scope.params.some((p) => p.name === root) && !this.ask(Table.ModuleName, root)) return;
     // Imported names, classes and functions of this file are not models being called.
-    if (this.analyzer.importTable.lookup(root) || this.analyzer.isClassName(key) || this.analyzer.isInFileFunctionName(key)) return;
+    if (this.analyzer.importTable.lookup(root) || this.ask(Table.ClassName, key) || this.ask(Table.FunctionName, key)) return;
     if (resolveName(receiver, this.analyzer.importTable)) return;
     this.scope.modelCalls.push({ call, key: key.endsWith('.module') ? key.slice(0, -7) : key, mode, scope: this.scope });
   }
@@ -973,8 +1269,24 @@ function loopIterable(node: SyntaxNode | null): SyntaxNode | null {
   return current;
 }
 
-/** Innermost-first inference contexts around a node, up to and including its function. */
+const contextMemos = new WeakMap<SyntaxNode, { importsKey: string; contexts: InferenceContext[] }>();
+
+/**
+ * Innermost-first inference contexts around a node, up to and including its function. They depend
+ * only on the node's ancestors within its top-level statement and on the imports, so a snapshot
+ * node keeps its answer across lints while the import table reads the same. Shared: do not modify.
+ */
 export function inferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
+  if (!(node instanceof SnapshotNode)) return findInferenceContexts(node, imports);
+  const importsKey = importsKeyOf(imports);
+  const memo = contextMemos.get(node);
+  if (memo?.importsKey === importsKey) return memo.contexts;
+  const contexts = findInferenceContexts(node, imports);
+  contextMemos.set(node, { importsKey, contexts });
+  return contexts;
+}
+
+function findInferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
   const found: InferenceContext[] = [];
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === 'with_statement') {
@@ -1006,9 +1318,16 @@ export function inferenceContexts(node: SyntaxNode, imports: ImportTable): Infer
 }
 
 const trainingStepCache = new WeakMap<SyntaxNode, Map<number, boolean>>();
+/** Per snapshot node: the answer depends on the region's subtree alone, which a surviving node keeps. */
+const trainingStepMemos = new WeakMap<SyntaxNode, boolean>();
 
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
 export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
+  if (region instanceof SnapshotNode && region !== root) {
+    let found = trainingStepMemos.get(region);
+    if (found === undefined) trainingStepMemos.set(region, found = hasTrainingStep(callsWithin(root, region)));
+    return found;
+  }
   let cache = trainingStepCache.get(root);
   if (!cache) trainingStepCache.set(root, cache = new Map());
   let found = cache.get(region.id);

@@ -123,7 +123,7 @@ export function callsIn(node: SyntaxNode): SyntaxNode[] {
 export function classDerivesFrom(
   cls: SyntaxNode,
   imports: ImportTable,
-  classesByName: ReadonlyMap<string, SyntaxNode>,
+  classesByName: Pick<ReadonlyMap<string, SyntaxNode>, 'get'>,
   isBase: (qualified: string) => boolean,
   seen = new Set<SyntaxNode>(),
 ): boolean {
@@ -141,22 +141,44 @@ export function classDerivesFrom(
   return false;
 }
 
-/** Every class definition of the file by name (the last definition wins). */
-export function classesByName(root: SyntaxNode): Map<string, SyntaxNode> {
-  const classes = new Map<string, SyntaxNode>();
-  const stack: SyntaxNode[] = [root];
+/** The calls of a subtree (the node included), in any order. */
+export function callsOfSubtree(node: SyntaxNode): SyntaxNode[] {
+  const calls: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [node];
   while (stack.length) {
     const current = stack.pop()!;
-    if (current.type === 'class_definition') {
-      const name = current.childForFieldName('name')?.text;
-      if (name) classes.set(name, current);
+    if (current.type === 'call') calls.push(current);
+    for (const child of current.children) if (child) stack.push(child);
+  }
+  return calls;
+}
+
+const classTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
+
+/**
+ * Every class definition of the file by name (the last definition wins): classes at module level
+ * and in the bodies of classes, functions and compound statements. Built once per tree and shared
+ * by the rules: do not modify it.
+ */
+export function classesByName(root: SyntaxNode): Map<string, SyntaxNode> {
+  let classes = classTables.get(root);
+  if (!classes) {
+    classes = new Map();
+    // The tree's index lists class definitions in source order; keep those whose every ancestor is a container.
+    for (const cls of nodesOfType(root, 'class_definition')) {
+      let parent = cls.parent;
+      while (parent && parent.id !== root.id && isContainer(parent.type)) parent = parent.parent;
+      if (parent?.id !== root.id) continue;
+      const name = cls.childForFieldName('name')?.text;
+      if (name) classes.set(name, cls);
     }
-    for (let i = current.namedChildCount - 1; i >= 0; i--) {
-      const child = current.namedChild(i);
-      if (child && (child.type === 'module' || child.type === 'block' || child.type === 'class_definition' || child.type === 'decorated_definition' || child.type === 'function_definition' || isCompound(child.type))) stack.push(child);
-    }
+    classTables.set(root, classes);
   }
   return classes;
+}
+
+function isContainer(type: string): boolean {
+  return type === 'module' || type === 'block' || type === 'class_definition' || type === 'decorated_definition' || type === 'function_definition' || isCompound(type);
 }
 
 function isCompound(type: string): boolean {

@@ -14,8 +14,12 @@
 // logging); Monte Carlo dropout loops that average several passes; models without dropout or
 // BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
-import { enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY, UNKNOWN, type ModelCall, type ResolvedMode, type Scope } from '../modeFlow';
+import {
+  enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, importsKeyOf, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
+  UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
+} from '../modeFlow';
 import type { SyntaxNode } from '../parser';
+import { SnapshotNode } from '../snapshot';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
@@ -26,11 +30,41 @@ const INFERENCE_HINT = /no_grad|inference_mode|set_grad_enabled|trace|eval|valid
 
 const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
 
+const isFrameworkBase = (q: string): boolean => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q);
+
+interface FrameworkMemo {
+  importsKey: string;
+  /** The class-table lookups the answer depended on, with what they found. */
+  lookups: Array<[string, SyntaxNode | undefined]>;
+  managed: boolean;
+}
+
+/** Per snapshot class node: reused while the imports and every class it looked up by name are the same. */
+const frameworkMemos = new WeakMap<SyntaxNode, FrameworkMemo>();
+
+function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+  if (!(cls instanceof SnapshotNode)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
+  const importsKey = importsKeyOf(context.imports);
+  const memo = frameworkMemos.get(cls);
+  if (memo?.importsKey === importsKey && memo.lookups.every(([name, found]) => classes.get(name) === found)) return memo.managed;
+  const lookups: FrameworkMemo['lookups'] = [];
+  const recording = {
+    get(name: string): SyntaxNode | undefined {
+      const found = classes.get(name);
+      lookups.push([name, found]);
+      return found;
+    },
+  };
+  const managed = classDerivesFrom(cls, context.imports, recording, isFrameworkBase);
+  frameworkMemos.set(cls, { importsKey, lookups, managed });
+  return managed;
+}
+
 /** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
 export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
   if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
   if (!scope.cls) return false;
-  return classDerivesFrom(scope.cls, context.imports, classes, (q) => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q));
+  return derivesFromFramework(scope.cls, context, classes);
 }
 
 /** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */

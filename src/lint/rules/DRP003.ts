@@ -12,15 +12,16 @@
 // without dropout or BatchNorm, and objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
+  containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, importsKeyOf, inferenceContexts, TRAIN, UNKNOWN,
   type EvalSite, type ResolvedMode,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
+import { SnapshotNode } from '../snapshot';
 import { calleeName } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
-import { classesByName, lineIndent } from '../flow/pySyntax';
+import { callsOfSubtree, classesByName, lineIndent } from '../flow/pySyntax';
 import { isFrameworkManaged } from './DRP002';
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
@@ -51,10 +52,9 @@ interface Finding {
   loop?: SyntaxNode;
 }
 
-/** Receiver keys whose `.parameters()` are handed to an optimizer: the models being trained. */
-function optimizedKeys(context: RuleContext): Set<string> {
-  const keys = new Set<string>();
-  for (const call of nodesOfType(context.root, 'call')) {
+/** Receivers whose `.parameters()` are handed to an optimizer among `calls`. */
+function optimizedReceivers(calls: Iterable<SyntaxNode>, context: RuleContext, keys: { add(key: string): unknown }): void {
+  for (const call of calls) {
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'attribute' || !/^(?:parameters|named_parameters)$/.test(callee.childForFieldName('attribute')?.text ?? '')) continue;
     const receiver = callee.childForFieldName('object')?.text;
@@ -64,6 +64,28 @@ function optimizedKeys(context: RuleContext): Set<string> {
       const name = calleeName(up, context.imports) ?? up.childForFieldName('function')?.text ?? '';
       if (/^torch\.optim\.|optim|Adam|SGD|RMSprop|Adagrad|LBFGS|Lion|Lamb/.test(name)) keys.add(receiver.replace(/\.module$/, ''));
     }
+  }
+}
+
+/** Per top-level snapshot statement: its optimized receivers (they depend on its subtree and the imports). */
+const optimizedByStatement = new WeakMap<SyntaxNode, { importsKey: string; keys: string[] }>();
+
+/** Receiver keys whose `.parameters()` are handed to an optimizer: the models being trained. */
+function optimizedKeys(context: RuleContext): Set<string> {
+  const keys = new Set<string>();
+  if (!(context.root instanceof SnapshotNode)) {
+    optimizedReceivers(nodesOfType(context.root, 'call'), context, keys);
+    return keys;
+  }
+  const importsKey = importsKeyOf(context.imports);
+  for (const statement of context.root.children) {
+    let memo = optimizedByStatement.get(statement);
+    if (memo?.importsKey !== importsKey) {
+      const found = new Set<string>();
+      optimizedReceivers(callsOfSubtree(statement), context, found);
+      optimizedByStatement.set(statement, memo = { importsKey, keys: [...found] });
+    }
+    for (const key of memo.keys) keys.add(key);
   }
   return keys;
 }
