@@ -32,7 +32,11 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
   const scopeDefs: Def[] = [];
 
   for (const cls of file.classes.values()) {
-    if (cls.role === 'none') continue;
+    if (cls.role === 'none') {
+      // No longer a model class: an old memo would only keep the nodes it read alive.
+      classMemo.delete(cls.node);
+      continue;
+    }
     const built = classGraph(file, cls);
     if (!built) continue;
     graphs.push(built.graph);

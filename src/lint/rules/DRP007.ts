@@ -6,10 +6,24 @@
 // BatchNorm (LayerNorm/GroupNorm do not count); recurrent/attention `dropout=` arguments; anything
 // named BatchNorm or Dropout that is not the framework's.
 import type { Rule } from '../linter';
-import { getModelGraphs, isBatchNorm } from '../modelGraph';
+import { getModelGraphs, isBatchNorm, type LayerDefinition, type ModelGraph } from '../modelGraph';
 import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/ruleSupport';
 
 const LIMIT = 0.2;
+
+/**
+ * The message for a dropout, kept on its definition object: a graph reused across lints keeps its
+ * definitions, and the text depends only on the definition, the graph and the BatchNorm named.
+ */
+const messages = new WeakMap<LayerDefinition, { graph: ModelGraph; bnText: string; message: string }>();
+
+function messageFor(dropout: LayerDefinition, graph: ModelGraph, bnText: string): string {
+  const known = messages.get(dropout);
+  if (known && known.graph === graph && known.bnText === bnText) return known.message;
+  const message = `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`;
+  messages.set(dropout, { graph, bnText, message });
+  return message;
+}
 
 export const heavyDropoutWithBatchNorm: Rule = {
   id: 'DRP007',
@@ -25,8 +39,7 @@ export const heavyDropoutWithBatchNorm: Rule = {
         const rate = dropout.dropout?.rate;
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
         if (!once.first('DRP007', dropout.node)) continue;
-        context.report('DRP007', dropout.node,
-          `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
+        context.report('DRP007', dropout.node, messageFor(dropout, graph, bnText),
           { related: [{ range: bn.range, message: `${bnText} is a BatchNorm of this model` }] });
       }
     }
