@@ -197,6 +197,16 @@ export function canonicalName(qualified: string): string {
  * undefined when its head is not an imported name (a local class called `Dropout` stays local).
  */
 export function resolveName(node: SyntaxNode | null | undefined, imports: ImportTable): string | undefined {
+  if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
+  const cache = node instanceof SnapshotNode ? resolvedNames.for(imports) : undefined;
+  const cached = cache?.get(node);
+  if (cached !== undefined) return cached ?? undefined;
+  const resolved = resolveUncached(node, imports);
+  cache?.set(node, resolved ?? null);
+  return resolved;
+}
+
+function resolveUncached(node: SyntaxNode, imports: ImportTable): string | undefined {
   const dotted = dottedName(node);
   if (!dotted) return undefined;
   const dot = dotted.indexOf('.');
@@ -207,14 +217,33 @@ export function resolveName(node: SyntaxNode | null | undefined, imports: Import
   return undefined;
 }
 
-// Per import table: an incremental snapshot keeps statement nodes across edits, and an edited
-// import must not leave a stale name behind.
-const calleeCaches = new WeakMap<ImportTable, WeakMap<SyntaxNode, string | null>>();
+/**
+ * Resolved names per import table, per node. An incremental snapshot keeps statement nodes across
+ * edits, and tables are shared between lints with the same imports: an edited import gives a
+ * different table, so it never leaves a stale name behind.
+ */
+class NameCaches {
+  private readonly byTable = new WeakMap<ImportTable, WeakMap<SyntaxNode, string | null>>();
+  // The table of the current lint, without the outer lookup (every call of a lint asks for it).
+  private lastTable: ImportTable | undefined;
+  private lastCache: WeakMap<SyntaxNode, string | null> | undefined;
+
+  for(imports: ImportTable): WeakMap<SyntaxNode, string | null> {
+    if (imports === this.lastTable) return this.lastCache!;
+    let cache = this.byTable.get(imports);
+    if (!cache) this.byTable.set(imports, cache = new WeakMap());
+    this.lastTable = imports;
+    this.lastCache = cache;
+    return cache;
+  }
+}
+
+const resolvedNames = new NameCaches();
+const calleeNames = new NameCaches();
 
 /** `resolveName` of a call's callee, cached per call node (rules share the nodes of `nodesOfType`). */
 export function calleeName(call: SyntaxNode, imports: ImportTable): string | undefined {
-  let cache = calleeCaches.get(imports);
-  if (!cache) calleeCaches.set(imports, cache = new WeakMap());
+  const cache = calleeNames.for(imports);
   const cached = cache.get(call);
   if (cached !== undefined) return cached ?? undefined;
   const resolved = resolveName(call.childForFieldName('function'), imports);
