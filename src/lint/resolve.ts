@@ -9,8 +9,11 @@ export class ImportTable {
   private readonly bindings = new Map<string, string>();
   /** modules imported with `from M import *` */
   private readonly starModules: string[] = [];
+  /** Set on tables shared between lints (see `collectImports`): caches rely on them never changing. */
+  private sealed = false;
 
   bind(local: string, qualified: string): void {
+    this.checkWritable();
     this.bindings.set(local, qualified);
   }
 
@@ -19,7 +22,17 @@ export class ImportTable {
   }
 
   addStar(module: string): void {
+    this.checkWritable();
     this.starModules.push(module);
+  }
+
+  seal(): this {
+    this.sealed = true;
+    return this;
+  }
+
+  private checkWritable(): void {
+    if (this.sealed) throw new Error('ImportTable: a table shared between lints is read-only');
   }
 
   get stars(): readonly string[] {
@@ -161,7 +174,7 @@ export function collectImports(root: SyntaxNode, table?: ImportTable): ImportTab
     return target;
   };
   if (table) return fill(table);
-  return intern(internedTables, JSON.stringify(ops), () => fill(new ImportTable()));
+  return intern(internedTables, JSON.stringify(ops), () => fill(new ImportTable()).seal());
 }
 
 // Spellings of one framework module that mean the same thing for our purposes.

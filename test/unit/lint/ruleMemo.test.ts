@@ -216,6 +216,7 @@ describe('shared import table and module constants', () => {
     assert.strictEqual(collectImports(a), collectImports(b));
     assert.notStrictEqual(collectImports(a), collectImports(c));
     assert.strictEqual(collectImports(c).lookup('tnn'), 'torch.nn');
+    assert.throws(() => collectImports(a).bind('x', 'y'), /read-only/);
   });
 
   it('finds nested imports in source order, but none inside strings', () => {
