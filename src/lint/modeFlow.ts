@@ -125,13 +125,15 @@ export function getModeFlow(context: FlowSource): ModeFlow {
 // statement an edit did not touch, so a function node that survives has the same text and
 // structure. Its analysis is a deterministic function of that subtree and of what it read outside
 // it; the memo keeps those reads with their answers. Reads that do not change during a lint (the
-// `switched` keys, module names, the class and function tables) are checked up front; reads whose
-// answer depends on when they happen (a callee's summary, how a callee key maps back, and for a
-// nested function which function a call targets — it sees its enclosing function's locals so far)
-// and the call sites the analysis added are replayed in their original order, so callees are
-// analysed and call sites are registered in exactly the order a fresh analysis produces. When a
-// replayed read answers differently, the function is analysed again from the start, skipping the
-// call sites the replay already registered (they are the ones the new run adds first).
+// `switched` keys, module names, the class and function tables — which settle the function each
+// call targets) are checked up front. Reads whose answer depends on when they happen (a callee's
+// summary; for a nested function, which function a call targets, since it sees its enclosing
+// function's locals bound so far) and the call sites the analysis registered are replayed in their
+// original order, so callees are analysed and call sites registered in exactly the order a fresh
+// analysis produces. How a callee's key maps back at a call needs no check: it depends on the call
+// and on the callee's parameters and locals, fixed by the callee node the target check compared.
+// When a replayed read answers differently, the function is analysed again from the start,
+// skipping the call sites the replay already registered (they are the ones the new run adds first).
 
 const enum Read {
   /** A call targets an in-file function, as settled by the static reads (functions not nested in another). */
@@ -140,8 +142,6 @@ const enum Read {
   Callee,
   /** The summary of the last target: its exit state (undefined while it was being analysed), read with `locals` own locals bound. */
   Summary,
-  /** The last target's `key` maps to `mapped` at the call. */
-  MapKey,
   /** A call site of the last target was registered with this state. */
   Site,
 }
@@ -149,7 +149,6 @@ const enum Read {
 type FlowEvent =
   | { kind: Read.Target | Read.Callee; call: SyntaxNode; target: SyntaxNode | undefined; boundSelf: boolean }
   | { kind: Read.Summary; exit: State | undefined; locals: number }
-  | { kind: Read.MapKey; key: string; mapped: string | undefined }
   | { kind: Read.Site; state: State };
 
 /** Questions to tables that stay the same during one lint. */
@@ -594,9 +593,6 @@ class Analyzer {
           while (locals < event.locals) scope.locals.add(memo.locals[locals++]!);
           if (!sameExitState(this.summary(target!), event.exit)) return sites;
           break;
-        case Read.MapKey:
-          if (this.mapCalleeKey(call!, target!, boundSelf, event.key) !== event.mapped) return sites;
-          break;
         case Read.Site:
           this.addCallSite({ call: call!, caller: scope, callee: target!, state: event.state, boundSelf });
           sites++;
@@ -712,27 +708,23 @@ class Analyzer {
    * `self.` to the receiver, globals to themselves; locals of the callee map to nothing.
    */
   mapKey(site: CallSite, key: string): string | undefined {
-    return this.mapCalleeKey(site.call, site.callee, site.boundSelf, key);
-  }
-
-  mapCalleeKey(call: SyntaxNode, callee: Scope, boundSelf: boolean, key: string): string | undefined {
     const root = rootOf(key);
     const rest = key.slice(root.length);
-    const params = callee.params;
+    const params = site.callee.params;
     const index = params.findIndex((p) => p.name === root);
     if (index >= 0) {
-      if (boundSelf && index === 0) {
-        const object = call.childForFieldName('function')?.childForFieldName('object');
+      if (site.boundSelf && index === 0) {
+        const object = site.call.childForFieldName('function')?.childForFieldName('object');
         const receiver = receiverKey(object);
         return receiver ? receiver + rest : undefined;
       }
       const param = params[index]!;
-      let arg = keywordArgument(call, param.name);
-      if (!arg && param.position !== undefined) arg = positionalArguments(call)[param.position - (boundSelf ? 1 : 0)];
+      let arg = keywordArgument(site.call, param.name);
+      if (!arg && param.position !== undefined) arg = positionalArguments(site.call)[param.position - (site.boundSelf ? 1 : 0)];
       const argKey = receiverKey(arg);
       return argKey ? argKey + rest : undefined;
     }
-    if (callee.locals.has(root) && !callee.globals.has(root)) return undefined;
+    if (site.callee.locals.has(root) && !site.callee.globals.has(root)) return undefined;
     return key;
   }
 
@@ -1128,7 +1120,6 @@ class ScopeRun {
       for (const [calleeKey, effect] of exit) {
         if (effect.bits === ENTRY) continue;
         const mapped = this.analyzer.mapKey(site, calleeKey);
-        this.events.push({ kind: Read.MapKey, key: calleeKey, mapped });
         if (!mapped) continue;
         const before = lookupMode(state, mapped);
         const after = compose(effect, before, call);
