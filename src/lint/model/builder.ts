@@ -29,7 +29,7 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
   const file = collectFile(root, imports, constants);
   const graphs: ModelGraph[] = [];
   const classUses: Array<{ cls: ClassInfo; usedClasses: readonly string[] }> = [];
-  const scopeDefs: Def[] = [];
+  const scopeInstances: ScopeModels['instances'][] = [];
 
   for (const cls of file.classes.values()) {
     if (cls.role === 'none') {
@@ -44,33 +44,18 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
   }
 
   for (const scope of scopes(root, file)) {
-    const interp = new Interp(file, undefined, scope);
-    const env = new Env();
-    if (scope.type === 'function_definition') interp.bindParams(scope, env, undefined, false);
-    interp.execBlock(scope.type === 'module' ? scope : scope.childForFieldName('body'), env, []);
-    scopeDefs.push(...interp.defs);
-    const scopeGraphs: ModelGraph[] = [];
-    for (const container of interp.containers) {
-      if (container.usedAsComponent) continue;
-      const graph = buildStandaloneSequential(file, container, scope);
-      if (graph) scopeGraphs.push(graph);
-    }
-    for (const model of interp.functionalModels) {
-      const graph = buildFunctionalModel(interp, model.call, model.outputs, scope);
-      if (graph) scopeGraphs.push(graph);
-    }
-    if (scopeGraphs.length) attachUnusedDropouts(scopeGraphs[0], interp.dropoutAssignments);
-    graphs.push(...scopeGraphs);
+    const built = scopeModels(file, scope);
+    graphs.push(...built.graphs);
+    scopeInstances.push(built.instances);
   }
 
   // A class is a building block when another model uses it as a layer.
   const component = new Set<string>();
   const instantiatedOutside = new Set<string>();
   for (const { usedClasses } of classUses) for (const name of usedClasses) component.add(name);
-  for (const def of scopeDefs) {
-    if (!def.userClass) continue;
-    if (def.usedAsComponent) component.add(def.userClass);
-    else instantiatedOutside.add(def.userClass);
+  for (const instances of scopeInstances) {
+    for (const name of instances.asComponent) component.add(name);
+    for (const name of instances.standalone) instantiatedOutside.add(name);
   }
   for (const graph of graphs) {
     if (graph.kind !== 'module-class' && graph.kind !== 'keras-subclass') continue;
@@ -307,6 +292,52 @@ function scopes(root: SyntaxNode, file: FileInfo): SyntaxNode[] {
   return result;
 }
 
+interface ScopeModels {
+  /** Standalone Sequentials and functional models built in the scope. */
+  graphs: ModelGraph[];
+  /** User classes the scope instantiates: as a part of another model, or on their own. */
+  instances: { asComponent: readonly string[]; standalone: readonly string[] };
+}
+
+function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
+  const interp = new Interp(file, undefined, scope);
+  const env = new Env();
+  if (scope.type === 'function_definition') interp.bindParams(scope, env, undefined, false);
+  interp.execBlock(scope.type === 'module' ? scope : scope.childForFieldName('body'), env, []);
+  const graphs: ModelGraph[] = [];
+  for (const container of interp.containers) {
+    if (container.usedAsComponent) continue;
+    const graph = buildStandaloneSequential(file, container, scope);
+    if (graph) graphs.push(graph);
+  }
+  for (const model of interp.functionalModels) {
+    const graph = buildFunctionalModel(interp, model.call, model.outputs, scope);
+    if (graph) graphs.push(graph);
+  }
+  if (graphs.length) attachUnusedDropouts(graphs[0], interp.dropoutAssignments);
+  // Read after the graphs are built: building a Sequential marks the user blocks it applies.
+  const asComponent = new Set<string>();
+  const standalone = new Set<string>();
+  for (const def of interp.defs) {
+    if (!def.userClass) continue;
+    if (def.usedAsComponent) asComponent.add(def.userClass);
+    else standalone.add(def.userClass);
+  }
+  return { graphs, instances: { asComponent: [...asComponent], standalone: [...standalone] } };
+}
+
+const scopeMemo = new WeakMap<SyntaxNode, Memo<ScopeModels>>();
+
+/**
+ * The models of a function scope, memoized per function_definition node like classes (see
+ * `memoized`): all the scope reads is its own subtree and the recorded names. The module scope is
+ * a new node every lint and spans every statement: it is built afresh.
+ */
+function scopeModels(file: FileInfo, scope: SyntaxNode): ScopeModels {
+  if (scope.type !== 'function_definition' || !(scope instanceof SnapshotNode)) return buildScopeModels(file, scope);
+  return memoized(scopeMemo, scope, file, NO_SHAPE, (built) => built.graphs, (tables) => buildScopeModels(tables, scope));
+}
+
 // ---- model classes ---------------------------------------------------------------------------
 
 interface BuiltClass {
@@ -315,15 +346,17 @@ interface BuiltClass {
   usedClasses: readonly string[];
 }
 
+// ---- memo of classes and function scopes across lints ----------------------------------------
+
 /**
- * Everything a class's build read outside its own subtree. The build of a class_definition whose
- * node object survived an edit (so its subtree is unchanged) gives the same graph when all of
- * these read the same again.
+ * Everything one unit's build (a model class, or a function scope) read outside the unit's own
+ * subtree. The build of a unit whose node object survived an edit (so its subtree is unchanged)
+ * gives the same result when all of these read the same again.
  */
-interface ClassReads {
+interface Reads {
   importsKey: string;
-  /** The class's node, role and Sequential base, then the same for its user bases (depth first). */
-  shape: unknown[];
+  /** For a class: its node, role and Sequential base, then the same for its user bases (depth first). */
+  shape: readonly unknown[];
   constants: Map<string, number | undefined>;
   /** Role of the class found under a name, undefined when none. */
   classes: Map<string, ClassInfo['role'] | undefined>;
@@ -333,10 +366,22 @@ interface ClassReads {
   untracked: boolean;
 }
 
+interface Memo<T> {
+  reads: Reads;
+  value: T;
+  /**
+   * The top-level statements holding the nodes of the result's graphs, with their start point when
+   * the ranges were last taken: while none moved, no node below them moved either (their text is
+   * unchanged), so the ranges still hold.
+   */
+  anchors: Array<{ statement: SyntaxNode; row: number; column: number }>;
+}
+
 /** Deepest user-base chain the interpreter follows (findMethod stops below depth 8). */
 const MAX_BASE_DEPTH = 10;
 /** Larger base graphs (diamonds repeated over many levels) are not memoized. */
 const MAX_SHAPE = 512;
+const NO_SHAPE: readonly unknown[] = [];
 
 /** The class and its user bases as they matter to its build; undefined when too large to compare. */
 function classShapeKey(cls: ClassInfo): unknown[] | undefined {
@@ -358,7 +403,7 @@ function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** The file's tables as the interpreter sees them, noting every name looked up. */
-function recordingTables(file: FileInfo, reads: ClassReads): FileTables {
+function recordingTables(file: FileInfo, reads: Reads): FileTables {
   const byId = new Map<number, SyntaxNode>();
   return {
     imports: file.imports,
@@ -401,7 +446,7 @@ function recordingTables(file: FileInfo, reads: ClassReads): FileTables {
   };
 }
 
-function readsHold(reads: ClassReads, file: FileInfo, shape: readonly unknown[]): boolean {
+function readsHold(reads: Reads, file: FileInfo, shape: readonly unknown[]): boolean {
   if (reads.untracked || reads.importsKey !== importsContentKey(file.imports) || !sameShape(reads.shape, shape)) return false;
   for (const [name, value] of reads.constants) if (!Object.is(file.constants.get(name), value)) return false;
   for (const [name, role] of reads.classes) if (file.classes.get(name)?.role !== role) return false;
@@ -410,40 +455,38 @@ function readsHold(reads: ClassReads, file: FileInfo, shape: readonly unknown[])
   return true;
 }
 
-interface ClassMemo {
-  reads: ClassReads;
-  built: BuiltClass;
-  /**
-   * The top-level statements holding the graph's nodes, with their start point when the ranges were
-   * last taken: while none moved, no node below them moved either (their text is unchanged), so
-   * the ranges still hold. Undefined when a node is not below a top-level statement.
-   */
-  anchors: Array<{ statement: SyntaxNode; row: number; column: number }> | undefined;
-}
-
-const classMemo = new WeakMap<SyntaxNode, ClassMemo>();
-
 /**
- * The graph of a model class, reused from an earlier lint when the class's node survived the edit
- * and everything its build read outside the class reads the same (see ClassReads). A reused
- * graph gets its ranges taken afresh (positions move with edits); isTopLevel is set by the caller
- * on every lint.
+ * `build`'s result for `unit`, reused from an earlier lint when the unit's node survived the edit
+ * and everything the build read outside the unit reads the same (see Reads). The graphs of a
+ * reused result get their ranges taken afresh when their statements moved; anything else the
+ * caller derives per lint (isTopLevel of class graphs) it sets itself.
  */
-function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
-  if (!(cls.node instanceof SnapshotNode)) return buildClassGraph(file, cls);
-  const shape = classShapeKey(cls);
-  if (!shape) return buildClassGraph(file, cls);
-  const known = classMemo.get(cls.node);
+function memoized<T>(
+  memo: WeakMap<SyntaxNode, Memo<T>>, unit: SyntaxNode, file: FileInfo, shape: readonly unknown[],
+  graphsOf: (value: T) => readonly ModelGraph[], build: (tables: FileTables) => T,
+): T {
+  const known = memo.get(unit);
   if (known && readsHold(known.reads, file, shape)) {
-    if (moved(known.anchors)) refreshRanges(known.built.graph);
-    return known.built;
+    if (moved(known.anchors)) for (const graph of graphsOf(known.value)) refreshRanges(graph);
+    return known.value;
   }
-  const reads: ClassReads = {
+  const reads: Reads = {
     importsKey: importsContentKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
   };
-  const built = buildClassGraph(recordingTables(file, reads), cls);
-  classMemo.set(cls.node, { reads, built, anchors: anchorsOf(built.graph) });
-  return built;
+  const value = build(recordingTables(file, reads));
+  const anchors = anchorsOf(graphsOf(value));
+  if (anchors) memo.set(unit, { reads, value, anchors });
+  else memo.delete(unit);
+  return value;
+}
+
+const classMemo = new WeakMap<SyntaxNode, Memo<BuiltClass>>();
+
+/** The graph of a model class, memoized per class_definition node (see `memoized`). */
+function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
+  const shape = cls.node instanceof SnapshotNode ? classShapeKey(cls) : undefined;
+  if (!shape) return buildClassGraph(file, cls);
+  return memoized(classMemo, cls.node, file, shape, (built) => [built.graph], (tables) => buildClassGraph(tables, cls));
 }
 
 /** Every node a graph takes a range from. */
@@ -455,24 +498,26 @@ function rangeNodes(graph: ModelGraph): SyntaxNode[] {
   return nodes;
 }
 
-function anchorsOf(graph: ModelGraph): ClassMemo['anchors'] {
+/** The statements holding the graphs' nodes; undefined when a node is the module itself (a new object every lint). */
+function anchorsOf(graphs: readonly ModelGraph[]): Memo<unknown>['anchors'] | undefined {
   const statements = new Set<SyntaxNode>();
   let last: SyntaxNode | undefined;
-  for (const node of rangeNodes(graph)) {
-    let statement = node;
-    while (statement.parent?.parent) statement = statement.parent;
-    if (!statement.parent) return undefined;
-    // Consecutive nodes mostly share their statement.
-    if (statement === last) continue;
-    last = statement;
-    statements.add(statement);
+  for (const graph of graphs) {
+    for (const node of rangeNodes(graph)) {
+      let statement = node;
+      while (statement.parent?.parent) statement = statement.parent;
+      if (!statement.parent) return undefined;
+      // Consecutive nodes mostly share their statement.
+      if (statement === last) continue;
+      last = statement;
+      statements.add(statement);
+    }
   }
   return [...statements].map((statement) => ({ statement, ...statement.startPosition }));
 }
 
-/** Did a statement holding the graph move (its start point changed)? Records the new points. */
-function moved(anchors: ClassMemo['anchors']): boolean {
-  if (!anchors) return true;
+/** Did a statement holding the graphs move (its start point changed)? Records the new points. */
+function moved(anchors: Memo<unknown>['anchors']): boolean {
   let changed = false;
   for (const anchor of anchors) {
     const { row, column } = anchor.statement.startPosition;

@@ -1,8 +1,8 @@
-// Model graphs are memoized per class across lints (builder.ts `classGraph`): an adopted
-// class_definition keeps its graph while everything its build read outside the class reads the
-// same. These edits each change one such outside input while the class itself stays untouched;
-// after every edit the graphs must equal those of a fresh build, and untouched classes must keep
-// their graph objects (the memo is really used).
+// Model graphs are memoized per class and per function scope across lints (builder.ts
+// `memoized`): an adopted class_definition / function_definition keeps its graphs while everything
+// its build read outside its own subtree reads the same. These edits each change one such outside
+// input while the unit itself stays untouched; after every edit the graphs must equal those of a
+// fresh build, and untouched units must keep their graph objects (the memo is really used).
 import * as assert from 'assert';
 import { createPythonParser, type SyntaxNode, type Tree } from '../../../src/lint/parser';
 import { snapshotTree, type SnapshotNode } from '../../../src/lint/snapshot';
@@ -273,6 +273,36 @@ describe('model graph memo across edits', () => {
     assert.strictEqual(byName(after, 'Encoder').isTopLevel, true);
     const gone = editAndCheck(doc, '\nenc = Encoder()\n', '\npass\n', ['Encoder']).after;
     assert.strictEqual(byName(gone, 'Encoder').isTopLevel, false);
+  });
+
+  it('memoizes the models built in a function like a class: reused untouched, rebuilt on a constant or class it reads', () => {
+    doc = new EditedDocument([
+      'import torch.nn as nn',
+      'DROP = 0.3',
+      'class Encoder(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 4)',
+      '        self.drop = nn.Dropout(0.5)',
+      '    def forward(self, x):',
+      '        return self.drop(self.fc(x))',
+      'def build_model():',
+      '    enc = Encoder()',
+      '    return nn.Sequential(nn.Linear(4, 4), nn.Dropout(DROP))',
+      'def other():',
+      '    return nn.Linear(2, 2)',
+      '',
+    ].join('\n'));
+    const before = graphsOf(doc.root);
+    assert.ok(byName(before, 'Encoder').isTopLevel, 'instantiated on its own in build_model');
+    const { after } = editAndCheck(doc, 'Linear(2, 2)', 'Linear(2, 3)', ['build_model', 'Encoder']);
+    assert.deepStrictEqual(rateOf(byName(after, 'build_model')), [0.3]);
+    const constant = editAndCheck(doc, 'DROP = 0.3', 'DROP = 0.4', ['Encoder']).after;
+    assert.deepStrictEqual(rateOf(byName(constant, 'build_model')), [0.4]);
+    const renamed = editAndCheck(doc, 'class Encoder(', 'class Encoder2(').after;
+    assert.strictEqual(byName(renamed, 'Encoder2').isTopLevel, false);
+    editAndCheck(doc, 'class Encoder2(', 'class Encoder(');
+    assert.ok(byName(graphsOf(doc.root), 'Encoder').isTopLevel);
   });
 
   it('gives the live linter the findings of a fresh lint through those edits', () => {
