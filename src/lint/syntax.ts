@@ -91,20 +91,15 @@ export function nodesOfType(root: SyntaxNode, type: string): readonly SyntaxNode
  * restricted to one subtree, found by binary search over a snapshot's pre-order ids.
  */
 export function nodesOfTypeIn(root: SyntaxNode, unit: SyntaxNode, type: string): readonly SyntaxNode[] {
-  const all = nodesOfType(root, type);
   if (!(root instanceof SnapshotNode && root.id === 0 && unit instanceof SnapshotNode)) {
+    // The same walk `nodesOfType` indexes a tree-sitter tree with, over the unit only.
     const inside: SyntaxNode[] = [];
-    for (const node of all) {
-      for (let current: SyntaxNode | null = node; current; current = current.parent) {
-        if (current.equals(unit)) {
-          inside.push(node);
-          break;
-        }
-      }
-    }
+    walk(unit, (node) => {
+      if (node.type === type) inside.push(node);
+    });
     return inside;
   }
-  const nodes = all as readonly SnapshotNode[];
+  const nodes = root.namedNodesOfType(type);
   let lo = 0;
   let hi = nodes.length;
   while (lo < hi) {

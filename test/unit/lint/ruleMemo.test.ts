@@ -6,8 +6,9 @@
 import * as assert from 'assert';
 import { createPythonParser, lintSource } from '../../../src/lint';
 import { IncrementalLinter } from '../../../src/lint/incremental';
-import { snapshotTree } from '../../../src/lint/parser';
+import { snapshotTree, type SyntaxNode } from '../../../src/lint/parser';
 import { collectImports, collectModuleConstants, ImportTable } from '../../../src/lint/resolve';
+import { nodesOfTypeIn } from '../../../src/lint/syntax';
 import type { Finding } from '../../../src/lint/types';
 import './helpers';
 
@@ -234,6 +235,22 @@ describe('shared import table and module constants', () => {
     assert.strictEqual(table.lookup('np'), 'numpy');
     assert.deepStrictEqual(table.stars, ['tensorflow.keras']);
     assert.deepStrictEqual([...table.entries()], [...collectImports(root, new ImportTable()).entries()]);
+  });
+
+  it('nodesOfTypeIn gives a statement\'s nodes of a type in source order, on snapshots and tree-sitter trees', () => {
+    const source = 'a = f(g(1))\ndef h():\n    return k(2) + m(3)\nn(4)\n';
+    const parser = createPythonParser();
+    const tree = parser.parse(source)!;
+    try {
+      const snapshot = snapshotTree(tree, source);
+      const texts = (root: SyntaxNode) => root.namedChildren.map((statement) => nodesOfTypeIn(root, statement!, 'call').map((call) => call.text));
+      const expected = [['f(g(1))', 'g(1)'], ['k(2)', 'm(3)'], ['n(4)']];
+      assert.deepStrictEqual(texts(snapshot), expected);
+      assert.deepStrictEqual(texts(tree.rootNode), expected);
+    } finally {
+      tree.delete();
+      parser.delete();
+    }
   });
 
   it('equal constants give the same map; 0 and -0 stay apart', () => {
