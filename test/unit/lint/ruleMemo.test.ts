@@ -195,6 +195,30 @@ describe('per-statement memos that read beyond the statement', () => {
   });
 });
 
+describe('DRP016 candidates kept per statement', () => {
+  it('judges a remembered training=True call against the rest of the file every lint', () => {
+    const doc = new LiveDocument([
+      'import torch',
+      'model = torch.nn.Linear(2, 2)',
+      'with torch.no_grad():',
+      '    for _ in range(10):',
+      '        out = model(x, training=True)',
+      'result = 0',
+      '',
+    ].join('\n'));
+    try {
+      assert.strictEqual(doc.of('DRP016').length, 1);
+      // Averaging the samples anywhere in the module makes it Monte Carlo dropout.
+      doc.replace('result = 0', 'result = out.mean()');
+      assert.strictEqual(doc.of('DRP016').length, 0);
+      doc.replace('result = out.mean()', 'result = 0');
+      assert.strictEqual(doc.of('DRP016').length, 1);
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
 describe('shared import table and module constants', () => {
   function roots(...sources: string[]) {
     const parser = createPythonParser();
