@@ -8,7 +8,7 @@
 // class named BatchNorm; LayerNorm/GroupNorm (no running statistics).
 import type { Rule } from '../linter';
 import { getModelGraphs, type LayerNode, type ModelGraph } from '../modelGraph';
-import { describeLayer, modelLabel, PASS_THROUGH, permuteTexts, reportNode, ReportedOnce } from '../model/ruleSupport';
+import { describeLayer, modelLabel, PASS_THROUGH, PerGraph, permuteTexts, reportNode, ReportedOnce } from '../model/ruleSupport';
 import { nodeRange } from '../syntax';
 import type { Fix } from '../types';
 
@@ -42,19 +42,28 @@ function swapFix(dropout: LayerNode, between: LayerNode[], bn: LayerNode): Fix |
   return { title: `Move ${dropout.name ?? dropout.display} after ${bn.name ?? bn.display}`, safe: false, edits: permuteTexts(nodes, order) };
 }
 
+/** Each dropout of the graph that feeds a BatchNorm, with the BatchNorm and the path between. */
+function dropoutsFeedingBatchNorm(graph: ModelGraph): Array<{ dropout: LayerNode; bn: LayerNode; path: LayerNode[] }> {
+  const found: Array<{ dropout: LayerNode; bn: LayerNode; path: LayerNode[] }> = [];
+  if (!graph.flowKnown) return found;
+  for (const dropout of graph.layers) {
+    if (dropout.kind !== 'dropout') continue;
+    const after = batchNormAfter(graph, dropout);
+    if (after) found.push({ dropout, ...after });
+  }
+  return found;
+}
+
+const feeding = new PerGraph<ReturnType<typeof dropoutsFeedingBatchNorm>>();
+
 export const dropoutBeforeBatchNorm: Rule = {
   id: 'DRP006',
   check(context) {
     const once = new ReportedOnce();
     for (const graph of getModelGraphs(context)) {
-      if (!graph.flowKnown) continue;
-      for (const dropout of graph.layers) {
-        if (dropout.kind !== 'dropout') continue;
-        const found = batchNormAfter(graph, dropout);
-        if (!found) continue;
+      for (const { dropout, bn, path } of feeding.get(graph, dropoutsFeedingBatchNorm)) {
         const where = reportNode(dropout);
         if (!once.first('DRP006', where)) continue;
-        const { bn, path } = found;
         const between = path.length ? ` (through ${path.map((l) => l.display).join(', ')})` : '';
         const fix = swapFix(dropout, path, bn);
         context.report('DRP006', where,

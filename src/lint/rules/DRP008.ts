@@ -10,7 +10,7 @@
 import type { Rule } from '../linter';
 import { getModelGraphs, type LayerKind, type LayerNode, type ModelGraph } from '../modelGraph';
 import { canonicalName } from '../resolve';
-import { describeLayer, modelLabel, renameCallee, reportNode, ReportedOnce } from '../model/ruleSupport';
+import { describeLayer, modelLabel, PerGraph, renameCallee, reportNode, ReportedOnce } from '../model/ruleSupport';
 
 /** Layers that keep a conv feature map a feature map. */
 const SPATIAL: ReadonlySet<LayerKind> = new Set(['activation', 'pool', 'batchnorm', 'norm', 'identity', 'dropout']);
@@ -61,16 +61,26 @@ function channelDropout(qualified: string, dims: 1 | 2 | 3): string | undefined 
   return undefined;
 }
 
+/** Each element-wise dropout of the graph on conv feature maps, with the convolution feeding it. */
+function dropoutsOnConvMaps(graph: ModelGraph): Array<{ dropout: LayerNode; conv: LayerNode }> {
+  const found: Array<{ dropout: LayerNode; conv: LayerNode }> = [];
+  if (!graph.flowKnown) return found;
+  for (const dropout of graph.layers) {
+    if (dropout.kind !== 'dropout' || dropout.dropout?.variant !== 'standard') continue;
+    const conv = convBefore(graph, dropout);
+    if (conv && reachesFlatten(graph, dropout)) found.push({ dropout, conv });
+  }
+  return found;
+}
+
+const onConvMaps = new PerGraph<ReturnType<typeof dropoutsOnConvMaps>>();
+
 export const elementwiseDropoutOnConvMaps: Rule = {
   id: 'DRP008',
   check(context) {
     const once = new ReportedOnce();
     for (const graph of getModelGraphs(context)) {
-      if (!graph.flowKnown) continue;
-      for (const dropout of graph.layers) {
-        if (dropout.kind !== 'dropout' || dropout.dropout?.variant !== 'standard') continue;
-        const conv = convBefore(graph, dropout);
-        if (!conv || !reachesFlatten(graph, dropout)) continue;
+      for (const { dropout, conv } of onConvMaps.get(graph, dropoutsOnConvMaps)) {
         const where = reportNode(dropout);
         if (!once.first('DRP008', where)) continue;
         const dims = dimensions(conv) ?? 2;
