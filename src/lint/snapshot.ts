@@ -36,13 +36,34 @@ export interface SyntaxNode {
 
 const NO_NODES: readonly SnapshotNode[] = Object.freeze([]);
 
-/** Shared state of one snapshot: the source, every node in pre-order, and named nodes by type. */
+/** Shared state of one snapshot: the source, its segments in order, and named nodes by type (built on demand). */
 class Snapshot {
-  readonly nodes: SnapshotNode[] = [];
-  readonly namedByType = new Map<string, SnapshotNode[]>();
+  readonly segments: Segment[] = [];
+  private allNodes: SnapshotNode[] | undefined;
+  private readonly namedByType = new Map<string, SnapshotNode[]>();
   private lineStarts: number[] | undefined;
 
   constructor(readonly source: string) {}
+
+  /** Every node in pre-order (index = id): the segments' arrays joined, on first use. */
+  get nodes(): SnapshotNode[] {
+    return this.allNodes ??= ([] as SnapshotNode[]).concat(...this.segments.map((segment) => segment.nodes));
+  }
+
+  /** Named nodes of one type in pre-order, joined from the segments on first use. */
+  named(type: string): readonly SnapshotNode[] {
+    let list = this.namedByType.get(type);
+    if (!list) {
+      const parts: SnapshotNode[][] = [];
+      for (const segment of this.segments) {
+        const part = segment.namedByType.get(type);
+        if (part) parts.push(part);
+      }
+      list = parts.length === 1 ? parts[0].slice() : ([] as SnapshotNode[]).concat(...parts);
+      this.namedByType.set(type, list);
+    }
+    return list;
+  }
 
   /** Row/column of a UTF-16 index: rows advance at '\n' only, like tree-sitter's points. */
   point(index: number): Point {
@@ -64,33 +85,70 @@ class Snapshot {
   }
 }
 
+/**
+ * The nodes of one top-level statement (or the root alone). Nodes keep ids and indexes relative
+ * to their segment, so when a later snapshot adopts the statement, moving it (new snapshot, new
+ * first id, shifted indexes) is three writes here instead of a pass over every node.
+ */
+class Segment {
+  readonly nodes: SnapshotNode[] = [];
+  readonly namedByType = new Map<string, SnapshotNode[]>();
+
+  constructor(
+    public snapshot: Snapshot,
+    /** Id of the segment's first node. */
+    public firstId: number,
+    /** Added to every index stored in the segment's nodes. */
+    public shift: number,
+  ) {}
+}
+
 export class SnapshotNode implements SyntaxNode {
   parent: SnapshotNode | null = null;
   children: readonly SnapshotNode[] = NO_NODES;
   private cachedNamedChildren: readonly SnapshotNode[] | undefined;
   /** Field name of each child (parallel to `children`, up to the last named field), or undefined when no child has one. */
   fieldNames: (string | null)[] | undefined;
-  /** On an adopted top-level statement: the named nodes of its subtree by type, in pre-order. */
-  statementNamedByType: Map<string, SnapshotNode[]> | undefined;
   /** Position in the parent's `children`. */
   indexInParent = 0;
-  /** Id of the last node of this subtree in pre-order (ids are pre-order indexes). */
-  lastDescendantId: number;
+  /** Position of the last node of this subtree in the segment. */
+  localLast: number;
   hasError = false;
   private cachedText: string | undefined;
 
-  // `snapshot`, `id`, the indexes and the flags are rewritten when a later snapshot of the same
-  // document adopts this node (see snapshotTree's `reuse`); rules treat them as read-only.
   constructor(
-    private snapshot: Snapshot,
-    public id: number,
+    readonly segment: Segment,
+    /** Position in the segment's pre-order. */
+    readonly localId: number,
     readonly type: string,
     readonly isNamed: boolean,
-    public isMissing: boolean,
-    public startIndex: number,
-    public endIndex: number,
+    readonly isMissing: boolean,
+    private readonly localStart: number,
+    private readonly localEnd: number,
   ) {
-    this.lastDescendantId = id;
+    this.localLast = localId;
+  }
+
+  /** Pre-order index in the whole snapshot. */
+  get id(): number {
+    return this.segment.firstId + this.localId;
+  }
+
+  /** Id of the last node of this subtree in pre-order. */
+  get lastDescendantId(): number {
+    return this.segment.firstId + this.localLast;
+  }
+
+  get startIndex(): number {
+    return this.localStart + this.segment.shift;
+  }
+
+  get endIndex(): number {
+    return this.localEnd + this.segment.shift;
+  }
+
+  private get snapshot(): Snapshot {
+    return this.segment.snapshot;
   }
 
   get isError(): boolean {
@@ -206,19 +264,6 @@ export class SnapshotNode implements SyntaxNode {
     return this === other;
   }
 
-  /** Moves this node into `snapshot` (adoption by an incremental snapshot). */
-  rebind(snapshot: Snapshot, idOffset: number, shift: number): void {
-    this.snapshot = snapshot;
-    if (idOffset !== 0) {
-      this.id += idOffset;
-      this.lastDescendantId += idOffset;
-    }
-    if (shift !== 0) {
-      this.startIndex += shift;
-      this.endIndex += shift;
-    }
-  }
-
   /** The source this node's snapshot was taken from. */
   get snapshotSource(): string {
     return this.snapshot.source;
@@ -231,7 +276,7 @@ export class SnapshotNode implements SyntaxNode {
 
   /** Named nodes of this node's tree grouped by type, in pre-order (shared, do not mutate). */
   namedNodesOfType(type: string): readonly SnapshotNode[] {
-    return this.snapshot.namedByType.get(type) ?? NO_NODES;
+    return this.snapshot.named(type);
   }
 }
 
@@ -319,14 +364,20 @@ class ReusableStatements {
  */
 export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse): SnapshotNode {
   const snapshot = new Snapshot(source);
-  const nodes = snapshot.nodes;
-  const namedByType = snapshot.namedByType;
+  const segments = snapshot.segments;
   const language = tree.language;
   const { types, named } = symbolTable(language);
   const fieldNames = language.fields;
   const mayHaveMissing = tree.rootNode.hasError;
   const reusable = reuse ? new ReusableStatements(reuse, source) : undefined;
   const cursor = tree.walk();
+  /** Nodes in the segments so far: the next segment's first id. */
+  let count = 0;
+  const openSegment = (): Segment => {
+    const segment = new Segment(snapshot, count, 0);
+    segments.push(segment);
+    return segment;
+  };
   try {
     const typeOf = (symbol: number): string => {
       let type = types[symbol];
@@ -348,57 +399,42 @@ export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse):
         fields.push(fieldNames[fieldId]);
       }
     };
-    const make = (parent: SnapshotNode | null): SnapshotNode => {
+    const make = (segment: Segment, parent: SnapshotNode | null): SnapshotNode => {
       const symbol = cursor.nodeTypeId;
       const type = typeOf(symbol);
       const isNamed = named[symbol];
-      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+      const nodes = segment.nodes;
+      const node = new SnapshotNode(segment, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
       nodes.push(node);
+      count++;
       if (isNamed) {
-        const list = namedByType.get(type);
+        const list = segment.namedByType.get(type);
         if (list) list.push(node);
-        else namedByType.set(type, [node]);
+        else segment.namedByType.set(type, [node]);
       }
       if (parent) attach(node, parent);
       return node;
     };
-    /**
-     * Takes over an old top-level statement (the cursor is on its new counterpart). Only
-     * statements without errors are adopted, so no node below has an error or is missing.
-     */
-    const adopt = (old: SnapshotNode, shift: number, root: SnapshotNode) => {
-      const oldNodes = old.snapshotNodes;
-      const first = old.id;
-      const last = old.lastDescendantId;
-      const offset = nodes.length - first;
-      let byType = old.statementNamedByType;
-      const firstAdoption = !byType;
-      if (firstAdoption) byType = old.statementNamedByType = new Map();
-      for (let id = first; id <= last; id++) {
-        const node = oldNodes[id];
-        node.rebind(snapshot, offset, shift);
-        nodes.push(node);
-        if (firstAdoption && node.isNamed) {
-          const list = byType!.get(node.type);
-          if (list) list.push(node);
-          else byType!.set(node.type, [node]);
-        }
-      }
-      // The statement's named nodes by type, kept from its first adoption: merging costs per type, not per node.
-      for (const [type, list] of byType!) {
-        const all = namedByType.get(type);
-        if (!all) namedByType.set(type, list.slice());
-        else for (let i = 0; i < list.length; i++) all.push(list[i]);
-      }
-      attach(old, root);
-    };
     const finish = (node: SnapshotNode) => {
-      node.lastDescendantId = nodes.length - 1;
+      node.localLast = node.segment.nodes.length - 1;
       if (!mayHaveMissing) return;
       if (node.isMissing || node.type === 'ERROR') node.hasError = true;
       else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
     };
-    const root = make(null);
+    /**
+     * Takes over an old top-level statement (the cursor is on its new counterpart): its segment
+     * moves into this snapshot. Only statements without errors are adopted.
+     */
+    const adopt = (old: SnapshotNode, shift: number, root: SnapshotNode) => {
+      const segment = old.segment;
+      segment.snapshot = snapshot;
+      segment.firstId = count;
+      segment.shift += shift;
+      segments.push(segment);
+      count += segment.nodes.length;
+      attach(old, root);
+    };
+    const root = make(openSegment(), null);
     if (!cursor.gotoFirstChild()) {
       finish(root);
       return root;
@@ -410,27 +446,30 @@ export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse):
       // Error recovery can differ inside an unchanged extent: statements with errors are copied afresh.
       if (taken && (taken.node.hasError || (mayHaveMissing && cursor.currentNode.hasError))) taken = undefined;
       if (taken) adopt(taken.node, taken.shift, root);
-      else copySubtree(make(root));
+      else copySubtree(make(openSegment(), root));
       if (!cursor.gotoNextSibling()) break;
     }
     cursor.gotoParent();
     finish(root);
+    // The root's subtree spans every segment.
+    root.localLast = count - 1;
     return root;
 
-    /** Copies the subtree under the cursor (whose node is `top`), leaving the cursor on it. */
+    /** Copies the subtree under the cursor (whose node is `top`, first of its segment), leaving the cursor on it. */
     function copySubtree(top: SnapshotNode): void {
+      const segment = top.segment;
       let current = top;
       for (;;) {
         if (cursor.gotoFirstChild()) {
           current.children = [];
-          current = make(current);
+          current = make(segment, current);
           continue;
         }
         for (;;) {
           finish(current);
           if (current === top) return;
           if (cursor.gotoNextSibling()) {
-            current = make(current.parent);
+            current = make(segment, current.parent);
             break;
           }
           cursor.gotoParent();
