@@ -25,7 +25,7 @@ import {
   DEFAULT_PARSE_TIMEOUT_MS, describeError, lintSnapshotSafely, parseTimeoutNotice, parseWithTimeout, sizeLimitNotice,
   type LintOptions, type LintResult,
 } from './linter';
-import { snapshotTree, type SnapshotNode } from './snapshot';
+import { snapshotTree, type SnapshotNode, type UnchangedText } from './snapshot';
 import type { Position, Range } from './types';
 
 export interface DocumentChange {
@@ -123,10 +123,18 @@ export class IncrementalLinter {
       return this.open(key, expectedText, options);
     }
     let text = cached.text;
+    // The edited region in the newest text: before it and after it the text is unchanged.
+    let editedStart = Infinity;
+    let editedEnd = -Infinity;
     try {
       for (const change of changes) {
         const startIndex = offsetAt(text, change.range.start);
         const oldEndIndex = Math.max(startIndex, offsetAt(text, change.range.end));
+        const newEndIndex = startIndex + change.text.length;
+        if (editedEnd >= oldEndIndex) editedEnd += newEndIndex - oldEndIndex;
+        else if (editedEnd > startIndex) editedEnd = newEndIndex;
+        editedStart = Math.min(editedStart, startIndex);
+        editedEnd = Math.max(editedEnd, newEndIndex);
         const startPosition = positionAt(text, startIndex);
         const oldEndPosition = positionAt(text, oldEndIndex);
         text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
@@ -144,7 +152,8 @@ export class IncrementalLinter {
       return expectedText !== undefined ? this.open(key, expectedText, options) : this.skippedResult(`could not apply the edit: ${describeError(error)}`);
     }
     if (expectedText !== undefined && expectedText !== text) return this.open(key, expectedText, options);
-    return this.reparse(key, cached, text, options);
+    const unchanged = changes.length ? { prefix: editedStart, suffix: text.length - editedEnd } : undefined;
+    return this.reparse(key, cached, text, options, unchanged);
   }
 
   /** Re-lints after the text changed, without a change list: diffs against the cached text. */
@@ -189,17 +198,17 @@ export class IncrementalLinter {
     this.parser.delete();
   }
 
-  private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions): LintResult {
+  private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions, unchanged?: UnchangedText): LintResult {
     const oldTree = cached.tree;
     this.documents.delete(key);
     try {
-      return this.parseAndLint(key, text, oldTree, options, cached.snapshot);
+      return this.parseAndLint(key, text, oldTree, options, cached.snapshot, unchanged);
     } finally {
       oldTree.delete();
     }
   }
 
-  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions, oldSnapshot?: SnapshotNode): LintResult {
+  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions, oldSnapshot?: SnapshotNode, unchanged?: UnchangedText): LintResult {
     if (this.disposed) return this.skippedResult('the linter was disposed');
     try {
       const tooLarge = sizeLimitNotice(text, options);
@@ -210,7 +219,7 @@ export class IncrementalLinter {
       const entry: CachedDocument = { text, tree };
       this.touch(key, entry);
       // Unchanged top-level statements are taken over from the previous snapshot (same objects).
-      if (oldTree && oldSnapshot) entry.snapshot = snapshotTree(tree, text, { previous: oldSnapshot, changedRanges: tree.getChangedRanges(oldTree) });
+      if (oldTree && oldSnapshot) entry.snapshot = snapshotTree(tree, text, { previous: oldSnapshot, changedRanges: tree.getChangedRanges(oldTree), unchanged });
       return this.lintCached(entry, options);
     } catch (error) {
       return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };

@@ -310,6 +310,13 @@ export interface SnapshotReuse {
    * `newTree.getChangedRanges(editedOldTree)`.
    */
   changedRanges: ReadonlyArray<{ startIndex: number; endIndex: number }>;
+  /** Lengths of the text's unchanged start and end, when the caller knows them from its edits (else found by comparing). */
+  unchanged?: UnchangedText;
+}
+
+export interface UnchangedText {
+  prefix: number;
+  suffix: number;
 }
 
 /**
@@ -328,9 +335,15 @@ class ReusableStatements {
     const oldSource = reuse.previous.snapshotSource;
     const shorter = Math.min(oldSource.length, source.length);
     let prefix = 0;
-    while (prefix < shorter && oldSource.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
     let suffix = 0;
-    while (suffix < shorter - prefix && oldSource.charCodeAt(oldSource.length - 1 - suffix) === source.charCodeAt(source.length - 1 - suffix)) suffix++;
+    const known = reuse.unchanged;
+    if (known && known.prefix >= 0 && known.suffix >= 0 && known.prefix + known.suffix <= shorter) {
+      prefix = known.prefix;
+      suffix = known.suffix;
+    } else {
+      while (prefix < shorter && oldSource.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
+      while (suffix < shorter - prefix && oldSource.charCodeAt(oldSource.length - 1 - suffix) === source.charCodeAt(source.length - 1 - suffix)) suffix++;
+    }
     this.prefix = prefix;
     this.suffixStart = source.length - suffix;
     this.shift = source.length - oldSource.length;
