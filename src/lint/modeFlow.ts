@@ -60,6 +60,11 @@ export interface Scope {
   origins: Map<string, SyntaxNode>;
   analyzed: boolean;
   inProgress: boolean;
+  /**
+   * The same object across lints while this scope's analysis is reused (same model calls with the
+   * same modes, same exit): rules may keep per-scope conclusions that depend on nothing else.
+   */
+  version: object;
 }
 
 export interface ModelCall {
@@ -186,6 +191,9 @@ interface ScopeMemo {
   locals: string[];
   globals: string[];
 }
+
+/** `version` of a scope not analysed yet. */
+const NEVER_REUSED: object = Object.freeze({});
 
 /** Last analysis of each function node of an incremental snapshot. */
 const scopeMemos = new WeakMap<SyntaxNode, ScopeMemo>();
@@ -498,6 +506,7 @@ class Analyzer {
       origins: new Map(),
       analyzed: false,
       inProgress: false,
+      version: NEVER_REUSED,
     };
     if (!isModule) this.scopes.push(scope);
     this.byNode.set(node.id, scope);
@@ -527,8 +536,9 @@ class Analyzer {
     scope.exit = joinStates(run.returned, end) ?? new Map();
     scope.inProgress = false;
     scope.analyzed = true;
+    scope.version = {};
     if (this.memoize && !isModule) {
-      scopeMemos.set(scope.node, {
+      scopeMemos.set(scope.node, scope.version = {
         importsKey: this.importsKey,
         reads: run.reads.answers,
         events: run.events,
@@ -602,6 +612,7 @@ class Analyzer {
     for (const name of memo.locals) scope.locals.add(name);
     for (const name of memo.globals) scope.globals.add(name);
     scope.exit = memo.exit;
+    scope.version = memo;
     scope.origins = memo.origins;
     scope.modelCalls = memo.modelCalls.map((m) => ({ call: m.call, key: m.key, mode: m.mode, scope, tracedBy: m.tracedBy }));
     return -1;

@@ -42,7 +42,18 @@ interface FrameworkMemo {
 /** Per snapshot class node: reused while the imports and every class it looked up by name are the same. */
 const frameworkMemos = new WeakMap<SyntaxNode, FrameworkMemo>();
 
+/** Per class table (one per tree, so per lint): the answers given so far, shared by the methods of a class and by DRP003. */
+const frameworkAnswers = new WeakMap<ReadonlyMap<string, SyntaxNode>, Map<SyntaxNode, boolean>>();
+
 function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+  let answers = frameworkAnswers.get(classes);
+  if (!answers) frameworkAnswers.set(classes, answers = new Map());
+  let managed = answers.get(cls);
+  if (managed === undefined) answers.set(cls, managed = frameworkClass(cls, context, classes));
+  return managed;
+}
+
+function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
   if (!(cls instanceof SnapshotNode)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
   const importsKey = importsKeyOf(context.imports);
   const memo = frameworkMemos.get(cls);
@@ -94,6 +105,61 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
   return path.scope === call.scope && scope.params.some((p) => p.name === root) && kinds.has('eval-loader');
 }
 
+interface InferenceCall {
+  call: ModelCall;
+  contexts: InferenceContext[];
+  kinds: ReadonlySet<string>;
+}
+
+/** A model call that may run in train mode in an inference context (before resolving its mode through callers). */
+function inferenceCall(call: ModelCall, context: RuleContext): InferenceCall | undefined {
+  // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
+  if (call.mode.bits & (EVAL | UNKNOWN)) return undefined;
+  const contexts: InferenceContext[] = call.tracedBy
+    ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
+    : inferenceContexts(call.call, context.imports);
+  if (contexts.length === 0) return undefined;
+  const kinds = new Set(contexts.map((c) => c.kind));
+  // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
+  // Unless the statement says it evaluates (`val_pred = model(X_val)`).
+  if (kinds.size === 1 && kinds.has('no-grad') && !call.tracedBy) {
+    const loop = enclosingLoop(contexts[0]!.node);
+    if (loop && containsTrainingStep(loop, context.root) && !EVALUATION_WORDS.test(enclosingStatement(call.call).text)) return undefined;
+  }
+  if (isMonteCarloSampling(call.call)) return undefined;
+  return { call, contexts, kinds };
+}
+
+/**
+ * Per function node: its model calls that are `inferenceCall`s, for one version of its analysis.
+ * They depend on the calls, their modes, the function's subtree and the imports only.
+ */
+const inferenceCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; found: Array<Omit<InferenceCall, 'call'> & { index: number }> }>();
+
+function inferenceCalls(scope: Scope, context: RuleContext): InferenceCall[] {
+  // The module's calls are not memoized: Monte Carlo sampling looks at the whole module for them.
+  const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
+  const importsKey = memoize ? importsKeyOf(context.imports) : '';
+  const memo = memoize ? inferenceCallMemos.get(scope.node) : undefined;
+  if (memo && memo.version === scope.version && memo.importsKey === importsKey) {
+    return memo.found.map(({ index, contexts, kinds }) => ({ call: scope.modelCalls[index]!, contexts, kinds }));
+  }
+  const found: InferenceCall[] = [];
+  const indexes: number[] = [];
+  scope.modelCalls.forEach((call, index) => {
+    const candidate = inferenceCall(call, context);
+    if (!candidate) return;
+    found.push(candidate);
+    indexes.push(index);
+  });
+  if (memoize) {
+    inferenceCallMemos.set(scope.node, {
+      version: scope.version, importsKey, found: found.map(({ contexts, kinds }, i) => ({ index: indexes[i]!, contexts, kinds })),
+    });
+  }
+  return found;
+}
+
 export const inferenceWithoutEval: Rule = {
   id: 'DRP002',
   check(context) {
@@ -104,21 +170,7 @@ export const inferenceWithoutEval: Rule = {
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
-      for (const call of scope.modelCalls) {
-        // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
-        if (call.mode.bits & (EVAL | UNKNOWN)) continue;
-        const contexts: InferenceContext[] = call.tracedBy
-          ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
-          : inferenceContexts(call.call, context.imports);
-        if (contexts.length === 0) continue;
-        const kinds = new Set(contexts.map((c) => c.kind));
-        // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
-        // Unless the statement says it evaluates (`val_pred = model(X_val)`).
-        if (kinds.size === 1 && kinds.has('no-grad') && !call.tracedBy) {
-          const loop = enclosingLoop(contexts[0]!.node);
-          if (loop && containsTrainingStep(loop, context.root) && !EVALUATION_WORDS.test(enclosingStatement(call.call).text)) continue;
-        }
-        if (isMonteCarloSampling(call.call)) continue;
+      for (const { call, contexts, kinds } of inferenceCalls(scope, context)) {
         const paths = flow.resolve(call);
         const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));
         if (!bug) continue;

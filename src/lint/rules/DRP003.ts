@@ -13,7 +13,7 @@
 import type { Rule, RuleContext } from '../linter';
 import {
   containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, importsKeyOf, inferenceContexts, TRAIN, UNKNOWN,
-  type EvalSite, type ResolvedMode,
+  type EvalSite, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
 import { SnapshotNode } from '../snapshot';
@@ -123,6 +123,32 @@ function trainFix(context: RuleContext, key: string, loop: SyntaxNode | undefine
   };
 }
 
+/** Does the call run in a training step and may it be in eval mode (now or through its callers)? */
+function mayTrainInEvalMode(scope: Scope, call: ModelCall, context: RuleContext): boolean {
+  // Only ENTRY can turn into EVAL when resolved through callers.
+  if (call.tracedBy || !(call.mode.bits & (EVAL | ENTRY))) return false;
+  const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
+  if (!region || !containsTrainingStep(region, context.root)) return false;
+  return inferenceContexts(call.call, context.imports).length === 0;
+}
+
+/** Per function node: which of its model calls pass `mayTrainInEvalMode`, for one version of its analysis. */
+const stepCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; indexes: number[] }>();
+
+/** The model calls of a scope that `mayTrainInEvalMode`; kept while the scope's analysis and the imports are the same. */
+function trainingStepCalls(scope: Scope, context: RuleContext): ModelCall[] {
+  const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
+  const importsKey = memoize ? importsKeyOf(context.imports) : '';
+  const memo = memoize ? stepCallMemos.get(scope.node) : undefined;
+  if (memo && memo.version === scope.version && memo.importsKey === importsKey) return memo.indexes.map((i) => scope.modelCalls[i]!);
+  const indexes: number[] = [];
+  scope.modelCalls.forEach((call, i) => {
+    if (mayTrainInEvalMode(scope, call, context)) indexes.push(i);
+  });
+  if (memoize) stepCallMemos.set(scope.node, { version: scope.version, importsKey, indexes });
+  return indexes.map((i) => scope.modelCalls[i]!);
+}
+
 export const trainingAfterEvalWithoutTrain: Rule = {
   id: 'DRP003',
   check(context) {
@@ -135,12 +161,7 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
-      for (const call of scope.modelCalls) {
-        // Only ENTRY can turn into EVAL when resolved through callers.
-        if (call.tracedBy || !(call.mode.bits & (EVAL | ENTRY))) continue;
-        const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
-        if (!region || !containsTrainingStep(region, context.root)) continue;
-        if (inferenceContexts(call.call, context.imports).length > 0) continue;
+      for (const call of trainingStepCalls(scope, context)) {
         const paths = flow.resolve(call);
         optimized ??= optimizedKeys(context);
         const culprit = findCulprit(context.root, paths, optimized);
