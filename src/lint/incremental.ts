@@ -83,6 +83,28 @@ function positionAt(text: string, offset: number): Point {
   return { row, column: offset - lineStart };
 }
 
+/**
+ * The part of a document a batch of edits touched, in the newest text's offsets; outside it the
+ * text is unchanged (the snapshot adopts statements there without comparing the texts).
+ */
+export class EditedRegion {
+  private start = Infinity;
+  private end = -Infinity;
+
+  /** One replacement of [start, oldEnd) by text ending at newEnd, relative to the text after the previous ones. */
+  add(start: number, oldEnd: number, newEnd: number): void {
+    if (this.end >= oldEnd) this.end += newEnd - oldEnd;
+    else if (this.end > start) this.end = newEnd;
+    this.start = Math.min(this.start, start);
+    this.end = Math.max(this.end, newEnd);
+  }
+
+  /** Lengths of the unchanged start and end of the newest text (of `length` units); undefined before any edit. */
+  unchanged(length: number): UnchangedText | undefined {
+    return this.end < this.start ? undefined : { prefix: this.start, suffix: length - this.end };
+  }
+}
+
 export class IncrementalLinter {
   private readonly parser = createPythonParser();
   private readonly documents = new Map<string, CachedDocument>();
@@ -123,18 +145,12 @@ export class IncrementalLinter {
       return this.open(key, expectedText, options);
     }
     let text = cached.text;
-    // The edited region in the newest text: before it and after it the text is unchanged.
-    let editedStart = Infinity;
-    let editedEnd = -Infinity;
+    const edited = new EditedRegion();
     try {
       for (const change of changes) {
         const startIndex = offsetAt(text, change.range.start);
         const oldEndIndex = Math.max(startIndex, offsetAt(text, change.range.end));
-        const newEndIndex = startIndex + change.text.length;
-        if (editedEnd >= oldEndIndex) editedEnd += newEndIndex - oldEndIndex;
-        else if (editedEnd > startIndex) editedEnd = newEndIndex;
-        editedStart = Math.min(editedStart, startIndex);
-        editedEnd = Math.max(editedEnd, newEndIndex);
+        edited.add(startIndex, oldEndIndex, startIndex + change.text.length);
         const startPosition = positionAt(text, startIndex);
         const oldEndPosition = positionAt(text, oldEndIndex);
         text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
@@ -152,8 +168,7 @@ export class IncrementalLinter {
       return expectedText !== undefined ? this.open(key, expectedText, options) : this.skippedResult(`could not apply the edit: ${describeError(error)}`);
     }
     if (expectedText !== undefined && expectedText !== text) return this.open(key, expectedText, options);
-    const unchanged = changes.length ? { prefix: editedStart, suffix: text.length - editedEnd } : undefined;
-    return this.reparse(key, cached, text, options, unchanged);
+    return this.reparse(key, cached, text, options, edited.unchanged(text.length));
   }
 
   /** Re-lints after the text changed, without a change list: diffs against the cached text. */
