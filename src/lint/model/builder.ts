@@ -310,8 +310,10 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
     const graph = buildStandaloneSequential(file, container, scope);
     if (graph) graphs.push(graph);
   }
+  let byNode: Map<number, Def> | undefined;
+  const defsByNode = () => byNode ??= firstDefByNode(interp);
   for (const model of interp.functionalModels) {
-    const graph = buildFunctionalModel(interp, model.call, model.outputs, scope);
+    const graph = buildFunctionalModel(interp, model.call, model.outputs, scope, defsByNode);
     if (graph) graphs.push(graph);
   }
   if (graphs.length) attachUnusedDropouts(graphs[0], interp.dropoutAssignments);
@@ -635,9 +637,48 @@ function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: Sy
   if (MODEL_NAME.test(name) || /^(?:model|net|clf)/i.test(name)) return true;
   if (viaReturn) return /(?:build|create|make|get)_?(?:model|net|network|classifier)/i.test(name);
   if (!nameNode || nameNode.type !== 'identifier') return false;
+  return usedAsModel(name, scope);
+}
+
+const modelUseSites = new WeakMap<SyntaxNode, number[]>();
+
+/**
+ * Where the scope's text has a model method call (`.fit(`, `.eval(`, ...): the index of each dot.
+ * Found once per scope node (its text never changes), instead of one regex pass over the scope per
+ * Sequential named in it (quadratic in a long module-level script).
+ */
+function modelUses(scope: SyntaxNode): number[] {
+  let sites = modelUseSites.get(scope);
+  if (!sites) {
+    sites = [];
+    const text = scope.text;
+    const pattern = new RegExp(MODEL_USE.source, 'g');
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) sites.push(m.index);
+    // Snapshot nodes only: their text is fixed for as long as the object lives.
+    if (scope instanceof SnapshotNode) modelUseSites.set(scope, sites);
+  }
+  return sites;
+}
+
+/** A word character for a regex `\b` (ASCII letters, digits, underscore). */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+/**
+ * Does `\b<name>` directly precede a model method call in the scope, i.e. does
+ * `new RegExp(`\\b${escaped name}${MODEL_USE.source}`)` match its text?
+ */
+function usedAsModel(name: string, scope: SyntaxNode): boolean {
   const text = scope.text;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b${escaped}${MODEL_USE.source}`).test(text);
+  for (const dot of modelUses(scope)) {
+    const start = dot - name.length;
+    if (start < 0 || !text.startsWith(name, start)) continue;
+    // `\b` at `start`: a word character on exactly one side.
+    const before = start > 0 && isWordChar(text.charCodeAt(start - 1));
+    if (before !== isWordChar(text.charCodeAt(start))) return true;
+  }
+  return false;
 }
 
 function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode): ModelGraph | undefined {
@@ -679,7 +720,14 @@ function collectLeafDefs(value: Val, seen: Set<Def>, depth = 0): Def[] {
   return out;
 }
 
-function buildFunctionalModel(interp: Interp, call: SyntaxNode, outputsVal: Val, scope: SyntaxNode): ModelGraph | undefined {
+/** The first def of an interpretation built at each node id (found once, for every functional model of the scope). */
+function firstDefByNode(interp: Interp): Map<number, Def> {
+  const byNode = new Map<number, Def>();
+  for (const def of interp.defs) if (!byNode.has(def.node.id)) byNode.set(def.node.id, def);
+  return byNode;
+}
+
+function buildFunctionalModel(interp: Interp, call: SyntaxNode, outputsVal: Val, scope: SyntaxNode, defsByNode: () => Map<number, Def>): ModelGraph | undefined {
   const outputs = new Set<INode>();
   for (const t of tensorsIn(outputsVal)) for (const n of t.from) outputs.add(n);
   if (!outputs.size) return undefined;
@@ -692,11 +740,12 @@ function buildFunctionalModel(interp: Interp, call: SyntaxNode, outputsVal: Val,
     members.add(n);
     stack.push(...n.preds);
   }
-  const nodes = interp.nodes.filter((n) => members.has(n));
+  // The members in interpretation order (a node's seq is its index in interp.nodes), without a pass over all nodes.
+  const nodes = [...members].filter((n) => interp.nodes[n.seq] === n).sort((a, b) => a.seq - b.seq);
   const { name, nameNode } = modelNaming(call, scope);
   const defs = [...new Set(nodes.map((n) => n.def))].filter((d) => d.qualifiedName || d.userClass).sort((a, b) => a.node.startIndex - b.node.startIndex);
   const graph = assemble({ name, framework: 'keras', kind: 'keras-functional', node: call, nameNode, defs, nodes, outputs, flowKnown: true });
-  const modelDef = interp.defs.find((d) => d.node.id === call.id);
+  const modelDef = defsByNode().get(call.id);
   graph.isTopLevel = !modelDef?.usedAsComponent;
   return graph;
 }

@@ -84,6 +84,10 @@ export class Interp {
   /** Containers (Sequential calls) and keras Model calls created lexically in the scope. */
   readonly containers: Def[] = [];
   readonly trackedLists: ListVal[] = [];
+  /** Tracked lists by their items array (a slice or `list * n` shares the array of its source). */
+  private readonly trackedByItems = new Map<Val[], ListVal[]>();
+  /** Every items array that grew, in order: what grew during a branch without measuring every tracked list. */
+  private readonly grownItems: Val[][] = [];
   private steps = 0;
   private inlineStack: SyntaxNode[] = [];
   condDepth = 0;
@@ -245,17 +249,13 @@ export class Interp {
     }
     const branches: Env[] = [];
     const growth = new Map<ListVal, number>();
-    const lengths = new Map<ListVal, number>(this.trackedLists.map((l) => [l, l.items.length]));
     this.condDepth++;
     for (const arm of arms) {
       const branch = env.fork();
+      const since = this.growthMark();
       this.execBlock(arm, branch, returns);
       branches.push(branch);
-      for (const list of this.trackedLists) {
-        const before = lengths.get(list) ?? 0;
-        if (list.items.length > before) growth.set(list, (growth.get(list) ?? 0) + 1);
-        lengths.set(list, list.items.length);
-      }
+      for (const list of this.grownSince(since)) growth.set(list, (growth.get(list) ?? 0) + 1);
     }
     this.condDepth--;
     // Items appended in alternative arms are not a sequence: the order of such a list is unknown.
@@ -299,12 +299,12 @@ export class Interp {
     }
     const branch = env.fork();
     if (left) this.assign(left, iterable.t === 'list' && iterable.items.length === 1 ? iterable.items[0] : UNKNOWN, branch);
-    const lengths = new Map<ListVal, number>(this.trackedLists.map((l) => [l, l.items.length]));
+    const since = this.growthMark();
     this.condDepth++;
     this.execBlock(body, branch, returns);
     this.condDepth--;
     // Appended once per iteration: the sequence repeats an unknown number of times.
-    for (const list of this.trackedLists) if (list.items.length > (lengths.get(list) ?? 0)) list.repeated = true;
+    for (const list of this.grownSince(since)) list.repeated = true;
     env.joinFrom([env.fork(), branch]);
     this.execBranchless(statement.childForFieldName('alternative'), env, returns);
   }
@@ -542,7 +542,30 @@ export class Interp {
 
   private track(list: ListVal): ListVal {
     this.trackedLists.push(list);
+    const sharing = this.trackedByItems.get(list.items);
+    if (sharing) sharing.push(list);
+    else this.trackedByItems.set(list.items, [list]);
     return list;
+  }
+
+  /** Every growth of a list's items goes through here (items are only ever added, never removed). */
+  private grew(items: Val[]): void {
+    this.grownItems.push(items);
+  }
+
+  private growthMark(): { lists: number; growths: number } {
+    return { lists: this.trackedLists.length, growths: this.grownItems.length };
+  }
+
+  /**
+   * Tracked lists longer now than at `since`: those that grew since, and those tracked since with
+   * items (a list made since counts as grown from empty).
+   */
+  private grownSince(since: { lists: number; growths: number }): Set<ListVal> {
+    const grown = new Set<ListVal>();
+    for (let i = since.lists; i < this.trackedLists.length; i++) if (this.trackedLists[i].items.length > 0) grown.add(this.trackedLists[i]);
+    for (let i = since.growths; i < this.grownItems.length; i++) for (const list of this.trackedByItems.get(this.grownItems[i]) ?? []) grown.add(list);
+    return grown;
   }
 
   private evalBinary(node: SyntaxNode, env: Env): Val {
@@ -994,6 +1017,7 @@ export class Interp {
       }
       const children = cls.seqChildren ?? this.track({ t: 'list', items: [], inexact: false });
       children.items.push(...items);
+      if (items.length) this.grew(children.items);
       if (args.splat) children.inexact = true;
       for (const item of items) markComponent(item);
       cls.seqChildren = children;
@@ -1022,9 +1046,15 @@ export class Interp {
   }
 
   private appendTo(list: ListVal, item: Val, at?: number): void {
-    if (at !== undefined && Number.isInteger(at) && at >= 0 && at <= list.items.length) list.items.splice(at, 0, item);
-    else if (at !== undefined) list.inexact = true;
-    else list.items.push(item);
+    if (at !== undefined && Number.isInteger(at) && at >= 0 && at <= list.items.length) {
+      list.items.splice(at, 0, item);
+      this.grew(list.items);
+    } else if (at !== undefined) {
+      list.inexact = true;
+    } else {
+      list.items.push(item);
+      this.grew(list.items);
+    }
     if (item.t === 'layer' && this.condDepth > 0) item.def.conditional = true;
   }
 
@@ -1195,11 +1225,36 @@ export interface Args {
 }
 
 export class Env {
+  /** Bindings made in this environment, on top of those of `base` when it is a fork. */
   private readonly vars = new Map<string, Val>();
-  constructor(private readonly parent?: Env) {}
+
+  /**
+   * A fork reads the bindings of the environment it was forked from through `base` instead of
+   * copying them: a module body can hold hundreds of names and forks at every `if` and `for`.
+   * That relies on the base not being written while its forks are in use, which holds for the
+   * interpreter: a branch runs on its fork alone, and the forks are joined back (then dropped).
+   */
+  constructor(private readonly parent?: Env, private readonly base?: Env) {}
+
+  /** A binding of this environment or of those it was forked from (not of the parent). */
+  private own(name: string): Val | undefined {
+    const value = this.vars.get(name);
+    if (value !== undefined) return value;
+    for (let env = this.base; env; env = env.base) {
+      const inherited = env.vars.get(name);
+      if (inherited !== undefined) return inherited;
+    }
+    return undefined;
+  }
+
+  private ownNames(): Set<string> {
+    const names = new Set<string>(this.vars.keys());
+    for (let env = this.base; env; env = env.base) for (const name of env.vars.keys()) names.add(name);
+    return names;
+  }
 
   get(name: string): Val | undefined {
-    return this.vars.get(name) ?? this.parent?.get(name);
+    return this.own(name) ?? this.parent?.get(name);
   }
 
   set(name: string, value: Val): void {
@@ -1207,20 +1262,39 @@ export class Env {
   }
 
   fork(): Env {
-    const copy = new Env(this.parent);
-    for (const [k, v] of this.vars) copy.vars.set(k, v);
-    return copy;
+    return new Env(this.parent, this);
   }
 
-  /** Replaces this environment's bindings by the join of the branches. */
+  /**
+   * Replaces this environment's bindings by the join of the branches: for every name bound in a
+   * branch, the join of its values in the branches that bind it, in branch order.
+   */
   joinFrom(branches: Env[]): void {
-    const keys = new Set<string>();
-    for (const b of branches) for (const k of b.vars.keys()) keys.add(k);
-    for (const key of keys) {
-      let value: Val | undefined;
-      for (const b of branches) value = value === undefined ? b.vars.get(key) : join(value, b.vars.get(key));
-      if (value) this.vars.set(key, value);
+    if (branches.every((b) => b.base === this)) {
+      // Forks of this environment: only names a branch bound itself can differ from ours (in the
+      // others a branch sees our value, and joining a value with itself gives it back).
+      const names = new Set<string>();
+      for (const b of branches) for (const name of b.vars.keys()) names.add(name);
+      for (const name of names) {
+        const current = this.own(name);
+        let value: Val | undefined;
+        for (const b of branches) {
+          const bound = b.vars.has(name) ? b.vars.get(name) : current;
+          value = value === undefined ? bound : join(value, bound);
+        }
+        if (value) this.vars.set(name, value);
+      }
+      return;
     }
+    const names = new Set<string>();
+    for (const b of branches) for (const name of b.ownNames()) names.add(name);
+    const joined = new Map<string, Val>();
+    for (const name of names) {
+      let value: Val | undefined;
+      for (const b of branches) value = value === undefined ? b.own(name) : join(value, b.own(name));
+      if (value) joined.set(name, value);
+    }
+    for (const [name, value] of joined) this.vars.set(name, value);
   }
 }
 
