@@ -299,7 +299,15 @@ interface ScopeModels {
   instances: { asComponent: readonly string[]; standalone: readonly string[] };
 }
 
-function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
+/** What a module scope's build read of the whole file, beyond the statements it interpreted. */
+interface ModuleTrace {
+  /** `usedAsModel(name, module)` answers. */
+  modelUses: Map<string, boolean>;
+  /** Its dropout assignments: whether their results are read depends on the whole file, judged every lint. */
+  assignments: DropoutAssignment[];
+}
+
+function buildScopeModels(file: FileTables, scope: SyntaxNode, trace?: ModuleTrace): ScopeModels {
   const interp = new Interp(file, undefined, scope);
   const env = new Env();
   if (scope.type === 'function_definition') interp.bindParams(scope, env, undefined, false);
@@ -307,7 +315,7 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
   const graphs: ModelGraph[] = [];
   for (const container of interp.containers) {
     if (container.usedAsComponent) continue;
-    const graph = buildStandaloneSequential(file, container, scope);
+    const graph = buildStandaloneSequential(file, container, scope, trace);
     if (graph) graphs.push(graph);
   }
   let byNode: Map<number, Def> | undefined;
@@ -317,6 +325,7 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
     if (graph) graphs.push(graph);
   }
   if (graphs.length) attachUnusedDropouts(graphs[0], interp.dropoutAssignments);
+  if (trace) trace.assignments = interp.dropoutAssignments;
   // Read after the graphs are built: building a Sequential marks the user blocks it applies.
   const asComponent = new Set<string>();
   const standalone = new Set<string>();
@@ -332,12 +341,70 @@ const scopeMemo = new WeakMap<SyntaxNode, Memo<ScopeModels>>();
 
 /**
  * The models of a function scope, memoized per function_definition node like classes (see
- * `memoized`): all the scope reads is its own subtree and the recorded names. The module scope is
- * a new node every lint and spans every statement: it is built afresh.
+ * `memoized`): all the scope reads is its own subtree and the recorded names. The module scope
+ * has its own memo (see moduleModels).
  */
 function scopeModels(file: FileInfo, scope: SyntaxNode): ScopeModels {
+  if (scope.type === 'module' && scope instanceof SnapshotNode) return moduleModels(file, scope);
   if (scope.type !== 'function_definition' || !(scope instanceof SnapshotNode)) return buildScopeModels(file, scope);
   return memoized(scopeMemo, scope, file, NO_SHAPE, (built) => built.graphs, (tables) => buildScopeModels(tables, scope));
+}
+
+/** Top-level statements the interpreter runs in a module body; it passes over the others (definitions, imports, comments...). */
+const ACTIVE_STATEMENTS: ReadonlySet<string> = new Set([
+  'expression_statement', 'return_statement', 'if_statement', 'for_statement', 'while_statement', 'with_statement', 'try_statement',
+]);
+/** Stands for a statement the interpreter passes over (it still counts against the step budget). */
+const PASSED_OVER = 'passed over';
+
+/**
+ * The module body as its interpretation sees it: the statements it runs (by object: an adopted
+ * statement has an unchanged subtree) and a marker for each one it passes over.
+ */
+function moduleSequence(root: SyntaxNode): Array<SyntaxNode | typeof PASSED_OVER> {
+  return root.namedChildren.map((statement) => (statement && ACTIVE_STATEMENTS.has(statement.type) ? statement : PASSED_OVER));
+}
+
+interface ModuleMemo extends Memo<ScopeModels> {
+  sequence: Array<SyntaxNode | typeof PASSED_OVER>;
+  trace: ModuleTrace;
+}
+
+/** Keyed by the first statement the module's interpretation ran (the module node is new every lint). */
+const moduleMemo = new WeakMap<SyntaxNode, ModuleMemo>();
+
+/**
+ * The models of the module body. The module node is new every lint, so the memo is keyed by the
+ * statements interpreted: reused when the same statements (same objects, same places among the
+ * others) read the same names, and the whole-file questions the build asked (is a Sequential's
+ * name used like a model anywhere) get the same answers. Unused-dropout results are judged again
+ * every lint: whether a result is read depends on every function of the file.
+ */
+function moduleModels(file: FileInfo, root: SyntaxNode): ScopeModels {
+  const sequence = moduleSequence(root);
+  const first = sequence.find((s): s is SyntaxNode => s !== PASSED_OVER);
+  if (!first) return buildScopeModels(file, root);
+  const known = moduleMemo.get(first);
+  if (known && sameShape(known.sequence, sequence) && readsHold(known.reads, file, NO_SHAPE)
+    && [...known.trace.modelUses].every(([name, used]) => usedAsModel(name, root) === used)) {
+    const graphs = known.value.graphs;
+    if (moved(known.anchors)) for (const graph of graphs) refreshRanges(graph);
+    if (graphs.length && known.trace.assignments.length) {
+      graphs[0].unusedDropouts = [];
+      attachUnusedDropouts(graphs[0], known.trace.assignments);
+    }
+    return known.value;
+  }
+  const trace: ModuleTrace = { modelUses: new Map(), assignments: [] };
+  const reads: Reads = {
+    importsKey: importsContentKey(file.imports), shape: NO_SHAPE, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
+  };
+  const value = buildScopeModels(recordingTables(file, reads), root, trace);
+  // A layer anchored at the module node itself (a placeholder) would keep an old module: not kept.
+  const anchors = anchorsOf(value.graphs);
+  if (anchors) moduleMemo.set(first, { reads, value, anchors, sequence, trace });
+  else moduleMemo.delete(first);
+  return value;
 }
 
 // ---- model classes ---------------------------------------------------------------------------
@@ -633,11 +700,13 @@ function modelNaming(call: SyntaxNode, scope: SyntaxNode): { name: string; nameN
   return { name: call.childForFieldName('function')?.text.split('.').pop() ?? 'model', anchor: call };
 }
 
-function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: SyntaxNode, viaReturn: boolean): boolean {
+function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: SyntaxNode, viaReturn: boolean, trace?: ModuleTrace): boolean {
   if (MODEL_NAME.test(name) || /^(?:model|net|clf)/i.test(name)) return true;
   if (viaReturn) return /(?:build|create|make|get)_?(?:model|net|network|classifier)/i.test(name);
   if (!nameNode || nameNode.type !== 'identifier') return false;
-  return usedAsModel(name, scope);
+  const used = usedAsModel(name, scope);
+  trace?.modelUses.set(name, used);
+  return used;
 }
 
 const modelUseSites = new WeakMap<SyntaxNode, number[]>();
@@ -681,7 +750,7 @@ function usedAsModel(name: string, scope: SyntaxNode): boolean {
   return false;
 }
 
-function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode): ModelGraph | undefined {
+function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode, trace?: ModuleTrace): ModelGraph | undefined {
   if (!container.children) return undefined;
   const chain = new Interp(file, undefined, scope);
   const outputs = new Set<INode>();
@@ -698,7 +767,7 @@ function buildStandaloneSequential(file: FileTables, container: Def, scope: Synt
   });
   const viaReturn = container.node.parent?.type === 'return_statement';
   // A Keras Sequential is compiled and fit as a whole; a torch Sequential is as often a block.
-  graph.isTopLevel = framework === 'keras' || looksTopLevel(name, nameNode, scope, viaReturn);
+  graph.isTopLevel = framework === 'keras' || looksTopLevel(name, nameNode, scope, viaReturn, trace);
   return graph;
 }
 

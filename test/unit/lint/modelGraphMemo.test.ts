@@ -305,6 +305,35 @@ describe('model graph memo across edits', () => {
     assert.ok(byName(graphsOf(doc.root), 'Encoder').isTopLevel);
   });
 
+  it('reuses the module body\'s models while its statements stay, and re-asks what depends on the whole file', () => {
+    doc = new EditedDocument([
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      'seq = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))',
+      'head = nn.Linear(4, 2)',
+      'seq.append(nn.Identity())',
+      'x = seq(data)',
+      'y = F.dropout(x, 0.2)',
+      'z = head(x)',
+      'def helper():',
+      '    return 1',
+      '',
+    ].join('\n'));
+    const before = graphsOf(doc.root);
+    assert.strictEqual(byName(before, 'seq').isTopLevel, false);
+    assert.strictEqual(before.flatMap((g) => g.unusedDropouts).length, 1, '`y` is never read while `x` is');
+    // An edit inside a function leaves the module statements alone: the Sequential graph is reused.
+    editAndCheck(doc, 'return 1', 'return 2', ['seq']);
+    // ... but reading `y` in that function, or calling `seq.train()` there, changes what the module's models are.
+    const read = editAndCheck(doc, 'return 2', 'return y', ['seq']).after;
+    assert.strictEqual(read.flatMap((g) => g.unusedDropouts).length, 0);
+    const trained = editAndCheck(doc, 'return y', 'seq.train()').after;
+    assert.strictEqual(byName(trained, 'seq').isTopLevel, true);
+    // A module-level statement edited (not the first): rebuilt.
+    const edited = editAndCheck(doc, 'seq.append(nn.Identity())', 'seq.append(nn.ReLU())').after;
+    assert.deepStrictEqual(byName(edited, 'seq').layers.map((l) => l.kind), ['dense', 'dropout', 'activation']);
+  });
+
   it('gives the live linter the findings of a fresh lint through those edits', () => {
     const linter = new IncrementalLinter();
     let text = [
