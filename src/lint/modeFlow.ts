@@ -131,7 +131,8 @@ export function getModeFlow(context: FlowSource): ModeFlow {
 // structure. Its analysis is a deterministic function of that subtree and of what it read outside
 // it; the memo keeps those reads with their answers. Reads that do not change during a lint (the
 // `switched` keys, module names, the class and function tables — which settle the function each
-// call targets) are checked up front. Reads whose answer depends on when they happen (a callee's
+// call targets) are checked up front, only for the names whose entries changed since the tables
+// they were last checked with. Reads whose answer depends on when they happen (a callee's
 // summary; for a nested function, which function a call targets, since it sees its enclosing
 // function's locals bound so far) and the call sites the analysis registered are replayed in their
 // original order, so callees are analysed and call sites registered in exactly the order a fresh
@@ -167,29 +168,75 @@ const enum Table {
   ClassNode,
 }
 
-/** Answers recorded by one analysis, each question once: [table, name, answer] triples. */
+const TABLE_COUNT = 7;
+
+type Answer = boolean | SyntaxNode | undefined;
+
+/** Answers recorded by one analysis, each question once: per table, [name, answer] pairs. */
 class StaticReads {
-  readonly answers: Array<Table | string | boolean | SyntaxNode | undefined> = [];
+  readonly answers: Array<Array<string | Answer> | undefined> = [];
   private readonly asked = new Set<string>();
 
-  record(table: Table, name: string, answer: boolean | SyntaxNode | undefined): void {
+  record(table: Table, name: string, answer: Answer): void {
     const question = `${table}:${name}`;
     if (this.asked.has(question)) return;
     this.asked.add(question);
-    this.answers.push(table, name, answer);
+    (this.answers[table] ??= []).push(name, answer);
   }
+}
+
+/** The tables of one lint that static reads consult. */
+interface Tables {
+  switched: ReadonlySet<string>;
+  moduleNames: ReadonlySet<string>;
+  classes: ReadonlyMap<string, SyntaxNode>;
+  moduleFunctions: ReadonlyMap<string, SyntaxNode>;
+}
+
+/** Per table, the names whose answer may differ between two lints' tables (undefined: none; `null`: any). */
+type TableChanges = Array<ReadonlySet<string> | null | undefined>;
+
+function changedMembers(before: ReadonlySet<string>, after: ReadonlySet<string>): Set<string> | undefined {
+  let changed: Set<string> | undefined;
+  for (const name of before) if (!after.has(name)) (changed ??= new Set()).add(name);
+  for (const name of after) if (!before.has(name)) (changed ??= new Set()).add(name);
+  return changed;
+}
+
+function changedEntries<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, sameKeysOnly: boolean): Set<string> | undefined {
+  let changed: Set<string> | undefined;
+  for (const [name, value] of before) if (sameKeysOnly ? !after.has(name) : after.get(name) !== value) (changed ??= new Set()).add(name);
+  for (const name of after.keys()) if (!before.has(name)) (changed ??= new Set()).add(name);
+  return changed;
+}
+
+function tableChanges(before: Tables, after: Tables): TableChanges {
+  const changes: TableChanges = [];
+  changes[Table.Switched] = changedMembers(before.switched, after.switched);
+  changes[Table.ModuleName] = changedMembers(before.moduleNames, after.moduleNames);
+  changes[Table.ClassName] = changedEntries(before.classes, after.classes, true);
+  changes[Table.ClassNode] = changedEntries(before.classes, after.classes, false);
+  changes[Table.FunctionName] = changedEntries(before.moduleFunctions, after.moduleFunctions, true);
+  changes[Table.ModuleFunction] = changedEntries(before.moduleFunctions, after.moduleFunctions, false);
+  // Torch-ness follows base classes through the class table: any changed class may change any answer.
+  changes[Table.TorchClass] = changes[Table.ClassNode] ? null : undefined;
+  return changes;
 }
 
 interface ScopeMemo {
   importsKey: string;
   reads: StaticReads['answers'];
+  /** The tables the reads last answered as recorded with (only names changed since need asking again). */
+  checkedWith: Tables;
   events: FlowEvent[];
   exit: State;
   modelCalls: ReadonlyArray<Omit<ModelCall, 'scope'>>;
   origins: Map<string, SyntaxNode>;
-  /** Own locals in the order they were first bound (replayed progressively: nested functions read them). */
+  /** Own locals in the order they were first bound (replayed progressively when nested functions may read them). */
   locals: string[];
-  globals: string[];
+  /** The same, complete (shared by the scopes that reuse this analysis; never modified). */
+  localSet: ReadonlySet<string>;
+  globals: ReadonlySet<string>;
 }
 
 /** `version` of a scope not analysed yet. */
@@ -429,6 +476,8 @@ class Analyzer {
   readonly moduleNames = new Set<string>();
   /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
   readonly switched = new Set<string>();
+  private readonly tables: Tables;
+  private readonly changesSince = new Map<Tables, TableChanges>();
   /** Only snapshot nodes survive across lints; web-tree-sitter hands out new node objects on every access. */
   private readonly memoize: boolean;
   private readonly importsKey: string;
@@ -436,6 +485,7 @@ class Analyzer {
 
   constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
     this.classes = classesByName(root);
+    this.tables = { switched: this.switched, moduleNames: this.moduleNames, classes: this.classes, moduleFunctions: this.moduleFunctions };
     this.memoize = root instanceof SnapshotNode;
     this.importsKey = this.memoize ? importsKeyOf(imports) : '';
     for (const statement of root.namedChildren) {
@@ -519,7 +569,7 @@ class Analyzer {
     const isModule = scope.node.type === 'module';
     const memo = this.memoize && !isModule ? scopeMemos.get(scope.node) : undefined;
     let sitesReplayed = 0;
-    if (memo && memo.importsKey === this.importsKey && this.staticReadsHold(memo.reads)) {
+    if (memo && memo.importsKey === this.importsKey && this.staticReadsHold(memo)) {
       sitesReplayed = this.replay(scope, memo);
       if (sitesReplayed < 0) {
         scope.inProgress = false;
@@ -528,8 +578,8 @@ class Analyzer {
       }
     }
     // A partial replay bound some locals early; nothing read them since (the callees it reached are
-    // analysed already), and the run binds them again at the right moments for what it records.
-    scope.locals.clear();
+    // analysed already), and the run binds them again at the moments it records.
+    scope.locals = new Set();
     const body = isModule ? scope.node : scope.node.childForFieldName('body');
     const run = new ScopeRun(this, scope, sitesReplayed);
     const end = body ? run.block(body, new Map(), true, 0) : new Map();
@@ -541,21 +591,32 @@ class Analyzer {
       scopeMemos.set(scope.node, scope.version = {
         importsKey: this.importsKey,
         reads: run.reads.answers,
+        checkedWith: this.tables,
         events: run.events,
         exit: scope.exit,
         modelCalls: scope.modelCalls.map(({ call, key, mode, tracedBy }) => (tracedBy === undefined ? { call, key, mode } : { call, key, mode, tracedBy })),
         origins: scope.origins,
         locals: [...scope.locals],
-        globals: [...scope.globals],
+        localSet: scope.locals,
+        globals: scope.globals,
       });
     }
   }
 
-  private staticReadsHold(answers: ScopeMemo['reads']): boolean {
-    for (let i = 0; i < answers.length; i += 3) {
-      const name = answers[i + 1] as string;
-      if (this.answer(answers[i] as Table, name) !== answers[i + 2]) return false;
+  private staticReadsHold(memo: ScopeMemo): boolean {
+    if (memo.checkedWith === this.tables) return true;
+    let changes = this.changesSince.get(memo.checkedWith);
+    if (!changes) this.changesSince.set(memo.checkedWith, changes = tableChanges(memo.checkedWith, this.tables));
+    for (let table = 0; table < TABLE_COUNT; table++) {
+      const answers = memo.reads[table];
+      const changed = changes[table];
+      if (!answers || changed === undefined) continue;
+      for (let i = 0; i < answers.length; i += 2) {
+        const name = answers[i] as string;
+        if ((changed === null || changed.has(name)) && this.answer(table, name) !== answers[i + 1]) return false;
+      }
     }
+    memo.checkedWith = this.tables;
     return true;
   }
 
@@ -609,8 +670,8 @@ class Analyzer {
           break;
       }
     }
-    for (const name of memo.locals) scope.locals.add(name);
-    for (const name of memo.globals) scope.globals.add(name);
+    scope.locals = memo.localSet as Set<string>;
+    scope.globals = memo.globals as Set<string>;
     scope.exit = memo.exit;
     scope.version = memo;
     scope.origins = memo.origins;

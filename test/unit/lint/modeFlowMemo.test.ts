@@ -341,6 +341,34 @@ describe('mode flow memo across edits', () => {
     ]);
   });
 
+  it('follows class and function names that keep a call from being a model call', () => {
+    checkEdits([
+      ...NET,
+      'def evaluate(loader):',
+      '    model = Net()',
+      '    with torch.no_grad():',
+      '        return [model(x) for x in loader]',
+      '',
+      'def outer(loader):',
+      '    net = make()',
+      '    def inner(x):',
+      '        return net(x)',
+      '    return inner',
+      '',
+      'def show():',
+      '    print(Net())',
+      '',
+      'def helper():',
+      '    pass',
+      '',
+    ].join('\n'), 'outer', [
+      ['class Net(', 'class Net2('],
+      ['class Net2(', 'class Net('],
+      ['def helper():', 'def net():'],
+      ['def net():', 'def helper():'],
+    ]);
+  });
+
   it('follows the torch-ness of a class built in another statement', () => {
     checkEdits([
       'import torch',
