@@ -3,7 +3,7 @@
 import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
 import { calleeName, resolveName, type ImportTable } from '../resolve';
-import { nodeRange, walk } from '../syntax';
+import { nodeRange, nodesOfTypeIn, walk } from '../syntax';
 import { SnapshotNode } from '../snapshot';
 import type { Range } from '../types';
 import { DROPOUT_APIS } from '../frameworks';
@@ -101,25 +101,23 @@ interface StatementFacts {
 const statementFactsMemo = new WeakMap<SyntaxNode, StatementFacts>();
 
 /** Named nodes of the given types in `statement`'s subtree (itself included), in pre-order. */
-function namedNodesIn(statement: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
-  const found: SyntaxNode[] = [];
-  if (statement instanceof SnapshotNode) {
-    const nodes = statement.snapshotNodes;
-    for (let id = statement.id; id <= statement.lastDescendantId; id++) {
-      const node = nodes[id];
-      if (node.isNamed && types.has(node.type)) found.push(node);
-    }
-  } else {
-    walk(statement, (node) => {
-      if (node.isNamed && types.has(node.type)) found.push(node);
-    });
+function namedNodesIn(root: SyntaxNode, statement: SyntaxNode, types: readonly string[]): SyntaxNode[] {
+  if (root instanceof SnapshotNode && statement instanceof SnapshotNode) {
+    // The snapshot's per-type index, cut to the statement (pre-order ids, merged back into one order).
+    const found: SyntaxNode[] = [];
+    for (const type of types) for (const node of nodesOfTypeIn(root, statement, type)) found.push(node);
+    return found.sort((a, b) => a.id - b.id);
   }
+  const found: SyntaxNode[] = [];
+  walk(statement, (node) => {
+    if (node.isNamed && types.includes(node.type)) found.push(node);
+  });
   return found;
 }
 
-const FACT_TYPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'call']);
+const FACT_TYPES: readonly string[] = ['function_definition', 'class_definition', 'call'];
 
-function statementFacts(statement: SyntaxNode, imports: ImportTable, key: string): StatementFacts {
+function statementFacts(root: SyntaxNode, statement: SyntaxNode, imports: ImportTable, key: string): StatementFacts {
   const memoize = statement instanceof SnapshotNode;
   if (memoize) {
     const known = statementFactsMemo.get(statement);
@@ -127,7 +125,7 @@ function statementFacts(statement: SyntaxNode, imports: ImportTable, key: string
   }
   const facts: StatementFacts = { importsKey: key, functions: [], moduleFunctions: [], classes: [], builderOwners: [], localCalls: [] };
   const calls: SyntaxNode[] = [];
-  for (const node of namedNodesIn(statement, FACT_TYPES)) {
+  for (const node of namedNodesIn(root, statement, FACT_TYPES)) {
     if (node.type === 'call') calls.push(node);
     else if (node.type === 'function_definition') {
       facts.functions.push(node);
@@ -184,7 +182,7 @@ function collectFile(root: SyntaxNode, imports: ImportTable, constants: Readonly
   const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
   const key = importsContentKey(imports);
   const all: StatementFacts[] = [];
-  for (const statement of root.children) if (statement) all.push(statementFacts(statement, imports, key));
+  for (const statement of root.children) if (statement) all.push(statementFacts(root, statement, imports, key));
   const baseNames = new Map<ClassInfo, string[]>();
   for (const facts of all) {
     for (const fn of facts.functions) file.allFunctions.push(fn);
