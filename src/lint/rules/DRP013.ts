@@ -10,7 +10,7 @@
 import type { Rule } from '../linter';
 import { getModelGraphs, type ActivationKind, type LayerDefinition } from '../modelGraph';
 import { canonicalName } from '../resolve';
-import { allDefinitions, describeLayer, modelLabel, renameCallee, ReportedOnce } from '../model/ruleSupport';
+import { allDefinitions, describeLayer, modelLabel, PerGraph, renameCallee, ReportedOnce } from '../model/ruleSupport';
 
 const OUTPUT_ACTIVATIONS: ReadonlySet<ActivationKind> = new Set(['softmax', 'log-softmax', 'sigmoid', 'linear']);
 
@@ -28,18 +28,28 @@ function alternative(layer: LayerDefinition, toAlpha: boolean): string | undefin
   return undefined;
 }
 
+/** The hidden activations of a network: how many are SELU and which others it uses; undefined when not judged. */
+function activationsOf(definitions: readonly LayerDefinition[]): { selu: number; others: ActivationKind[] } | undefined {
+  const hidden = definitions.filter((d) => d.activation && !OUTPUT_ACTIVATIONS.has(d.activation)).map((d) => d.activation!);
+  // Unknown user blocks may hide activations: only judge fully known networks.
+  if (!hidden.length || hidden.includes('other')) return undefined;
+  return { selu: hidden.filter((a) => a === 'selu').length, others: [...new Set(hidden.filter((a) => a !== 'selu'))] };
+}
+
+/** A graph without user blocks is judged on its own definitions: kept per graph object. */
+const ownActivations = new PerGraph<{ result: ReturnType<typeof activationsOf> }>();
+
 export const alphaDropoutActivationMismatch: Rule = {
   id: 'DRP013',
   check(context) {
     const once = new ReportedOnce();
     const graphs = getModelGraphs(context);
     for (const graph of graphs) {
-      const definitions = allDefinitions(graph, graphs);
-      // Unknown user blocks may hide activations: only judge fully known networks.
-      const hidden = definitions.filter((d) => d.activation && !OUTPUT_ACTIVATIONS.has(d.activation)).map((d) => d.activation!);
-      if (!hidden.length || hidden.includes('other')) continue;
-      const selu = hidden.filter((a) => a === 'selu').length;
-      const others = [...new Set(hidden.filter((a) => a !== 'selu'))];
+      const activations = graph.usesClasses.length
+        ? activationsOf(allDefinitions(graph, graphs))
+        : ownActivations.get(graph, (g) => ({ result: activationsOf(g.definitions) })).result;
+      if (!activations) continue;
+      const { selu, others } = activations;
       for (const layer of graph.definitions) {
         if (layer.kind !== 'dropout' || !layer.dropout) continue;
         const variant = layer.dropout.variant;
