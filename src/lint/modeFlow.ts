@@ -100,6 +100,10 @@ export interface ResolvedMode {
   unresolved: boolean;
 }
 
+/**
+ * The flow of one tree. For an incremental snapshot it is valid until a later snapshot of the same
+ * document is analysed: that analysis takes over the model calls of the functions it reuses.
+ */
 export interface ModeFlow {
   scopes: Scope[];
   module: Scope;
@@ -174,14 +178,19 @@ type Answer = boolean | SyntaxNode | undefined;
 
 /** Answers recorded by one analysis, each question once: per table, [name, answer] pairs. */
 class StaticReads {
-  readonly answers: Array<Array<string | Answer> | undefined> = [];
+  readonly answers: Array<Array<string | Answer> | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  /** Bit `1 << table` for each table with answers. */
+  tables = 0;
   private readonly asked = new Set<string>();
 
   record(table: Table, name: string, answer: Answer): void {
+    // Class and function tables are keyed by identifiers: a dotted name is never in them.
+    if (table !== Table.Switched && (name === '' || name.includes('.'))) return;
     const question = `${table}:${name}`;
     if (this.asked.has(question)) return;
     this.asked.add(question);
     (this.answers[table] ??= []).push(name, answer);
+    this.tables |= 1 << table;
   }
 }
 
@@ -193,8 +202,11 @@ interface Tables {
   moduleFunctions: ReadonlyMap<string, SyntaxNode>;
 }
 
-/** Per table, the names whose answer may differ between two lints' tables (undefined: none; `null`: any). */
-type TableChanges = Array<ReadonlySet<string> | null | undefined>;
+/** Per table, the names whose answer may differ between two lints' tables (undefined: none; `null`: any), and a bit per changed table. */
+interface TableChanges {
+  names: Array<ReadonlySet<string> | null | undefined>;
+  tables: number;
+}
 
 function changedMembers(before: ReadonlySet<string>, after: ReadonlySet<string>): Set<string> | undefined {
   let changed: Set<string> | undefined;
@@ -211,26 +223,36 @@ function changedEntries<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<st
 }
 
 function tableChanges(before: Tables, after: Tables): TableChanges {
-  const changes: TableChanges = [];
-  changes[Table.Switched] = changedMembers(before.switched, after.switched);
-  changes[Table.ModuleName] = changedMembers(before.moduleNames, after.moduleNames);
-  changes[Table.ClassName] = changedEntries(before.classes, after.classes, true);
-  changes[Table.ClassNode] = changedEntries(before.classes, after.classes, false);
-  changes[Table.FunctionName] = changedEntries(before.moduleFunctions, after.moduleFunctions, true);
-  changes[Table.ModuleFunction] = changedEntries(before.moduleFunctions, after.moduleFunctions, false);
-  // Torch-ness follows base classes through the class table: any changed class may change any answer.
-  changes[Table.TorchClass] = changes[Table.ClassNode] ? null : undefined;
-  return changes;
+  const classNodes = changedEntries(before.classes, after.classes, false);
+  // Indexed by `Table`.
+  const names = [
+    changedMembers(before.switched, after.switched),
+    changedMembers(before.moduleNames, after.moduleNames),
+    changedEntries(before.classes, after.classes, true),
+    changedEntries(before.moduleFunctions, after.moduleFunctions, true),
+    // Torch-ness follows base classes through the class table: any changed class may change any answer.
+    classNodes ? null : undefined,
+    changedEntries(before.moduleFunctions, after.moduleFunctions, false),
+    classNodes,
+  ];
+  let tables = 0;
+  names.forEach((changed, table) => {
+    if (changed !== undefined) tables |= 1 << table;
+  });
+  return { names, tables };
 }
 
 interface ScopeMemo {
   importsKey: string;
   reads: StaticReads['answers'];
+  /** `StaticReads.tables`. */
+  readTables: number;
   /** The tables the reads last answered as recorded with (only names changed since need asking again). */
   checkedWith: Tables;
   events: FlowEvent[];
   exit: State;
-  modelCalls: ReadonlyArray<Omit<ModelCall, 'scope'>>;
+  /** The model calls, shared by the scopes that reuse this analysis (each points its calls' `scope` at itself). */
+  modelCalls: ModelCall[];
   origins: Map<string, SyntaxNode>;
   /** Own locals in the order they were first bound (replayed progressively when nested functions may read them). */
   locals: string[];
@@ -242,17 +264,22 @@ interface ScopeMemo {
 /** `version` of a scope not analysed yet. */
 const NEVER_REUSED: object = Object.freeze({});
 
-/** Last analysis of each function node of an incremental snapshot. */
-const scopeMemos = new WeakMap<SyntaxNode, ScopeMemo>();
-
-interface StaticScopeInfo {
+interface FunctionMemo {
+  /** Name, class and parameters: fixed for a node object (its subtree and its ancestors in the statement do not change). */
   name: string;
   cls: SyntaxNode | undefined;
   params: Parameter[];
+  /** The last analysis. */
+  analysis?: ScopeMemo;
 }
 
-/** Name, class and parameters of a function node: fixed for a node object (its subtree and its ancestors in the statement do not change). */
-const staticScopeInfo = new WeakMap<SyntaxNode, StaticScopeInfo>();
+/** Per function node of an incremental snapshot. */
+const functionMemos = new WeakMap<SyntaxNode, FunctionMemo>();
+
+/** A scope with the memo of its function node (snapshot functions only). */
+interface MemoizedScope extends Scope {
+  memo: FunctionMemo | undefined;
+}
 
 /** Methods of a class node by name (fixed for a node object). */
 const methodTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
@@ -536,14 +563,14 @@ class Analyzer {
 
   private makeScope(node: SyntaxNode): Scope {
     const isModule = node.type === 'module';
-    let info = isModule ? undefined : staticScopeInfo.get(node);
+    let info = isModule ? undefined : functionMemos.get(node);
     if (!info) {
       info = isModule
         ? { name: '<module>', cls: undefined, params: [] }
         : { name: node.childForFieldName('name')?.text ?? '<function>', cls: methodClass(node), params: parametersOf(node) };
-      if (!isModule && this.memoize) staticScopeInfo.set(node, info);
+      if (!isModule && this.memoize) functionMemos.set(node, info);
     }
-    const scope: Scope = {
+    const scope: MemoizedScope = {
       node,
       name: info.name,
       cls: info.cls,
@@ -557,6 +584,7 @@ class Analyzer {
       analyzed: false,
       inProgress: false,
       version: NEVER_REUSED,
+      memo: isModule || !this.memoize ? undefined : info,
     };
     if (!isModule) this.scopes.push(scope);
     this.byNode.set(node.id, scope);
@@ -567,7 +595,8 @@ class Analyzer {
     if (scope.analyzed || scope.inProgress) return;
     scope.inProgress = true;
     const isModule = scope.node.type === 'module';
-    const memo = this.memoize && !isModule ? scopeMemos.get(scope.node) : undefined;
+    const functionMemo = (scope as MemoizedScope).memo;
+    const memo = functionMemo?.analysis;
     let sitesReplayed = 0;
     if (memo && memo.importsKey === this.importsKey && this.staticReadsHold(memo)) {
       sitesReplayed = this.replay(scope, memo);
@@ -587,19 +616,20 @@ class Analyzer {
     scope.inProgress = false;
     scope.analyzed = true;
     scope.version = {};
-    if (this.memoize && !isModule) {
-      scopeMemos.set(scope.node, scope.version = {
+    if (functionMemo) {
+      functionMemo.analysis = scope.version = {
         importsKey: this.importsKey,
         reads: run.reads.answers,
+        readTables: run.reads.tables,
         checkedWith: this.tables,
         events: run.events,
         exit: scope.exit,
-        modelCalls: scope.modelCalls.map(({ call, key, mode, tracedBy }) => (tracedBy === undefined ? { call, key, mode } : { call, key, mode, tracedBy })),
+        modelCalls: scope.modelCalls,
         origins: scope.origins,
         locals: [...scope.locals],
         localSet: scope.locals,
         globals: scope.globals,
-      });
+      };
     }
   }
 
@@ -607,9 +637,9 @@ class Analyzer {
     if (memo.checkedWith === this.tables) return true;
     let changes = this.changesSince.get(memo.checkedWith);
     if (!changes) this.changesSince.set(memo.checkedWith, changes = tableChanges(memo.checkedWith, this.tables));
-    for (let table = 0; table < TABLE_COUNT; table++) {
+    for (let table = 0; (memo.readTables & changes.tables) !== 0 && table < TABLE_COUNT; table++) {
       const answers = memo.reads[table];
-      const changed = changes[table];
+      const changed = changes.names[table];
       if (!answers || changed === undefined) continue;
       for (let i = 0; i < answers.length; i += 2) {
         const name = answers[i] as string;
@@ -675,7 +705,9 @@ class Analyzer {
     scope.exit = memo.exit;
     scope.version = memo;
     scope.origins = memo.origins;
-    scope.modelCalls = memo.modelCalls.map((m) => ({ call: m.call, key: m.key, mode: m.mode, scope, tracedBy: m.tracedBy }));
+    // The previous lint's scope is gone with its flow: its calls move to this one.
+    for (const call of memo.modelCalls) call.scope = scope;
+    scope.modelCalls = memo.modelCalls;
     return -1;
   }
 
@@ -868,7 +900,9 @@ class ScopeRun {
 
   private ask(table: Table, name: string): boolean {
     const answer = this.analyzer.answer(table, name) as boolean;
-    this.reads.record(table, name, answer);
+    // A name that is no class is not torch whatever the other classes are: its answer hangs on the name alone.
+    if (table === Table.TorchClass && !answer && !this.analyzer.answer(Table.ClassName, name)) this.reads.record(Table.ClassName, name, false);
+    else this.reads.record(table, name, answer);
     return answer;
   }
 

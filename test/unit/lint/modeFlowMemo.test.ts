@@ -388,6 +388,7 @@ describe('mode flow memo across edits', () => {
       ['class Custom(nn.Module):\n    def forward', 'class Custom(object):\n    def apply_to'],
       ['class Custom(object):\n    def apply_to', 'class Custom(nn.Module):\n    def forward'],
       ['class Custom(', 'class Other('],
+      ['class Other(', 'class Custom('],
     ]);
   });
 
