@@ -92,7 +92,7 @@ interface StatementFacts {
   /** Functions that are not methods, by name, in pre-order. */
   moduleFunctions: Array<[string, SyntaxNode]>;
   classes: ClassShape[];
-  /** Innermost function (undefined: the module) around each call of a framework layer/model builder. */
+  /** Innermost functions (undefined: the module) around calls of framework layer/model builders, each once. */
   builderOwners: Array<SyntaxNode | undefined>;
   /** Calls of a bare name that no import binds, with their innermost function, in source order. */
   localCalls: Array<[SyntaxNode | undefined, string]>;
@@ -142,7 +142,8 @@ function statementFacts(root: SyntaxNode, statement: SyntaxNode, imports: Import
       const callee = call.childForFieldName('function');
       const qualified = calleeName(call, imports);
       if (qualified) {
-        if (buildsLayers(qualified)) facts.builderOwners.push(owner);
+        // Each owner once: it only marks the owner relevant.
+        if (buildsLayers(qualified) && !facts.builderOwners.includes(owner)) facts.builderOwners.push(owner);
       } else if (callee?.type === 'identifier') {
         facts.localCalls.push([owner, callee.text]);
       }
@@ -383,7 +384,7 @@ function moduleModels(file: FileInfo, root: SyntaxNode): ScopeModels {
   const first = sequence.find((s): s is SyntaxNode => s !== PASSED_OVER);
   if (!first) return buildScopeModels(file, root);
   const known = moduleMemo.get(first);
-  if (known && sameShape(known.sequence, sequence) && readsHold(known.reads, file, NO_SHAPE)
+  if (known && sameShape(known.sequence, sequence) && readsHold(known.reads, file)
     && [...known.trace.modelUses].every(([name, used]) => usedAsModel(name, root) === used)) {
     const graphs = known.value.graphs;
     if (moved(known.anchors)) for (const graph of graphs) refreshRanges(graph);
@@ -394,13 +395,12 @@ function moduleModels(file: FileInfo, root: SyntaxNode): ScopeModels {
     return known.value;
   }
   const trace: ModuleTrace = { modelUses: new Map(), assignments: [] };
-  const reads: Reads = {
-    importsKey: importsContentKey(file.imports), shape: NO_SHAPE, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
-  };
+  const reads = newReads(file, NO_SHAPE);
   const value = buildScopeModels(recordingTables(file, reads), root, trace);
   // A layer anchored at the module node itself (a placeholder) would keep an old module: not kept.
-  const anchors = anchorsOf(value.graphs);
-  if (anchors) moduleMemo.set(first, { reads, value, anchors, sequence, trace });
+  const checked = checkedReads(reads);
+  const anchors = checked && anchorsOf(value.graphs);
+  if (checked && anchors) moduleMemo.set(first, { reads: checked, value, anchors, sequence, trace });
   else moduleMemo.delete(first);
   return value;
 }
@@ -433,8 +433,33 @@ interface Reads {
   untracked: boolean;
 }
 
+/** Reads as kept in a memo: flat lists, checked every lint without allocating. */
+interface CheckedReads {
+  importsKey: string;
+  shape: readonly unknown[];
+  constantNames: string[];
+  constantValues: Array<number | undefined>;
+  classNames: string[];
+  classRoles: Array<ClassInfo['role'] | undefined>;
+  functionNames: string[];
+  functionNodes: Array<SyntaxNode | undefined>;
+  relevantFunctions: SyntaxNode[];
+  relevantAnswers: boolean[];
+}
+
+function checkedReads(reads: Reads): CheckedReads | undefined {
+  if (reads.untracked) return undefined;
+  return {
+    importsKey: reads.importsKey, shape: reads.shape,
+    constantNames: [...reads.constants.keys()], constantValues: [...reads.constants.values()],
+    classNames: [...reads.classes.keys()], classRoles: [...reads.classes.values()],
+    functionNames: [...reads.functions.keys()], functionNodes: [...reads.functions.values()],
+    relevantFunctions: [...reads.relevant.keys()], relevantAnswers: [...reads.relevant.values()],
+  };
+}
+
 interface Memo<T> {
-  reads: Reads;
+  reads: CheckedReads;
   value: T;
   /**
    * The top-level statements holding the nodes of the result's graphs, with their start point when
@@ -461,6 +486,24 @@ function classShapeKey(cls: ClassInfo): unknown[] | undefined {
     return true;
   };
   return visit(cls, 0) ? out : undefined;
+}
+
+/** Does the class (and its user bases) have the shape `classShapeKey` gave `stored`? Compared in place. */
+function classShapeMatches(cls: ClassInfo, stored: readonly unknown[]): boolean {
+  return matchShape(cls, 0, stored, 0) === stored.length;
+}
+
+/** Index in `stored` after `info`'s part of the shape, or -1 on a difference (same walk as classShapeKey). */
+function matchShape(info: ClassInfo, depth: number, stored: readonly unknown[], at: number): number {
+  if (at + 4 > stored.length || stored[at] !== info.node || stored[at + 1] !== info.role || stored[at + 2] !== info.sequentialBase
+    || stored[at + 3] !== info.userBases.length) return -1;
+  let next = at + 4;
+  if (depth >= MAX_BASE_DEPTH) return next;
+  for (const base of info.userBases) {
+    next = matchShape(base, depth + 1, stored, next);
+    if (next < 0) return -1;
+  }
+  return next;
 }
 
 function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -513,13 +556,20 @@ function recordingTables(file: FileInfo, reads: Reads): FileTables {
   };
 }
 
-function readsHold(reads: Reads, file: FileInfo, shape: readonly unknown[]): boolean {
-  if (reads.untracked || reads.importsKey !== importsContentKey(file.imports) || !sameShape(reads.shape, shape)) return false;
-  for (const [name, value] of reads.constants) if (!Object.is(file.constants.get(name), value)) return false;
-  for (const [name, role] of reads.classes) if (file.classes.get(name)?.role !== role) return false;
-  for (const [name, fn] of reads.functions) if (file.functions.get(name) !== fn) return false;
-  for (const [fn, relevant] of reads.relevant) if (file.relevant.has(fn.id) !== relevant) return false;
+/** Do the file's tables answer every recorded read as before? (The shape is the caller's to check.) */
+function readsHold(reads: CheckedReads, file: FileInfo): boolean {
+  if (reads.importsKey !== importsContentKey(file.imports)) return false;
+  for (let i = 0; i < reads.constantNames.length; i++) if (!Object.is(file.constants.get(reads.constantNames[i]), reads.constantValues[i])) return false;
+  for (let i = 0; i < reads.classNames.length; i++) if (file.classes.get(reads.classNames[i])?.role !== reads.classRoles[i]) return false;
+  for (let i = 0; i < reads.functionNames.length; i++) if (file.functions.get(reads.functionNames[i]) !== reads.functionNodes[i]) return false;
+  for (let i = 0; i < reads.relevantFunctions.length; i++) if (file.relevant.has(reads.relevantFunctions[i].id) !== reads.relevantAnswers[i]) return false;
   return true;
+}
+
+function newReads(file: FileInfo, shape: readonly unknown[]): Reads {
+  return {
+    importsKey: importsContentKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
+  };
 }
 
 /**
@@ -533,27 +583,47 @@ function memoized<T>(
   graphsOf: (value: T) => readonly ModelGraph[], build: (tables: FileTables) => T,
 ): T {
   const known = memo.get(unit);
-  if (known && readsHold(known.reads, file, shape)) {
-    if (moved(known.anchors)) for (const graph of graphsOf(known.value)) refreshRanges(graph);
-    return known.value;
+  if (known && sameShape(known.reads.shape, shape)) {
+    const value = reused(known, file, graphsOf);
+    if (value) return value;
   }
-  const reads: Reads = {
-    importsKey: importsContentKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
-  };
+  const reads = newReads(file, shape);
   const value = build(recordingTables(file, reads));
-  const anchors = anchorsOf(graphsOf(value));
-  if (anchors) memo.set(unit, { reads, value, anchors });
-  else memo.delete(unit);
+  remember(memo, unit, reads, value, graphsOf);
   return value;
 }
 
-const classMemo = new WeakMap<SyntaxNode, Memo<BuiltClass>>();
+/** The memo's value when its reads still hold (its ranges retaken if its statements moved), else undefined. */
+function reused<T>(known: Memo<T>, file: FileInfo, graphsOf: (value: T) => readonly ModelGraph[]): T | undefined {
+  if (!readsHold(known.reads, file)) return undefined;
+  if (moved(known.anchors)) for (const graph of graphsOf(known.value)) refreshRanges(graph);
+  return known.value;
+}
 
-/** The graph of a model class, memoized per class_definition node (see `memoized`). */
+function remember<T>(memo: WeakMap<SyntaxNode, Memo<T>>, unit: SyntaxNode, reads: Reads, value: T, graphsOf: (value: T) => readonly ModelGraph[]): void {
+  const checked = checkedReads(reads);
+  const anchors = checked && anchorsOf(graphsOf(value));
+  if (checked && anchors) memo.set(unit, { reads: checked, value, anchors });
+  else memo.delete(unit);
+}
+
+const classMemo = new WeakMap<SyntaxNode, Memo<BuiltClass>>();
+const classGraphs = (built: BuiltClass): readonly ModelGraph[] => [built.graph];
+
+/** The graph of a model class, memoized per class_definition node (see `memoized`; its shape compared in place). */
 function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
-  const shape = cls.node instanceof SnapshotNode ? classShapeKey(cls) : undefined;
+  if (!(cls.node instanceof SnapshotNode)) return buildClassGraph(file, cls);
+  const known = classMemo.get(cls.node);
+  if (known && classShapeMatches(cls, known.reads.shape)) {
+    const value = reused(known, file, classGraphs);
+    if (value) return value;
+  }
+  const shape = classShapeKey(cls);
   if (!shape) return buildClassGraph(file, cls);
-  return memoized(classMemo, cls.node, file, shape, (built) => [built.graph], (tables) => buildClassGraph(tables, cls));
+  const reads = newReads(file, shape);
+  const built = buildClassGraph(recordingTables(file, reads), cls);
+  remember(classMemo, cls.node, reads, built, classGraphs);
+  return built;
 }
 
 /** Every node a graph takes a range from. */
