@@ -169,8 +169,11 @@ export const inferenceWithoutEval: Rule = {
     const classes = classesByName(context.root);
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
-      if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
-      for (const { call, contexts, kinds } of inferenceCalls(scope, context)) {
+      if (scope.modelCalls.length === 0) continue;
+      // The candidates are memoized per function; the framework check runs only where there are some.
+      const candidates = inferenceCalls(scope, context);
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
+      for (const { call, contexts, kinds } of candidates) {
         const paths = flow.resolve(call);
         const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));
         if (!bug) continue;

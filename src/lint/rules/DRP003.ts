@@ -160,8 +160,11 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     let optimized: Set<string> | undefined;
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
-      if (scope.modelCalls.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
-      for (const call of trainingStepCalls(scope, context)) {
+      if (scope.modelCalls.length === 0) continue;
+      // The candidates are memoized per function; the framework check runs only where there are some.
+      const candidates = trainingStepCalls(scope, context);
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
+      for (const call of candidates) {
         const paths = flow.resolve(call);
         optimized ??= optimizedKeys(context);
         const culprit = findCulprit(context.root, paths, optimized);
