@@ -180,8 +180,8 @@ function classShape(node: SyntaxNode, imports: ImportTable): ClassShape {
 }
 
 function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
-  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
   const key = importsContentKey(imports);
+  const file: FileInfo = { imports, importsKey: key, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
   const all: StatementFacts[] = [];
   for (const statement of root.children) if (statement) all.push(statementFacts(root, statement, imports, key));
   const baseNames = new Map<ClassInfo, string[]>();
@@ -558,7 +558,7 @@ function recordingTables(file: FileInfo, reads: Reads): FileTables {
 
 /** Do the file's tables answer every recorded read as before? (The shape is the caller's to check.) */
 function readsHold(reads: CheckedReads, file: FileInfo): boolean {
-  if (reads.importsKey !== importsContentKey(file.imports)) return false;
+  if (reads.importsKey !== file.importsKey) return false;
   for (let i = 0; i < reads.constantNames.length; i++) if (!Object.is(file.constants.get(reads.constantNames[i]), reads.constantValues[i])) return false;
   for (let i = 0; i < reads.classNames.length; i++) if (file.classes.get(reads.classNames[i])?.role !== reads.classRoles[i]) return false;
   for (let i = 0; i < reads.functionNames.length; i++) if (file.functions.get(reads.functionNames[i]) !== reads.functionNodes[i]) return false;
@@ -568,7 +568,7 @@ function readsHold(reads: CheckedReads, file: FileInfo): boolean {
 
 function newReads(file: FileInfo, shape: readonly unknown[]): Reads {
   return {
-    importsKey: importsContentKey(file.imports), shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
+    importsKey: file.importsKey, shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
   };
 }
 

@@ -53,6 +53,8 @@ export interface FileTables {
 
 export interface FileInfo extends FileTables {
   imports: ImportTable;
+  /** The import table's content (see importsContentKey), taken once per build. */
+  importsKey: string;
   constants: ReadonlyMap<string, number>;
   classes: Map<string, ClassInfo>;
   functions: Map<string, SyntaxNode>;

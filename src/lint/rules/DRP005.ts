@@ -80,9 +80,8 @@ function dropoutConstructions(forward: SyntaxNode, imports: ImportTable): Constr
  */
 const constructionsMemo = new WeakMap<SyntaxNode, { importsKey: string; calls: Construction[] }>();
 
-function constructionsIn(forward: SyntaxNode, imports: ImportTable): Construction[] {
+function constructionsIn(forward: SyntaxNode, imports: ImportTable, key: string): Construction[] {
   if (!(forward instanceof SnapshotNode)) return dropoutConstructions(forward, imports);
-  const key = importsContentKey(imports);
   const known = constructionsMemo.get(forward);
   if (known && known.importsKey === key) return known.calls;
   const calls = dropoutConstructions(forward, imports);
@@ -90,8 +89,8 @@ function constructionsIn(forward: SyntaxNode, imports: ImportTable): Constructio
   return calls;
 }
 
-function checkForward(context: RuleContext, forward: SyntaxNode, owner: string): void {
-  const calls = constructionsIn(forward, context.imports);
+function checkForward(context: RuleContext, forward: SyntaxNode, owner: string, importsKey: string): void {
+  const calls = constructionsIn(forward, context.imports, importsKey);
   if (!calls.length) return;
   const self = selfName(forward);
   for (const { node, api } of calls) {
@@ -108,10 +107,11 @@ function checkForward(context: RuleContext, forward: SyntaxNode, owner: string):
 export const dropoutModuleCreatedInForward: Rule = {
   id: 'DRP005',
   check(context) {
+    const importsKey = importsContentKey(context.imports);
     for (const node of nodesOfType(context.root, 'function_definition')) {
       if (node.childForFieldName('name')?.text !== 'forward') continue;
       const cls = methodClass(node);
-      if (cls) checkForward(context, node, cls.childForFieldName('name')?.text ?? 'Module');
+      if (cls) checkForward(context, node, cls.childForFieldName('name')?.text ?? 'Module', importsKey);
     }
   },
 };
