@@ -318,7 +318,6 @@ function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unk
   }
 }
 
-
 function sameMode(a: Mode, b: Mode): boolean {
   if (a === b) return true;
   if (a.bits !== b.bits || a.evals.length !== b.evals.length) return false;
@@ -339,7 +338,6 @@ function sameExitState(a: State | undefined, b: State | undefined): boolean {
   }
   return true;
 }
-
 
 // ---- mode values ----------------------------------------------------------------------------
 
@@ -605,10 +603,10 @@ class Analyzer {
         scope.analyzed = true;
         return;
       }
+      // The replay bound some locals early; nothing read them since (the callees it reached are
+      // analysed already), and the run binds them again at the moments it records.
+      scope.locals = new Set();
     }
-    // A partial replay bound some locals early; nothing read them since (the callees it reached are
-    // analysed already), and the run binds them again at the moments it records.
-    scope.locals = new Set();
     const body = isModule ? scope.node : scope.node.childForFieldName('body');
     const run = new ScopeRun(this, scope, sitesReplayed);
     const end = body ? run.block(body, new Map(), true, 0) : new Map();
