@@ -288,21 +288,19 @@ const methodTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
 const switchedByStatement = new WeakMap<SyntaxNode, string[]>();
 
 let lastImportsKey = '';
-const importsKeys = new WeakMap<ImportTable, string>();
 
-/** The import table's content: every memo is invalid once it changes. */
+/**
+ * The import table's content: every memo is invalid once it changes. Taken once per lint (a table
+ * a caller fills itself could change after a key cached per table object was taken).
+ */
 export function importsKeyOf(imports: ImportTable): string {
-  let key = importsKeys.get(imports);
-  if (key === undefined) {
-    const parts: string[] = [];
-    for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
-    parts.push(`*${imports.stars.join(',')}`);
-    key = parts.join('\n');
-    // The same string object lint after lint keeps the per-function comparison cheap.
-    if (key === lastImportsKey) key = lastImportsKey;
-    lastImportsKey = key;
-    importsKeys.set(imports, key);
-  }
+  const parts: string[] = [];
+  for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
+  parts.push(`*${imports.stars.join(',')}`);
+  let key = parts.join('\n');
+  // The same string object lint after lint keeps the per-function comparisons cheap.
+  if (key === lastImportsKey) key = lastImportsKey;
+  lastImportsKey = key;
   return key;
 }
 
@@ -1368,12 +1366,12 @@ const contextMemos = new WeakMap<SyntaxNode, { importsKey: string; contexts: Inf
 
 /**
  * Innermost-first inference contexts around a node, up to and including its function. They depend
- * only on the node's ancestors within its top-level statement and on the imports, so a snapshot
- * node keeps its answer across lints while the import table reads the same. Shared: do not modify.
+ * only on the node's ancestors within its top-level statement and on the imports, so with the
+ * imports' `importsKeyOf` a snapshot node keeps its answer across lints while the imports read the
+ * same. Shared: do not modify.
  */
-export function inferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
-  if (!(node instanceof SnapshotNode)) return findInferenceContexts(node, imports);
-  const importsKey = importsKeyOf(imports);
+export function inferenceContexts(node: SyntaxNode, imports: ImportTable, importsKey?: string): InferenceContext[] {
+  if (importsKey === undefined || !(node instanceof SnapshotNode)) return findInferenceContexts(node, imports);
   const memo = contextMemos.get(node);
   if (memo?.importsKey === importsKey) return memo.contexts;
   const contexts = findInferenceContexts(node, imports);

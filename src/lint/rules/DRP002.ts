@@ -45,17 +45,16 @@ const frameworkMemos = new WeakMap<SyntaxNode, FrameworkMemo>();
 /** Per class table (one per tree, so per lint): the answers given so far, shared by the methods of a class and by DRP003. */
 const frameworkAnswers = new WeakMap<ReadonlyMap<string, SyntaxNode>, Map<SyntaxNode, boolean>>();
 
-function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey: string | undefined): boolean {
   let answers = frameworkAnswers.get(classes);
   if (!answers) frameworkAnswers.set(classes, answers = new Map());
   let managed = answers.get(cls);
-  if (managed === undefined) answers.set(cls, managed = frameworkClass(cls, context, classes));
+  if (managed === undefined) answers.set(cls, managed = frameworkClass(cls, context, classes, importsKey));
   return managed;
 }
 
-function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
-  if (!(cls instanceof SnapshotNode)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
-  const importsKey = importsKeyOf(context.imports);
+function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey: string | undefined): boolean {
+  if (importsKey === undefined || !(cls instanceof SnapshotNode)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
   const memo = frameworkMemos.get(cls);
   if (memo?.importsKey === importsKey && memo.lookups.every(([name, found]) => classes.get(name) === found)) return memo.managed;
   const lookups: FrameworkMemo['lookups'] = [];
@@ -71,11 +70,11 @@ function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: Readonly
   return managed;
 }
 
-/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
-export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. With the lint's `importsKeyOf`, answers are kept across lints. */
+export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey?: string): boolean {
   if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
   if (!scope.cls) return false;
-  return derivesFromFramework(scope.cls, context, classes);
+  return derivesFromFramework(scope.cls, context, classes, importsKey);
 }
 
 /** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */
@@ -112,12 +111,12 @@ interface InferenceCall {
 }
 
 /** A model call that may run in train mode in an inference context (before resolving its mode through callers). */
-function inferenceCall(call: ModelCall, context: RuleContext): InferenceCall | undefined {
+function inferenceCall(call: ModelCall, context: RuleContext, importsKey: string): InferenceCall | undefined {
   // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
   if (call.mode.bits & (EVAL | UNKNOWN)) return undefined;
   const contexts: InferenceContext[] = call.tracedBy
     ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
-    : inferenceContexts(call.call, context.imports);
+    : inferenceContexts(call.call, context.imports, importsKey);
   if (contexts.length === 0) return undefined;
   const kinds = new Set(contexts.map((c) => c.kind));
   // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
@@ -136,10 +135,9 @@ function inferenceCall(call: ModelCall, context: RuleContext): InferenceCall | u
  */
 const inferenceCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; found: Array<Omit<InferenceCall, 'call'> & { index: number }> }>();
 
-function inferenceCalls(scope: Scope, context: RuleContext): InferenceCall[] {
+function inferenceCalls(scope: Scope, context: RuleContext, importsKey: string): InferenceCall[] {
   // The module's calls are not memoized: Monte Carlo sampling looks at the whole module for them.
   const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
-  const importsKey = memoize ? importsKeyOf(context.imports) : '';
   const memo = memoize ? inferenceCallMemos.get(scope.node) : undefined;
   if (memo && memo.version === scope.version && memo.importsKey === importsKey) {
     return memo.found.map(({ index, contexts, kinds }) => ({ call: scope.modelCalls[index]!, contexts, kinds }));
@@ -147,7 +145,7 @@ function inferenceCalls(scope: Scope, context: RuleContext): InferenceCall[] {
   const found: InferenceCall[] = [];
   const indexes: number[] = [];
   scope.modelCalls.forEach((call, index) => {
-    const candidate = inferenceCall(call, context);
+    const candidate = inferenceCall(call, context, importsKey);
     if (!candidate) return;
     found.push(candidate);
     indexes.push(index);
@@ -165,14 +163,15 @@ export const inferenceWithoutEval: Rule = {
   check(context) {
     if (!INFERENCE_HINT.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
+    const importsKey = importsKeyOf(context.imports);
     let catalog: ModelCatalog | undefined;
     const classes = classesByName(context.root);
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0) continue;
       // The candidates are memoized per function; the framework check runs only where there are some.
-      const candidates = inferenceCalls(scope, context);
-      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
+      const candidates = inferenceCalls(scope, context, importsKey);
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes, importsKey)) continue;
       for (const { call, contexts, kinds } of candidates) {
         const paths = flow.resolve(call);
         const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));

@@ -71,13 +71,12 @@ function optimizedReceivers(calls: Iterable<SyntaxNode>, context: RuleContext, k
 const optimizedByStatement = new WeakMap<SyntaxNode, { importsKey: string; keys: string[] }>();
 
 /** Receiver keys whose `.parameters()` are handed to an optimizer: the models being trained. */
-function optimizedKeys(context: RuleContext): Set<string> {
+function optimizedKeys(context: RuleContext, importsKey: string): Set<string> {
   const keys = new Set<string>();
   if (!(context.root instanceof SnapshotNode)) {
     optimizedReceivers(nodesOfType(context.root, 'call'), context, keys);
     return keys;
   }
-  const importsKey = importsKeyOf(context.imports);
   for (const statement of context.root.children) {
     let memo = optimizedByStatement.get(statement);
     if (memo?.importsKey !== importsKey) {
@@ -124,26 +123,25 @@ function trainFix(context: RuleContext, key: string, loop: SyntaxNode | undefine
 }
 
 /** Does the call run in a training step and may it be in eval mode (now or through its callers)? */
-function mayTrainInEvalMode(scope: Scope, call: ModelCall, context: RuleContext): boolean {
+function mayTrainInEvalMode(scope: Scope, call: ModelCall, context: RuleContext, importsKey: string): boolean {
   // Only ENTRY can turn into EVAL when resolved through callers.
   if (call.tracedBy || !(call.mode.bits & (EVAL | ENTRY))) return false;
   const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
   if (!region || !containsTrainingStep(region, context.root)) return false;
-  return inferenceContexts(call.call, context.imports).length === 0;
+  return inferenceContexts(call.call, context.imports, importsKey).length === 0;
 }
 
 /** Per function node: which of its model calls pass `mayTrainInEvalMode`, for one version of its analysis. */
 const stepCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; indexes: number[] }>();
 
 /** The model calls of a scope that `mayTrainInEvalMode`; kept while the scope's analysis and the imports are the same. */
-function trainingStepCalls(scope: Scope, context: RuleContext): ModelCall[] {
+function trainingStepCalls(scope: Scope, context: RuleContext, importsKey: string): ModelCall[] {
   const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
-  const importsKey = memoize ? importsKeyOf(context.imports) : '';
   const memo = memoize ? stepCallMemos.get(scope.node) : undefined;
   if (memo && memo.version === scope.version && memo.importsKey === importsKey) return memo.indexes.map((i) => scope.modelCalls[i]!);
   const indexes: number[] = [];
   scope.modelCalls.forEach((call, i) => {
-    if (mayTrainInEvalMode(scope, call, context)) indexes.push(i);
+    if (mayTrainInEvalMode(scope, call, context, importsKey)) indexes.push(i);
   });
   if (memoize) stepCallMemos.set(scope.node, { version: scope.version, importsKey, indexes });
   return indexes.map((i) => scope.modelCalls[i]!);
@@ -155,6 +153,7 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     // Nothing to find without an eval()/train(...) switch and a training step.
     if (!/\.(?:eval|train)\(/.test(context.source) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
+    const importsKey = importsKeyOf(context.imports);
     const classes = classesByName(context.root);
     let catalog: ModelCatalog | undefined;
     let optimized: Set<string> | undefined;
@@ -162,11 +161,11 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0) continue;
       // The candidates are memoized per function; the framework check runs only where there are some.
-      const candidates = trainingStepCalls(scope, context);
-      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
+      const candidates = trainingStepCalls(scope, context, importsKey);
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes, importsKey)) continue;
       for (const call of candidates) {
         const paths = flow.resolve(call);
-        optimized ??= optimizedKeys(context);
+        optimized ??= optimizedKeys(context, importsKey);
         const culprit = findCulprit(context.root, paths, optimized);
         if (!culprit) continue;
         catalog ??= new ModelCatalog(context, flow);
