@@ -191,7 +191,7 @@ export class IncrementalLinter {
       oldEndPosition: positionAt(old, old.length - suffix),
       newEndPosition: advance(startPosition, newText.slice(prefix, newText.length - suffix)),
     });
-    return this.reparse(key, cached, newText, options);
+    return this.reparse(key, cached, newText, options, { prefix, suffix });
   }
 
   /** Re-runs the rules on the cached tree. */
