@@ -1,7 +1,7 @@
 // The linter's entry points: parse (or reuse a tree), build the shared context once, run the
 // enabled rules, then apply severities. Pure TypeScript: runs in the CLI, a worker and VS Code.
 import { createPythonParser, snapshotTree, type SyntaxNode, type Tree } from './parser';
-import type { SnapshotNode } from './snapshot';
+import { markOneShot, type SnapshotNode } from './snapshot';
 import { applySuppressions } from './suppressions';
 import { collectImports, collectModuleConstants, type ImportTable } from './resolve';
 import { ruleMeta, RULES } from './ruleTable';
@@ -111,14 +111,21 @@ function runRules(root: SnapshotNode, source: string, options: LintOptions, onFa
 /** Lints an already parsed tree (the editor passes its incrementally reparsed tree). */
 export function lintTree(tree: Tree, source: string, options: LintOptions = {}): Finding[] {
   // Rules read the tree through a plain-JS snapshot: far cheaper than web-tree-sitter's wasm nodes.
-  return runRules(snapshotTree(tree, source), source, options);
+  return runRules(oneShotSnapshot(tree, source), source, options);
+}
+
+/** A snapshot linted once and dropped: no later snapshot adopts it, so the rules keep no memos of its nodes. */
+function oneShotSnapshot(tree: Tree, source: string): SnapshotNode {
+  const root = snapshotTree(tree, source);
+  markOneShot(root);
+  return root;
 }
 
 /** Like `lintTree`, but never throws: a crashing rule becomes a `failures` entry. */
 export function lintTreeSafely(tree: Tree, source: string, options: LintOptions = {}): LintResult {
   let root: SnapshotNode;
   try {
-    root = snapshotTree(tree, source);
+    root = oneShotSnapshot(tree, source);
   } catch (error) {
     return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
   }

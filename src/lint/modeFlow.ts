@@ -16,7 +16,7 @@
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
-import { SnapshotNode } from './snapshot';
+import { keptAcrossLints } from './snapshot';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
   callsOfSubtree, callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
@@ -183,7 +183,11 @@ class StaticReads {
   tables = 0;
   private readonly asked = new Set<string>();
 
+  /** `active` false: nothing is kept (no memo will be validated against these reads). */
+  constructor(private readonly active = true) {}
+
   record(table: Table, name: string, answer: Answer): void {
+    if (!this.active) return;
     // Class and function tables are keyed by identifiers: a dotted name is never in them.
     if (table !== Table.Switched && (name === '' || name.includes('.'))) return;
     const question = `${table}:${name}`;
@@ -501,7 +505,7 @@ class Analyzer {
   readonly switched = new Set<string>();
   private readonly tables: Tables;
   private readonly changesSince = new Map<Tables, TableChanges>();
-  /** Only snapshot nodes survive across lints; web-tree-sitter hands out new node objects on every access. */
+  /** Only nodes of a snapshot kept for later lints come back; a one-shot lint skips the bookkeeping. */
   private readonly memoize: boolean;
   private readonly importsKey: string;
   private module!: Scope;
@@ -509,7 +513,7 @@ class Analyzer {
   constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
     this.classes = classesByName(root);
     this.tables = { switched: this.switched, moduleNames: this.moduleNames, classes: this.classes, moduleFunctions: this.moduleFunctions };
-    this.memoize = root instanceof SnapshotNode;
+    this.memoize = keptAcrossLints(root);
     this.importsKey = this.memoize ? importsKeyOf(imports) : '';
     for (const statement of root.namedChildren) {
       const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
@@ -606,7 +610,7 @@ class Analyzer {
       scope.locals = new Set();
     }
     const body = isModule ? scope.node : scope.node.childForFieldName('body');
-    const run = new ScopeRun(this, scope, sitesReplayed);
+    const run = new ScopeRun(this, scope, sitesReplayed, functionMemo !== undefined);
     const end = body ? run.block(body, new Map(), true, 0) : new Map();
     scope.exit = joinStates(run.returned, end) ?? new Map();
     scope.inProgress = false;
@@ -884,14 +888,18 @@ class ScopeRun {
   /** Names bound by `for` targets and `with ... as` in this scope. */
   private readonly loopTargets = new Set<string>();
   /** What this run read outside its scope (see the memo notes at the top). */
-  readonly reads = new StaticReads();
+  readonly reads: StaticReads;
   readonly events: FlowEvent[] = [];
   /** Call targets depend on the moment they are asked (see `Read.Callee`). */
   private readonly targetsAreTimed: boolean;
 
-  /** `sitesToSkip`: call sites a partial replay already registered for this scope. */
-  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope, private sitesToSkip = 0) {
+  /**
+   * `sitesToSkip`: call sites a partial replay already registered for this scope. `memoizing`:
+   * the run is kept for a later lint's replay, so its reads and events are recorded.
+   */
+  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope, private sitesToSkip = 0, private readonly memoizing = true) {
     this.targetsAreTimed = analyzer.hasEnclosingFunction(scope);
+    this.reads = new StaticReads(memoizing);
   }
 
   private ask(table: Table, name: string): boolean {
@@ -1206,18 +1214,20 @@ class ScopeRun {
       return;
     }
     const target = this.analyzer.calledFunction(call, this.scope, this.reads);
-    if (this.targetsAreTimed) this.events.push({ kind: Read.Callee, call, target: target?.scope.node, boundSelf: target?.boundSelf ?? false });
-    else if (target) this.events.push({ kind: Read.Target, call, target: target.scope.node, boundSelf: target.boundSelf });
+    if (this.memoizing) {
+      if (this.targetsAreTimed) this.events.push({ kind: Read.Callee, call, target: target?.scope.node, boundSelf: target?.boundSelf ?? false });
+      else if (target) this.events.push({ kind: Read.Target, call, target: target.scope.node, boundSelf: target.boundSelf });
+    }
     if (target) {
       const site: CallSite = { call, caller: this.scope, callee: target.scope, state: new Map(state), boundSelf: target.boundSelf };
       if (recording) {
-        this.events.push({ kind: Read.Site, state: site.state });
+        if (this.memoizing) this.events.push({ kind: Read.Site, state: site.state });
         if (this.sitesToSkip > 0) this.sitesToSkip--;
         else this.analyzer.addCallSite(site);
       }
       const localsKnown = this.scope.locals.size;
       const exit = this.analyzer.summary(target.scope);
-      this.events.push({ kind: Read.Summary, exit, locals: localsKnown });
+      if (this.memoizing) this.events.push({ kind: Read.Summary, exit, locals: localsKnown });
       if (!exit) return;
       for (const [calleeKey, effect] of exit) {
         if (effect.bits === ENTRY) continue;
@@ -1371,7 +1381,7 @@ const contextMemos = new WeakMap<SyntaxNode, { importsKey: string; contexts: Inf
  * same. Shared: do not modify.
  */
 export function inferenceContexts(node: SyntaxNode, imports: ImportTable, importsKey?: string): InferenceContext[] {
-  if (importsKey === undefined || !(node instanceof SnapshotNode)) return findInferenceContexts(node, imports);
+  if (importsKey === undefined || !keptAcrossLints(node)) return findInferenceContexts(node, imports);
   const memo = contextMemos.get(node);
   if (memo?.importsKey === importsKey) return memo.contexts;
   const contexts = findInferenceContexts(node, imports);
@@ -1416,7 +1426,7 @@ const trainingStepMemos = new WeakMap<SyntaxNode, boolean>();
 
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
 export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
-  if (region instanceof SnapshotNode && region !== root) {
+  if (keptAcrossLints(region) && region !== root) {
     let found = trainingStepMemos.get(region);
     if (found === undefined) trainingStepMemos.set(region, found = hasTrainingStep(callsWithin(root, region)));
     return found;

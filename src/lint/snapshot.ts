@@ -42,6 +42,8 @@ class Snapshot {
   private allNodes: SnapshotNode[] | undefined;
   private readonly namedByType = new Map<string, SnapshotNode[]>();
   private lineStarts: number[] | undefined;
+  /** Set when no later lint adopts this snapshot's nodes (a one-shot lint drops it afterwards). */
+  oneShot = false;
 
   constructor(readonly source: string) {}
 
@@ -101,6 +103,22 @@ class Segment {
     /** Added to every index stored in the segment's nodes. */
     public shift: number,
   ) {}
+}
+
+/**
+ * Marks `root`'s snapshot as linted once and dropped: no later snapshot adopts its nodes, so
+ * memos keyed by them would never be read again and their bookkeeping is skipped.
+ */
+export function markOneShot(root: SnapshotNode): void {
+  root.segment.snapshot.oneShot = true;
+}
+
+/**
+ * Whether `node` belongs to a snapshot a later lint may adopt nodes from (any snapshot not
+ * marked one-shot). Memos keyed by node objects are recorded and consulted only then.
+ */
+export function keptAcrossLints(node: SyntaxNode): boolean {
+  return node instanceof SnapshotNode && !node.segment.snapshot.oneShot;
 }
 
 export class SnapshotNode implements SyntaxNode {

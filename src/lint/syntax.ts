@@ -1,6 +1,6 @@
 // Small helpers over tree-sitter nodes used by every rule.
 import type { SyntaxNode } from './parser';
-import { SnapshotNode } from './snapshot';
+import { keptAcrossLints, SnapshotNode } from './snapshot';
 import type { ReportExtras, RuleContext } from './linter';
 import type { ImportTable } from './resolve';
 import type { Range, RuleId } from './types';
@@ -147,6 +147,12 @@ export class UnitMemo<Variant = true> {
 
   /** The reports for `unit`: remembered ones when still valid, else `compute`'s (which pushes into `out`). */
   reports(unit: SyntaxNode, context: RuleContext, variant: Variant, compute: (out: MemoReport[], checks: MemoCheck[]) => void): readonly MemoReport[] {
+    if (!keptAcrossLints(unit)) {
+      // No later lint sees this node again: nothing to keep.
+      const out: MemoReport[] = [];
+      compute(out, []);
+      return out;
+    }
     const entry = this.entries.get(unit);
     if (entry && entry.imports === context.imports && entry.constants === context.constants && entry.variant === variant
       && entry.checks.every((check) => check(context))) return entry.reports;

@@ -2,7 +2,7 @@
 // enclosing functions and classes, parameters, and "does this expression talk about training?".
 import type { SyntaxNode } from '../parser';
 import { dottedName, resolveName, type ImportTable } from '../resolve';
-import { SnapshotNode } from '../snapshot';
+import { keptAcrossLints } from '../snapshot';
 import { nodesOfType } from '../syntax';
 
 /** The function definition a node lives in (not crossing a class body), or undefined at module level. */
@@ -250,7 +250,7 @@ function lowerBound(values: readonly number[], target: number): number {
  * classes — found in the tree's shared node index instead of walking the subtree again.
  */
 export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
-  if (node instanceof SnapshotNode && node !== root) {
+  if (keptAcrossLints(node) && node !== root) {
     let calls = callsWithinMemos.get(node);
     if (!calls) callsWithinMemos.set(node, calls = callsBelow(node));
     return calls;

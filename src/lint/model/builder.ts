@@ -4,7 +4,7 @@ import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind,
 import type { SyntaxNode } from '../parser';
 import { calleeName, resolveName, type ImportTable } from '../resolve';
 import { nodeRange, nodesOfTypeIn, walk } from '../syntax';
-import { SnapshotNode } from '../snapshot';
+import { keptAcrossLints, SnapshotNode } from '../snapshot';
 import type { Range } from '../types';
 import { DROPOUT_APIS } from '../frameworks';
 import {
@@ -118,7 +118,7 @@ function namedNodesIn(root: SyntaxNode, statement: SyntaxNode, types: readonly s
 const FACT_TYPES: readonly string[] = ['function_definition', 'class_definition', 'call'];
 
 function statementFacts(root: SyntaxNode, statement: SyntaxNode, imports: ImportTable, key: string): StatementFacts {
-  const memoize = statement instanceof SnapshotNode;
+  const memoize = keptAcrossLints(statement);
   if (memoize) {
     const known = statementFactsMemo.get(statement);
     if (known && known.importsKey === key) return known;
@@ -344,8 +344,8 @@ const scopeMemo = new WeakMap<SyntaxNode, Memo<ScopeModels>>();
  * has its own memo (see moduleModels).
  */
 function scopeModels(file: FileInfo, scope: SyntaxNode): ScopeModels {
-  if (scope.type === 'module' && scope instanceof SnapshotNode) return moduleModels(file, scope);
-  if (scope.type !== 'function_definition' || !(scope instanceof SnapshotNode)) return buildScopeModels(file, scope);
+  if (scope.type === 'module' && keptAcrossLints(scope)) return moduleModels(file, scope);
+  if (scope.type !== 'function_definition' || !keptAcrossLints(scope)) return buildScopeModels(file, scope);
   return memoized(scopeMemo, scope, file, NO_SHAPE, (built) => built.graphs, (tables) => buildScopeModels(tables, scope));
 }
 
@@ -612,7 +612,7 @@ const classGraphs = (built: BuiltClass): readonly ModelGraph[] => [built.graph];
 
 /** The graph of a model class, memoized per class_definition node (see `memoized`; its shape compared in place). */
 function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
-  if (!(cls.node instanceof SnapshotNode)) return buildClassGraph(file, cls);
+  if (!keptAcrossLints(cls.node)) return buildClassGraph(file, cls);
   const known = classMemo.get(cls.node);
   if (known && classShapeMatches(cls, known.reads.shape)) {
     const value = reused(known, file, classGraphs);

@@ -19,7 +19,7 @@ import {
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { SnapshotNode } from '../snapshot';
+import { keptAcrossLints } from '../snapshot';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
@@ -54,7 +54,7 @@ function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: Re
 }
 
 function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey: string | undefined): boolean {
-  if (importsKey === undefined || !(cls instanceof SnapshotNode)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
+  if (importsKey === undefined || !keptAcrossLints(cls)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
   const memo = frameworkMemos.get(cls);
   if (memo?.importsKey === importsKey && memo.lookups.every(([name, found]) => classes.get(name) === found)) return memo.managed;
   const lookups: FrameworkMemo['lookups'] = [];
@@ -137,7 +137,7 @@ const inferenceCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey
 
 function inferenceCalls(scope: Scope, context: RuleContext, importsKey: string): InferenceCall[] {
   // The module's calls are not memoized: Monte Carlo sampling looks at the whole module for them.
-  const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
+  const memoize = keptAcrossLints(scope.node) && scope.node.type !== 'module';
   const memo = memoize ? inferenceCallMemos.get(scope.node) : undefined;
   if (memo && memo.version === scope.version && memo.importsKey === importsKey) {
     return memo.found.map(({ index, contexts, kinds }) => ({ call: scope.modelCalls[index]!, contexts, kinds }));

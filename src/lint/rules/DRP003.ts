@@ -16,7 +16,7 @@ import {
   type EvalSite, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { SnapshotNode } from '../snapshot';
+import { keptAcrossLints } from '../snapshot';
 import { calleeName } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import type { Fix } from '../types';
@@ -73,11 +73,12 @@ const optimizedByStatement = new WeakMap<SyntaxNode, { importsKey: string; keys:
 /** Receiver keys whose `.parameters()` are handed to an optimizer: the models being trained. */
 function optimizedKeys(context: RuleContext, importsKey: string): Set<string> {
   const keys = new Set<string>();
-  if (!(context.root instanceof SnapshotNode)) {
+  if (!keptAcrossLints(context.root)) {
     optimizedReceivers(nodesOfType(context.root, 'call'), context, keys);
     return keys;
   }
   for (const statement of context.root.children) {
+    if (!statement) continue;
     let memo = optimizedByStatement.get(statement);
     if (memo?.importsKey !== importsKey) {
       const found = new Set<string>();
@@ -136,7 +137,7 @@ const stepCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: str
 
 /** The model calls of a scope that `mayTrainInEvalMode`; kept while the scope's analysis and the imports are the same. */
 function trainingStepCalls(scope: Scope, context: RuleContext, importsKey: string): ModelCall[] {
-  const memoize = scope.node instanceof SnapshotNode && scope.node.type !== 'module';
+  const memoize = keptAcrossLints(scope.node) && scope.node.type !== 'module';
   const memo = memoize ? stepCallMemos.get(scope.node) : undefined;
   if (memo && memo.version === scope.version && memo.importsKey === importsKey) return memo.indexes.map((i) => scope.modelCalls[i]!);
   const indexes: number[] = [];

@@ -8,7 +8,7 @@ import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber, type ImportTable } from '../resolve';
-import { SnapshotNode } from '../snapshot';
+import { keptAcrossLints } from '../snapshot';
 import { importsContentKey } from '../model/ruleSupport';
 import { callArgument, formatRate, nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';
 import type { Fix } from '../types';
@@ -81,7 +81,7 @@ function dropoutConstructions(forward: SyntaxNode, imports: ImportTable): Constr
 const constructionsMemo = new WeakMap<SyntaxNode, { importsKey: string; calls: Construction[] }>();
 
 function constructionsIn(forward: SyntaxNode, imports: ImportTable, key: string): Construction[] {
-  if (!(forward instanceof SnapshotNode)) return dropoutConstructions(forward, imports);
+  if (!keptAcrossLints(forward)) return dropoutConstructions(forward, imports);
   const known = constructionsMemo.get(forward);
   if (known && known.importsKey === key) return known.calls;
   const calls = dropoutConstructions(forward, imports);
