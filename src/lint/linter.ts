@@ -1,7 +1,7 @@
 // The linter's entry points: parse (or reuse a tree), build the shared context once, run the
 // enabled rules, then apply severities. Pure TypeScript: runs in the CLI, a worker and VS Code.
 import { createPythonParser, snapshotTree, type SyntaxNode, type Tree } from './parser';
-import { markOneShot, type SnapshotNode } from './snapshot';
+import type { SnapshotNode } from './snapshot';
 import { applySuppressions } from './suppressions';
 import { collectImports, collectModuleConstants, type ImportTable } from './resolve';
 import { ruleMeta, RULES } from './ruleTable';
@@ -116,9 +116,7 @@ export function lintTree(tree: Tree, source: string, options: LintOptions = {}):
 
 /** A snapshot linted once and dropped: no later snapshot adopts it, so the rules keep no memos of its nodes. */
 function oneShotSnapshot(tree: Tree, source: string): SnapshotNode {
-  const root = snapshotTree(tree, source);
-  markOneShot(root);
-  return root;
+  return snapshotTree(tree, source, undefined, true);
 }
 
 /** Like `lintTree`, but never throws: a crashing rule becomes a `failures` entry. */

@@ -106,14 +106,6 @@ class Segment {
 }
 
 /**
- * Marks `root`'s snapshot as linted once and dropped: no later snapshot adopts its nodes, so
- * memos keyed by them would never be read again and their bookkeeping is skipped.
- */
-export function markOneShot(root: SnapshotNode): void {
-  root.segment.snapshot.oneShot = true;
-}
-
-/**
  * Whether `node` belongs to a snapshot a later lint may adopt nodes from (any snapshot not
  * marked one-shot). Memos keyed by node objects are recorded and consulted only then.
  */
@@ -392,9 +384,12 @@ class ReusableStatements {
  * top-level statements the edit did not touch are taken over instead of copied again: the same
  * objects, with their indexes shifted and ids renumbered in plain JS. Analyses may therefore key
  * caches on statement objects across edits; the result is node for node what a full copy gives.
+ * With `oneShot` (a lint that drops the snapshot afterwards), no later snapshot adopts from this
+ * one: analyses skip their memos for its nodes (see `keptAcrossLints`).
  */
-export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse): SnapshotNode {
+export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse, oneShot = false): SnapshotNode {
   const snapshot = new Snapshot(source);
+  snapshot.oneShot = oneShot;
   const segments = snapshot.segments;
   const language = tree.language;
   const { types, named } = symbolTable(language);
@@ -477,7 +472,8 @@ export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse):
       // Error recovery can differ inside an unchanged extent: statements with errors are copied afresh.
       if (taken && (taken.node.hasError || (mayHaveMissing && cursor.currentNode.hasError))) taken = undefined;
       if (taken) adopt(taken.node, taken.shift, root);
-      else copySubtree(make(openSegment(), root));
+      // A one-shot snapshot is never adopted from: its statements share the root's segment.
+      else copySubtree(make(oneShot ? root.segment : openSegment(), root));
       if (!cursor.gotoNextSibling()) break;
     }
     cursor.gotoParent();
