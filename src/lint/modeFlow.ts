@@ -15,7 +15,7 @@
 // per tree. The analysis is linear in the file size (loops are bounded to two passes, nesting
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
-import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
+import { calleeName, dottedName, importsContentKey, resolveName, type ImportTable } from './resolve';
 import { keptAcrossLints } from './snapshot';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
@@ -291,22 +291,6 @@ const methodTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
 /** `.eval()` / `.train()` receiver keys of a top-level statement (fixed for a node object). */
 const switchedByStatement = new WeakMap<SyntaxNode, string[]>();
 
-let lastImportsKey = '';
-
-/**
- * The import table's content: every memo is invalid once it changes. Taken once per lint (a table
- * a caller fills itself could change after a key cached per table object was taken).
- */
-export function importsKeyOf(imports: ImportTable): string {
-  const parts: string[] = [];
-  for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
-  parts.push(`*${imports.stars.join(',')}`);
-  let key = parts.join('\n');
-  // The same string object lint after lint keeps the per-function comparisons cheap.
-  if (key === lastImportsKey) key = lastImportsKey;
-  lastImportsKey = key;
-  return key;
-}
 
 /** Receiver keys of the `.eval()` / `.train()` calls among `calls`. */
 function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unknown }): void {
@@ -514,7 +498,7 @@ class Analyzer {
     this.classes = classesByName(root);
     this.tables = { switched: this.switched, moduleNames: this.moduleNames, classes: this.classes, moduleFunctions: this.moduleFunctions };
     this.memoize = keptAcrossLints(root);
-    this.importsKey = this.memoize ? importsKeyOf(imports) : '';
+    this.importsKey = this.memoize ? importsContentKey(imports) : '';
     for (const statement of root.namedChildren) {
       const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
       const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
@@ -1377,7 +1361,7 @@ const contextMemos = new WeakMap<SyntaxNode, { importsKey: string; contexts: Inf
 /**
  * Innermost-first inference contexts around a node, up to and including its function. They depend
  * only on the node's ancestors within its top-level statement and on the imports, so with the
- * imports' `importsKeyOf` a snapshot node keeps its answer across lints while the imports read the
+ * imports' `importsContentKey` a snapshot node keeps its answer across lints while the imports read the
  * same. Shared: do not modify.
  */
 export function inferenceContexts(node: SyntaxNode, imports: ImportTable, importsKey?: string): InferenceContext[] {

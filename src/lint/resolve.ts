@@ -44,6 +44,24 @@ export class ImportTable {
   }
 }
 
+let lastImportsKey = '';
+
+/**
+ * The import table's content as a string, to tell across lints whether the imports changed (a
+ * lint may get a new table): memoized analyses compare it before reusing a result. Computed
+ * afresh on each call (a table a caller fills itself can still change), so take it once per lint.
+ */
+export function importsContentKey(imports: ImportTable): string {
+  const parts: string[] = [];
+  for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
+  parts.push(`*${imports.stars.join(',')}`);
+  let key = parts.join('\n');
+  // The same string object lint after lint keeps the per-unit comparisons cheap.
+  if (key === lastImportsKey) key = lastImportsKey;
+  lastImportsKey = key;
+  return key;
+}
+
 /** Dotted text of an identifier / attribute chain (`torch.nn.Dropout`), or undefined for anything else. */
 export function dottedName(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;

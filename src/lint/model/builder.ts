@@ -2,7 +2,7 @@
 // forward/call), per standalone nn.Sequential / keras Sequential, and per keras functional Model.
 import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
-import { calleeName, resolveName, type ImportTable } from '../resolve';
+import { calleeName, importsContentKey, resolveName, type ImportTable } from '../resolve';
 import { nodeRange, nodesOfTypeIn, walk } from '../syntax';
 import { keptAcrossLints, SnapshotNode } from '../snapshot';
 import type { Range } from '../types';
@@ -14,7 +14,6 @@ import {
 import {
   Env, findMethod, Interp, isLexicallyIn, nameItems, type ClassInfo, type DropoutAssignment, type FileInfo, type FileTables,
 } from './interpreter';
-import { importsContentKey } from './ruleSupport';
 import { tensor, tensorsIn, type Def, type INode, type Val } from './values';
 
 /** Key of the module body in FileInfo.relevant (node ids are non-negative). */

@@ -8,15 +8,6 @@ import { formatRate, nodeRange } from '../syntax';
 import type { Range, TextEdit } from '../types';
 import { inputArgument } from './interpreter';
 
-/**
- * The import table's content as a string, to tell across lints whether the imports changed (a
- * lint may get a new table): memoized analyses compare it before reusing a result. Computed
- * afresh on each call (a table a caller fills itself can still change), so take it once per lint.
- */
-export function importsContentKey(imports: ImportTable): string {
-  return JSON.stringify([[...imports.entries()], imports.stars]);
-}
-
 /** `self.drop (nn.Dropout, p=0.5)` / `nn.Dropout(p=0.5)` / `Dropout(rate=0.5)`. */
 export function describeLayer(layer: LayerDefinition): string {
   const rate = rateText(layer);

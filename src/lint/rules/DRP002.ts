@@ -15,10 +15,11 @@
 // BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, importsKeyOf, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
+  enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
+import { importsContentKey } from '../resolve';
 import { keptAcrossLints } from '../snapshot';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
@@ -70,7 +71,7 @@ function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: Readonly
   return managed;
 }
 
-/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. With the lint's `importsKeyOf`, answers are kept across lints. */
+/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. With the lint's `importsContentKey`, answers are kept across lints. */
 export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey?: string): boolean {
   if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
   if (!scope.cls) return false;
@@ -163,7 +164,7 @@ export const inferenceWithoutEval: Rule = {
   check(context) {
     if (!INFERENCE_HINT.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
-    const importsKey = importsKeyOf(context.imports);
+    const importsKey = importsContentKey(context.imports);
     let catalog: ModelCatalog | undefined;
     const classes = classesByName(context.root);
     const reported = new Set<string>();

@@ -12,12 +12,12 @@
 // without dropout or BatchNorm, and objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, importsKeyOf, inferenceContexts, TRAIN, UNKNOWN,
+  containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
   type EvalSite, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
 import { keptAcrossLints } from '../snapshot';
-import { calleeName } from '../resolve';
+import { calleeName, importsContentKey } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
@@ -154,7 +154,7 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     // Nothing to find without an eval()/train(...) switch and a training step.
     if (!/\.(?:eval|train)\(/.test(context.source) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
-    const importsKey = importsKeyOf(context.imports);
+    const importsKey = importsContentKey(context.imports);
     const classes = classesByName(context.root);
     let catalog: ModelCatalog | undefined;
     let optimized: Set<string> | undefined;

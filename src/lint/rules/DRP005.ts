@@ -7,9 +7,8 @@
 import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
-import { calleeName, evalNumber, type ImportTable } from '../resolve';
+import { calleeName, evalNumber, importsContentKey, type ImportTable } from '../resolve';
 import { keptAcrossLints } from '../snapshot';
-import { importsContentKey } from '../model/ruleSupport';
 import { callArgument, formatRate, nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';
 import type { Fix } from '../types';
 import { methodClass, selfName } from '../flow/pySyntax';
