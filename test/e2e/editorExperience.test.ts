@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT, Workbench } from './workbench';
+import { BUDGET, REPO_ROOT, Workbench } from './workbench';
 
 const VSIX = path.join(REPO_ROOT, 'dropout-lab.vsix');
 const EXAMPLE = 'classifier_forward_mistakes.py';
@@ -21,7 +21,7 @@ function ensureVsix(): void {
 }
 
 describe('editor experience of the installed .vsix on examples/', function () {
-  this.timeout(300000);
+  this.timeout(4 * BUDGET.host);
   let workbench: Workbench | undefined;
 
   before(async () => {
@@ -40,7 +40,7 @@ describe('editor experience of the installed .vsix on examples/', function () {
     // From the example's text: line 23 is `        x = F.dropout(x, 0.2)`, so `F.dropout` starts at column 13 (1-based).
     const drp004 = rows.find((p) => p.code === 'DRP004' && p.file === EXAMPLE)!;
     assert.deepStrictEqual([drp004.line, drp004.column, drp004.severity, drp004.source], [23, 13, 'warning', 'Dropout Lab']);
-    await wb.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30000 });
+    await wb.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: BUDGET.host });
     await wb.screenshot('editor-squiggles-and-problems');
   });
 
@@ -49,33 +49,33 @@ describe('editor experience of the installed .vsix on examples/', function () {
     await wb.showProblems();
     const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'DRP004' }).first();
     await row.locator('.marker-code a, a.monaco-link').first().click();
-    await wb.page.locator('.tabs-container .tab[data-resource-name="DRP004.md"]').waitFor({ timeout: 30000 });
+    await wb.page.locator('.tabs-container .tab[data-resource-name="DRP004.md"]').waitFor({ timeout: BUDGET.host });
     await wb.screenshot('editor-rule-documentation');
   });
 
   it('applies "Pass training=self.training" from the light bulb and the problem goes away', async () => {
     const wb = workbench!;
     await wb.openFile(EXAMPLE);
-    await wb.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30000 });
+    await wb.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: BUDGET.host });
     // Put the cursor on the DRP004 call with Go to Line/Column.
     await wb.page.keyboard.press('Control+G');
     await wb.page.keyboard.type('23:13');
     await wb.page.keyboard.press('Enter');
     // The light bulb appears once the code actions for the cursor position are known; click it.
     const bulb = wb.page.locator('.monaco-editor .lightBulbWidget');
-    await bulb.waitFor({ state: 'visible', timeout: 30000 });
+    await bulb.waitFor({ state: 'visible', timeout: BUDGET.host });
     await bulb.click();
     const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Pass training=self.training' });
-    await fix.waitFor({ timeout: 30000 }).catch(async (error: Error) => {
+    await fix.waitFor({ timeout: BUDGET.host }).catch(async (error: Error) => {
       const shot = await wb.screenshot('editor-light-bulb-failure');
       throw new Error(`${error.message} (screenshot: ${shot})`);
     });
     assert.ok(await wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Disable DRP004 for this line' }).count() > 0);
     await wb.screenshot('editor-light-bulb-fix');
     // The preferred (safe) fix is the focused row; Enter applies it as a keyboard user would.
-    await wb.page.locator('.action-widget .monaco-list-row.focused[aria-label="Pass training=self.training"]').waitFor({ timeout: 10000 });
+    await wb.page.locator('.action-widget .monaco-list-row.focused[aria-label="Pass training=self.training"]').waitFor({ timeout: BUDGET.ui });
     await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.monaco-editor .view-line', { hasText: 'x = F.dropout(x, 0.2, training=self.training)' }).waitFor({ timeout: 30000 });
+    await wb.page.locator('.monaco-editor .view-line', { hasText: 'x = F.dropout(x, 0.2, training=self.training)' }).waitFor({ timeout: BUDGET.host });
     await wb.waitForProblems((r) => !r.some((p) => p.code === 'DRP004' && p.file === EXAMPLE) && r.some((p) => p.code === 'DRP005' && p.file === EXAMPLE));
     await wb.screenshot('editor-after-fix');
   });

@@ -3,13 +3,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT, Workbench } from './workbench';
+import { BUDGET, REPO_ROOT, Workbench } from './workbench';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const FILE = 'mlp_invalid_rates.py';
 
 describe('examples/ workspace in VS Code', function () {
-  this.timeout(180000);
+  this.timeout(3 * BUDGET.host);
   let workbench: Workbench | undefined;
 
   before(async () => {

@@ -7,20 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
-import { REPO_ROOT, Workbench } from './workbench';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeout = 60000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+import { BUDGET, REPO_ROOT, until, Workbench } from './workbench';
 
 describe('Dropout Lab panels when the engine worker crashes', function () {
-  this.timeout(300000);
+  this.timeout(4 * BUDGET.host);
   let workbench: Workbench | undefined;
   let dir: string;
   const previous = process.env.DROPOUT_LAB_ENGINE_WORKER;
@@ -63,13 +53,13 @@ describe('Dropout Lab panels when the engine worker crashes', function () {
         await wb.page.keyboard.press('Escape');
         return false;
       }
-    }, 120000);
+    }, { timeout: BUDGET.host, interval: 0 });
     const frame: Frame = await until('the panel', async () => {
       for (const f of wb.page.frames()) {
         if ((await f.locator('body[data-view-type="dropoutLab.invertedVsStandard"] #app > *').count().catch(() => 0)) > 0) return f;
       }
       return undefined;
-    });
+    }, { timeout: BUDGET.host });
     const error = frame.locator('#error');
     await until('the crash report', async () => (await error.isVisible()) && (await error.textContent())?.includes('exit code 7'));
     assert.match((await error.textContent()) ?? '', /The engine worker stopped unexpectedly \(exit code 7\)\./);

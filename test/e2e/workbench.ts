@@ -63,22 +63,46 @@ export interface WaitOptions {
   interval?: number;
 }
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, { timeout = 30000, interval = 100 }: WaitOptions = {}): Promise<T> {
+/**
+ * Budgets (ms) for waits on the workbench. They bound how long a broken feature takes to report,
+ * not how fast a working one must be: a shared CI host with every core busy runs the workbench,
+ * the extension host and the engine several times slower than a quiet machine, so each budget
+ * holds many times what the wait takes there.
+ */
+export const BUDGET = {
+  /** A UI element or state reached without heavy work (a quick pick row, a tab, a webview update). */
+  ui: 120000,
+  /** Something that needs the extension host or a fresh webview (activation, a panel's first render, a lint). */
+  host: 180000,
+  /** A training run of the engine. */
+  training: 600000,
+} as const;
+
+/**
+ * Resolves with the first value of `probe()` that is neither undefined nor false, polling until
+ * `timeout`; `probe` may throw (treated as "not yet"). The timeout error says what was awaited
+ * and the last value or error seen, so a failure under load shows how far things got.
+ */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, { timeout = BUDGET.ui, interval = 150 }: WaitOptions = {}): Promise<T> {
   const deadline = Date.now() + timeout;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== false) return value;
+      last = value;
     } catch (error) {
       last = error;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+      const detail = last instanceof Error ? `last error: ${last.message}` : `last value: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (${detail})`);
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
+
+const poll = <T>(what: string, probe: () => Promise<T | undefined>, options: WaitOptions = {}): Promise<T> => until(what, probe, options);
 
 export class Workbench {
   /** Lines the page logged (workbench and forwarded extension-host console), for failure messages. */
@@ -118,12 +142,14 @@ export class Workbench {
     try {
       browser = await browsers.launchBrowser();
       const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+      // Playwright's own default (30 s per click, fill or wait) is too tight for a loaded machine.
+      page.setDefaultTimeout(BUDGET.ui);
       const workbench = new Workbench(page, vscodeServer, browser, folder);
       const url = server.workbenchUrl(vscodeServer, { folder, extensionDevelopmentPath: options.vsix ? undefined : REPO_ROOT });
       await page.goto(url);
-      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: BUDGET.host });
       // The explorer shows the folder once the remote file system is connected.
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: BUDGET.host });
       return workbench;
     } catch (error) {
       await browser?.close().catch(() => undefined);
@@ -149,28 +175,29 @@ export class Workbench {
    * palette does not refresh when commands register later (the extension activates a few seconds
    * after the workbench shows), so each attempt reopens it; attempts repeat until `timeout`.
    */
-  private async pick(key: string, text: string, rowMatches: (label: string) => boolean, what: string, timeout = 60000): Promise<void> {
+  private async pick(key: string, text: string, rowMatches: (label: string) => boolean, what: string, timeout: number = BUDGET.host): Promise<void> {
     const input = this.quickInput().locator('input.input');
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
     let labels: string[] = [];
     await poll(what, async () => {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press(key);
-      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.waitFor({ state: 'visible', timeout: BUDGET.ui });
       await input.fill(text);
-      // Results arrive asynchronously (file search, command list): watch this attempt for a while.
+      // Results arrive asynchronously (file search, command list): watch this attempt for a while,
+      // then reopen (a palette opened before the extension registered never shows its commands).
       const index = await poll(what, async () => {
         labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
         const at = labels.findIndex(rowMatches);
         return at >= 0 ? at : undefined;
-      }, { timeout: 8000, interval: 100 }).catch(() => undefined);
+      }, { timeout: 15000, interval: 100 }).catch(() => undefined);
       if (index === undefined) return undefined;
       // The list can re-render between reading and clicking (late results): then try again.
-      return rows.nth(index).click({ timeout: 5000 }).then(() => true, () => undefined);
+      return rows.nth(index).click({ timeout: 15000 }).then(() => true, () => undefined);
     }, { timeout, interval: 0 }).catch((error: Error) => {
       throw new Error(`${error.message}; rows shown: ${JSON.stringify(labels.slice(0, 10))}`);
     });
-    await this.quickInput().waitFor({ state: 'hidden' });
+    await this.quickInput().waitFor({ state: 'hidden', timeout: BUDGET.ui });
   }
 
   /** Runs a command from the command palette by its full label, e.g. 'Problems: Focus on Problems View'. */
@@ -182,13 +209,13 @@ export class Workbench {
   async openFile(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
     await this.pick('Control+P', relativePath, (l) => l.trim() === name, `"${relativePath}" in Quick Open`);
-    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 15000 });
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor({ timeout: BUDGET.ui });
   }
 
   /** Shows the Problems panel. */
   async showProblems(): Promise<void> {
     await this.runCommand('Problems: Focus on Problems View');
-    await this.page.locator('.markers-panel').waitFor({ state: 'visible' });
+    await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: BUDGET.ui });
   }
 
   /** The rows the Problems panel currently shows (file rows are folded into each problem). */
@@ -225,7 +252,7 @@ export class Workbench {
     return poll('the Problems panel to show the expected rows', async () => {
       const rows = await this.problems();
       return accept(rows) ? rows : undefined;
-    }, { timeout: 60000, ...options });
+    }, { timeout: BUDGET.host, ...options });
   }
 
   /**
@@ -252,7 +279,7 @@ export class Workbench {
         if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
       }
       return undefined;
-    }, { timeout: 60000, ...options });
+    }, { timeout: BUDGET.host, ...options });
   }
 
   /** Saves a PNG of the whole window to test-results/screenshots/<name>.png and returns its path. */

@@ -81,7 +81,7 @@ function killGroup(child, signal) {
  * @param {boolean} [options.disableWorkspaceTrust] default true; false gives Restricted Mode for untrusted folders
  * @param {Record<string,string>} [options.env] extra environment for the server and its extension hosts
  * @param {(line: string) => void} [options.onLine] every line the server prints
- * @param {number} [options.startTimeout]     ms, default 60000
+ * @param {number} [options.startTimeout]     ms, default 180000 (a loaded machine starts it slowly)
  */
 async function startVSCodeServer(options = {}) {
   const server = await ensureVSCodeServer();
@@ -193,7 +193,7 @@ function launch({ server, host, port, dataDir, extensionsDir, ownsDataDir, optio
   };
 
   return (async () => {
-    const deadline = Date.now() + (options.startTimeout ?? 60000);
+    const deadline = Date.now() + (options.startTimeout ?? 180000);
     let exitInfo;
     exited.then((info) => { exitInfo = info; });
     while (Date.now() < deadline) {

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { summarize, tokenRange } from './editorHelpers';
-import { activateExtension, closeAllEditors, fixtureUri, openFixture, rangeText, ruleOf, waitFor, waitForDiagnostics } from './util';
+import { activateExtension, BUDGET, closeAllEditors, fixtureUri, openFixture, rangeText, ruleOf, waitFor, waitForDiagnostics } from './util';
 
 const config = () => vscode.workspace.getConfiguration('dropoutLab');
 /** Global (user) settings: the fixture folder's .vscode/settings.json is never written. */
@@ -98,7 +98,7 @@ describe('Editor: settings, pyproject.toml and large files', () => {
   });
 
   it('keeps diagnostics current while a 5,000-line file is edited', async function () {
-    this.timeout(240000);
+    this.timeout(5 * BUDGET.heavy);
     const block = (i: number) => [`class Block${i}(nn.Module):`, '    def __init__(self):', '        super().__init__()', `        self.fc = nn.Linear(${i + 1}, 8)`, ''];
     const lines = ['import torch.nn as nn', ''];
     for (let i = 0; lines.length < 5000; i++) lines.push(...block(i));
@@ -111,7 +111,7 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     await editor.edit((b) => b.insert(new vscode.Position(line, document.lineAt(line).text.length), '\n        self.drop = nn.Dropout(1.5)'));
     const at = line + 1;
     // A generous deadline: a full lint of 5,000 lines takes about a second on a busy 2-core machine.
-    const slow = { timeout: 60000 };
+    const slow = { timeout: BUDGET.heavy };
     await waitForDiagnostics(uri, (d) => summarize(d).join() === `DRP010@${at}:31-${at}:34`, { what: 'DRP010 near the end', ...slow });
     // Insert 3 lines at the top: the diagnostic must follow the code down.
     await editor.edit((b) => b.insert(new vscode.Position(1, 0), '# one\n# two\n# three\n'));
@@ -126,7 +126,7 @@ describe('Editor: settings, pyproject.toml and large files', () => {
   });
 
   it('keeps linting other documents next to hostile ones (deep nesting, NUL bytes, broken syntax)', async function () {
-    this.timeout(120000);
+    this.timeout(2 * BUDGET.heavy);
     const hostile = [
       `x = ${'('.repeat(20000)}1${')'.repeat(20000)}\n`,
       'import torch.nn as nn\nd = nn.Dropout(\u0000\u0000 1.5\n\u0000',
@@ -136,7 +136,7 @@ describe('Editor: settings, pyproject.toml and large files', () => {
     for (const document of documents) await vscode.window.showTextDocument(document, { preview: false });
     const { document } = await openFixture('editor/noqa.py');
     // The normal file gets its findings whatever happened to the others.
-    await waitForDiagnostics(document.uri, (d) => summarize(d).length === 2, { timeout: 60000 });
+    await waitForDiagnostics(document.uri, (d) => summarize(d).length === 2, { timeout: BUDGET.heavy });
   });
 
   it('"Lint Workspace" stops when cancelled and says so', async () => {

@@ -23,6 +23,7 @@ import * as path from 'path';
 import { format } from 'util';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { BUDGET } from './util';
 
 export interface TestReport {
   vscodeVersion: string;
@@ -64,7 +65,7 @@ function writeReport(report: TestReport): void {
 export async function run(): Promise<void> {
   // Format mocha's reporter lines here: the forwarded console does not apply printf-style arguments.
   Mocha.reporters.Base.consoleLog = testLog;
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: BUDGET.test });
   const grep = process.env.DROPOUT_LAB_TEST_GREP;
   if (grep) mocha.grep(grep);
   const files = selectedTestFiles();

@@ -18,8 +18,23 @@ export function fixtureUri(relativePath: string): vscode.Uri {
   return vscode.Uri.joinPath(fixtureWorkspace(), ...relativePath.split('/'));
 }
 
+/**
+ * How long a wait may take before it counts as a failure. A budget bounds how long a broken feature
+ * takes to report, not how fast a working one must be: on a shared CI host with every core busy the
+ * extension host runs several times slower than on a quiet machine, so budgets hold many times
+ * what the wait takes there.
+ */
+export const BUDGET = {
+  /** A lint, a settings change, a command: what usually takes well under a second. */
+  wait: 60000,
+  /** One test (mocha's timeout; index.ts), which may hold several waits. */
+  test: 180000,
+  /** A wait on a whole-file lint of a 5,000-line file or other heavy work. */
+  heavy: 120000,
+} as const;
+
 export interface WaitOptions {
-  /** Give up after this many milliseconds (default 15000). */
+  /** Give up after this many milliseconds (default BUDGET.wait). */
   timeout?: number;
   /** Poll interval in milliseconds (default 50). */
   interval?: number;
@@ -32,7 +47,7 @@ export interface WaitOptions {
  * and may throw (treated as "not yet"); the last error or value is included in the timeout message.
  */
 export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, options: WaitOptions = {}): Promise<T> {
-  const timeout = options.timeout ?? 15000;
+  const timeout = options.timeout ?? BUDGET.wait;
   const interval = options.interval ?? 50;
   const deadline = Date.now() + timeout;
   let last: unknown;
