@@ -3,7 +3,7 @@ import * as path from 'path';
 import { toSarif } from '../../../src/cli/sarif';
 import { docsUrl, RULES, type Finding } from '../../../src/lint';
 import type { FileReport } from '../../../src/lint/lintFile';
-import { checkSarif } from '../cli/sarifCheck';
+import { sarifSchemaErrors } from '../cli/sarifSchema';
 
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, column: c1 }, end: { line: l2, column: c2 } });
 
@@ -36,33 +36,35 @@ function reports(): FileReport[] {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('SARIF output', () => {
-  it('the structural check catches what the spec forbids', () => {
-    assert.deepStrictEqual(checkSarif({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } } }] }), []);
-    assert.match(checkSarif({ runs: [] }).join('\n'), /missing required "version"/);
-    assert.match(checkSarif({ version: '2.0.0', runs: [{ tool: { driver: { name: 'x' } } }] }).join('\n'), /must be "2\.1\.0"/);
-    assert.match(checkSarif({ version: '2.1.0', runs: [] }).join('\n'), /at least 1/);
+  it('the schema validator rejects what the SARIF 2.1.0 schema forbids', () => {
+    // Without this, a validator that accepted everything would pass every test below.
+    assert.deepStrictEqual(sarifSchemaErrors({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } } }] }), []);
+    assert.match(sarifSchemaErrors({ runs: [] }).join('\n'), /^\/: must have required property 'version'/m);
+    assert.match(sarifSchemaErrors({ version: '2.0.0', runs: [] }).join('\n'), /^\/version: must be equal to one of the allowed values/m);
     const bad = {
       version: '2.1.0',
       runs: [{
-        tool: { driver: { name: 'x', rules: [{ id: 'A' }] } },
+        tool: { driver: { name: 'x', rules: [{ id: 'A', helpUri: 'docs/A.md' }] } },
         results: [
-          { message: { text: 'm' }, ruleId: 'B', ruleIndex: 0, cell: 3 },
-          { message: {}, level: 'info', locations: [{ physicalLocation: { artifactLocation: { uri: 'a.py' }, region: { startLine: 0 } } }] },
+          { message: { text: 'm' }, ruleId: 'A', cell: 3 },
+          { message: {}, level: 'info', locations: [{ physicalLocation: { artifactLocation: { uri: 'a b.py' }, region: { startLine: 0 } } }] },
         ],
       }],
     };
-    const problems = checkSarif(bad).join('\n');
-    assert.match(problems, /"cell" is not allowed on result/);
-    assert.match(problems, /ruleIndex: points at A, not B/);
-    assert.match(problems, /message: needs "text"/);
-    assert.match(problems, /level: invalid level/);
-    assert.match(problems, /startLine: must be an integer ≥ 1/);
-    assert.match(problems, /uri: must be an absolute URI/);
+    const problems = sarifSchemaErrors(bad);
+    const expected = [
+      /^\/runs\/0\/tool\/driver\/rules\/0\/helpUri: must match format "uri"/,
+      /^\/runs\/0\/results\/0: must NOT have additional properties \(cell\)/,
+      /^\/runs\/0\/results\/1\/level: must be equal to one of the allowed values/,
+      /^\/runs\/0\/results\/1\/locations\/0\/physicalLocation\/artifactLocation\/uri: must match format "uri-reference"/,
+      /^\/runs\/0\/results\/1\/locations\/0\/physicalLocation\/region\/startLine: must be >= 1/,
+    ];
+    for (const pattern of expected) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} not among:\n${problems.join('\n')}`);
   });
 
   it('is valid SARIF 2.1.0 with rule metadata from the rule table', () => {
     const log = toSarif(reports(), { root, version: '1.2.3' }) as Json;
-    assert.deepStrictEqual(checkSarif(log), []);
+    assert.deepStrictEqual(sarifSchemaErrors(log), []);
     const run = log.runs[0];
     assert.strictEqual(run.tool.driver.version, '1.2.3');
     assert.deepStrictEqual(run.tool.driver.rules.map((r: Json) => r.id), RULES.map((r) => r.id));
