@@ -110,7 +110,7 @@ function ruleList(value: unknown, key: string, file?: string): RuleId[] {
   value.forEach((entry, index) => {
     if (typeof entry !== 'string') throw new ConfigError(`entry ${index + 1} must be a string, got ${describe(entry)}`, file, key);
     const expanded = expandSelector(entry);
-    if (!expanded.length) throw new ConfigError(`unknown rule ${JSON.stringify(entry)} (use an id DRP001…DRP017, a rule name, a prefix such as "DRP01", or "ALL")`, file, key);
+    if (!expanded.length) throw new ConfigError(`unknown rule ${JSON.stringify(entry)} (use an id ${RULES[0].id}…${RULES[RULES.length - 1].id}, a rule name, a prefix such as "DRP01", or "ALL")`, file, key);
     for (const id of expanded) if (!ids.includes(id)) ids.push(id);
   });
   return ids;

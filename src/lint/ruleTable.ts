@@ -1,6 +1,9 @@
 // The one declaration of every rule: id, name, default severity, summary and docs link.
-// The linter, the CLI (SARIF rule metadata), the docs pages and package.json read it from here.
-import type { RuleId, Severity } from './types';
+// The linter, the CLI (SARIF rule metadata) and the settings read it at run time; `RuleId` is derived
+// from it; the rule registry (rules/index.ts), package.json's per-rule severity settings and the
+// docs index are generated from it by `npm run generate` (scripts/generate.js), and a unit test
+// fails when they are stale. Adding a rule: its file in rules/, its page in docs/rules/, a row here.
+import type { Severity } from './types';
 
 export interface RuleMeta {
   id: RuleId;
@@ -9,9 +12,16 @@ export interface RuleMeta {
   summary: string;
 }
 
+interface RuleRow {
+  id: `DRP${number}`;
+  name: string;
+  defaultSeverity: Severity;
+  summary: string;
+}
+
 export const DOCS_BASE_URL = 'https://github.com/dropout-lab/dropout-lab/blob/main/docs/rules/';
 
-export const RULES: readonly RuleMeta[] = [
+const RULE_ROWS = [
   { id: 'DRP001', name: 'dropout-on-output-layer', defaultSeverity: 'warning', summary: "Dropout is applied to the model's final output." },
   { id: 'DRP002', name: 'inference-without-eval', defaultSeverity: 'warning', summary: 'A model with dropout is evaluated without model.eval().' },
   { id: 'DRP003', name: 'training-after-eval-without-train', defaultSeverity: 'warning', summary: 'Training resumes after eval() without model.train().' },
@@ -29,7 +39,12 @@ export const RULES: readonly RuleMeta[] = [
   { id: 'DRP015', name: 'uniform-dropout-rate', defaultSeverity: 'hint', summary: 'Three or more dropout layers all use the same rate.' },
   { id: 'DRP016', name: 'dropout-forced-on-at-inference', defaultSeverity: 'warning', summary: 'Dropout is forced on (training=True) on an inference path without MC averaging.' },
   { id: 'DRP017', name: 'unused-dropout-output', defaultSeverity: 'warning', summary: 'A dropout result is computed but the pre-dropout value is used.' },
-];
+] as const satisfies readonly RuleRow[];
+
+/** Every rule id, in table order, as a type: adding a row adds the id. */
+export type RuleId = (typeof RULE_ROWS)[number]['id'];
+
+export const RULES: readonly RuleMeta[] = RULE_ROWS;
 
 const byId = new Map<string, RuleMeta>(RULES.map((r) => [r.id, r]));
 const byName = new Map<string, RuleMeta>(RULES.map((r) => [r.name, r]));

@@ -1,11 +1,11 @@
 // Plain data shared by the linter core, the CLI and the extension. Positions are 0-based
 // (line, UTF-16 column) like VS Code's; the CLI converts to 1-based when it prints.
+import type { RuleId } from './ruleTable';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export type RuleId =
-  | 'DRP001' | 'DRP002' | 'DRP003' | 'DRP004' | 'DRP005' | 'DRP006' | 'DRP007' | 'DRP008' | 'DRP009'
-  | 'DRP010' | 'DRP011' | 'DRP012' | 'DRP013' | 'DRP014' | 'DRP015' | 'DRP016' | 'DRP017';
+// Derived from the rule table (one row per rule).
+export type { RuleId };
 
 export interface Position {
   line: number;

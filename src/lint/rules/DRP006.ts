@@ -56,7 +56,7 @@ function dropoutsFeedingBatchNorm(graph: ModelGraph): Array<{ dropout: LayerNode
 
 const feeding = new PerGraph<ReturnType<typeof dropoutsFeedingBatchNorm>>();
 
-export const dropoutBeforeBatchNorm: Rule = {
+export const dropoutBeforeBatchnorm: Rule = {
   id: 'DRP006',
   check(context) {
     const once = new ReportedOnce();

@@ -25,7 +25,7 @@ function messageFor(dropout: LayerDefinition, graph: ModelGraph, bnText: string)
   return message;
 }
 
-export const heavyDropoutWithBatchNorm: Rule = {
+export const heavyDropoutWithBatchnorm: Rule = {
   id: 'DRP007',
   check(context) {
     const once = new ReportedOnce();

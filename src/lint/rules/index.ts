@@ -1,12 +1,14 @@
-// Every rule, in id order. Each lives in its own file named after its id.
+// Generated from the rule table (src/lint/ruleTable.ts) by `npm run generate`; do not edit.
+// Every rule, in id order. Each lives in its own file named after its id and exports
+// the camel-cased rule name.
 import type { Rule } from '../linter';
 import { dropoutOnOutputLayer } from './DRP001';
 import { inferenceWithoutEval } from './DRP002';
 import { trainingAfterEvalWithoutTrain } from './DRP003';
 import { functionalDropoutIgnoresMode } from './DRP004';
 import { dropoutModuleCreatedInForward } from './DRP005';
-import { dropoutBeforeBatchNorm } from './DRP006';
-import { heavyDropoutWithBatchNorm } from './DRP007';
+import { dropoutBeforeBatchnorm } from './DRP006';
+import { heavyDropoutWithBatchnorm } from './DRP007';
 import { elementwiseDropoutOnConvMaps } from './DRP008';
 import { unscaledManualDropout } from './DRP009';
 import { invalidDropoutRate } from './DRP010';
@@ -24,8 +26,8 @@ export const ALL_RULES: readonly Rule[] = [
   trainingAfterEvalWithoutTrain,
   functionalDropoutIgnoresMode,
   dropoutModuleCreatedInForward,
-  dropoutBeforeBatchNorm,
-  heavyDropoutWithBatchNorm,
+  dropoutBeforeBatchnorm,
+  heavyDropoutWithBatchnorm,
   elementwiseDropoutOnConvMaps,
   unscaledManualDropout,
   invalidDropoutRate,

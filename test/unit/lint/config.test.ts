@@ -5,6 +5,7 @@ import {
 } from '../../../src/lint/config';
 import { at, lint } from './helpers';
 import { tempDir, writeFiles } from './tempFiles';
+import { RULES } from '../../../src/lint/ruleTable';
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -30,7 +31,7 @@ describe('configuration', () => {
         'max-file-size': '2 MB',
         'parse-timeout-ms': 1500,
       }, 'pyproject', 'pyproject.toml');
-      assert.strictEqual(settings.select?.length, 17);
+      assert.strictEqual(settings.select?.length, RULES.length);
       // DRP00 is a prefix: DRP001…DRP009.
       assert.deepStrictEqual(settings.ignore, ['DRP015', 'DRP001', 'DRP002', 'DRP003', 'DRP004', 'DRP005', 'DRP006', 'DRP007', 'DRP008', 'DRP009']);
       assert.deepStrictEqual(settings.severity, { DRP007: 'warning', DRP014: 'off' });
@@ -104,7 +105,7 @@ describe('configuration', () => {
   describe('resolveLintOptions (precedence: defaults < pyproject < command line)', () => {
     it('defaults to every rule at its table severity and the default limits', () => {
       const options = resolveLintOptions([]);
-      assert.strictEqual(options.select?.length, 17);
+      assert.strictEqual(options.select?.length, RULES.length);
       assert.deepStrictEqual(options.ignore, []);
       assert.strictEqual(options.maxFileBytes, 1024 * 1024);
       assert.strictEqual(options.parseTimeoutMs, 5000);
@@ -120,14 +121,14 @@ describe('configuration', () => {
       assert.strictEqual(options.maxFileBytes, 100);
       const ignoreOnly = resolveLintOptions([project, layer({ ignore: ['DRP001'] })]);
       assert.ok(!ignoreOnly.select?.includes('DRP010') && !ignoreOnly.select?.includes('DRP001'));
-      assert.strictEqual(ignoreOnly.select?.length, 13); // 17 minus DRP010, DRP015, DRP001 and DRP008 (off)
+      assert.strictEqual(ignoreOnly.select?.length, RULES.length - 4); // all but DRP010, DRP015, DRP001 and DRP008 (off)
     });
 
     it('applies per-file-ignores last, relative to the layer\'s folder', () => {
       const project = layer({ perFileIgnores: [{ pattern: 'tests/**', rules: ['DRP010'] }] }, '/repo');
       const cli = layer({ select: ['DRP010'] }, '/elsewhere');
       assert.deepStrictEqual(resolveLintOptions([project, cli], '/repo/tests/t.py').select, []);
-      assert.deepStrictEqual(resolveLintOptions([project, cli], '/repo/tests/t.py').ignore?.length, 17);
+      assert.deepStrictEqual(resolveLintOptions([project, cli], '/repo/tests/t.py').ignore?.length, RULES.length);
       assert.deepStrictEqual(resolveLintOptions([project, cli], '/repo/src/m.py').select, ['DRP010']);
     });
 
