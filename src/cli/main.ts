@@ -1,6 +1,7 @@
 // `dropout-lab` command line: a thin shell over src/lint and src/engine.
 //   dropout-lab lint [paths…] [--format text|json|sarif] [--select …] [--ignore …] [--fix] [--config PATH]
 //   dropout-lab train --dropout P --epochs N --seed S [--json]
+//   dropout-lab server --stdio
 import { UsageError } from './errors';
 import { version } from '../../package.json';
 import { runLint } from './lintCommand';
@@ -10,6 +11,7 @@ export const USAGE = `Usage:
                    [--config PATH] [--max-file-size SIZE] [--parse-timeout-ms MS] [--jobs N]
                    (dropout-lab lint --help explains each option and the exit codes)
   dropout-lab train --dropout P --epochs N --seed S [--json]
+  dropout-lab server --stdio        (the language server, for editors)
   dropout-lab --help | --version`;
 
 
@@ -24,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'lint') return runLint(rest);
+  if (command === 'server') {
+    const { runServer } = await import('./serverCommand');
+    return runServer(rest);
+  }
   if (command === 'train') {
     const { runTrain } = await import('./trainCommand');
     return runTrain(rest);

@@ -6,7 +6,7 @@ import { buildModelGraphs } from '../lint/modelGraph';
 import type { DiagnosticsController } from './diagnostics';
 import type { LintEngine } from './lintEngine';
 import type { Logger } from './log';
-import { networkSpecForModel } from './modelSpec';
+import { networkSpecForModel } from '../server/modelSpec';
 import { cellContext, cellLines } from './notebookCells';
 import { readSettings } from './settings';
 

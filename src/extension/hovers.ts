@@ -10,7 +10,7 @@ import type { SyntaxNode } from '../lint/parser';
 import { evalNumber, resolveName } from '../lint/resolve';
 import { callArgument, keywordArgument, nodeRange } from '../lint/syntax';
 import type { DiagnosticsController } from './diagnostics';
-import { defaultRate, describeDropoutCall, type DropoutCallFacts } from './dropoutDescription';
+import { defaultRate, describeDropoutCall, type DropoutCallFacts } from '../server/dropoutDescription';
 import type { Analysis, LintEngine } from './lintEngine';
 import { toRange } from './diagnostics';
 import { cellContext, cellLines } from './notebookCells';

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { createPythonParser, loadPython } from '../../../src/lint';
 import { buildModelGraphs } from '../../../src/lint/modelGraph';
 import { collectImports, collectModuleConstants } from '../../../src/lint/resolve';
-import { networkSpecForModel } from '../../../src/extension/modelSpec';
+import { networkSpecForModel } from '../../../src/server/modelSpec';
 
 before(async function () {
   this.timeout(30000);

@@ -3,7 +3,7 @@
 // the inverted-dropout scale 1/(1-p).
 import * as assert from 'assert';
 import { DROPOUT_APIS } from '../../../src/lint/frameworks';
-import { alphaDropoutAffine, defaultRate, describeDropoutCall, SELU_ALPHA_PRIME } from '../../../src/extension/dropoutDescription';
+import { alphaDropoutAffine, defaultRate, describeDropoutCall, SELU_ALPHA_PRIME } from '../../../src/server/dropoutDescription';
 
 const api = (name: string) => {
   const found = DROPOUT_APIS.get(name);

@@ -2,7 +2,7 @@
 // known sizes in data-flow order, each carrying the rate of the dropout applied to its outputs.
 // No `vscode` import (unit-tested in plain Node).
 import type { LayerNode, ModelGraph } from '../lint/modelGraph';
-import { NETWORK_LIMITS, type NetworkLayerSpec, type NetworkModelSpec } from './panels/types';
+import { NETWORK_LIMITS, type NetworkLayerSpec, type NetworkModelSpec } from '../extension/panels/types';
 
 const SIZED_KINDS = new Set(['dense', 'conv', 'recurrent', 'embedding', 'attention']);
 

@@ -1,0 +1,286 @@
+// State shared by the request handlers: the connection, the document store, the linter and its
+// results, settings, project configuration and what the client can do. Handlers (./handlers/*)
+// each register one group of LSP methods against it.
+import * as path from 'path';
+import { type CancellationToken, type ClientCapabilities, type Connection, type Diagnostic } from 'vscode-languageserver';
+import { resolveLintOptions } from '../lint/config';
+import type { LintOptions } from '../lint/linter';
+import { RuleDocs, toDiagnostic } from './convert';
+import { DocumentStore, type LintTarget } from './documents';
+import { Linter, LintScheduler, type TargetResult } from './linting';
+import { filePathOf, ProjectConfigs, type ConfigProblem } from './projectConfig';
+import { parseServerSettings, type ServerSettings } from './settings';
+import type { ServerOptions } from './server';
+import { AnalysisCache } from './analysis';
+
+export type DiagnosticMode = 'push' | 'pull';
+
+/** What the client said at initialize, as the server uses it. */
+export interface ClientInfo {
+  capabilities: ClientCapabilities;
+  diagnosticMode: DiagnosticMode;
+  /** The client runs `dropoutLab.showRuleDocumentation` / `dropoutLab.visualizeModel` itself (VS Code). */
+  clientCommands: boolean;
+  /** Settings for clients without workspace/configuration. */
+  initialSettings?: unknown;
+  workspaceFolders: string[];
+}
+
+export class ServerContext {
+  readonly store = new DocumentStore();
+  readonly linter = new Linter();
+  readonly analyses = new AnalysisCache();
+  readonly ruleDocs: RuleDocs;
+  readonly configs: ProjectConfigs;
+  readonly scheduler: LintScheduler;
+  client: ClientInfo = { capabilities: {}, diagnosticMode: 'push', clientCommands: false, workspaceFolders: [] };
+  /** Settings pushed by workspace/didChangeConfiguration (clients without workspace/configuration). */
+  pushedSettings: unknown;
+  private readonly results = new Map<string, TargetResult>();
+  private readonly settingsCache = new Map<string, Promise<ServerSettings>>();
+  private readonly reported = new Set<string>();
+  private readonly skipNotified = new Set<string>();
+  private readonly configProblemUris = new Set<string>();
+  private ready: Promise<void> | undefined;
+
+  constructor(readonly connection: Connection, readonly options: ServerOptions) {
+    this.ruleDocs = new RuleDocs(options.wasmDir && path.join(options.wasmDir, 'docs', 'rules'));
+    this.configs = new ProjectConfigs((problem) => this.showConfigProblem(problem));
+    this.scheduler = new LintScheduler(options.lintDelayMs ?? 0, (key) => this.lintAndPublish(key));
+  }
+
+  /** Loads the parser (once). */
+  load(): Promise<void> {
+    this.ready ??= this.linter.load(this.options.wasmDir);
+    return this.ready;
+  }
+
+  get supportsConfiguration(): boolean {
+    return !!this.client.capabilities.workspace?.configuration;
+  }
+
+  // ---- settings -------------------------------------------------------------------------------
+
+  /** The settings for a document or notebook URI (cached until the configuration changes). */
+  settingsFor(uri: string): Promise<ServerSettings> {
+    let pending = this.settingsCache.get(uri);
+    if (!pending) {
+      pending = this.fetchSettings(uri);
+      this.settingsCache.set(uri, pending);
+    }
+    return pending;
+  }
+
+  private async fetchSettings(uri: string): Promise<ServerSettings> {
+    let raw: unknown = this.pushedSettings ?? this.client.initialSettings;
+    if (this.supportsConfiguration) {
+      try {
+        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dropoutLab' });
+      } catch (error) {
+        this.connection.console.warn(`workspace/configuration failed (${String(error)}); using the last known settings.`);
+      }
+    }
+    const settings = parseServerSettings(raw, this.folderOf(uri));
+    this.reportProblems(settings.problems);
+    return settings;
+  }
+
+  /** Forgets cached settings and project files, then re-lints everything (configuration changed). */
+  configurationChanged(): void {
+    this.settingsCache.clear();
+    this.configs.invalidate();
+    this.relintAll();
+  }
+
+  private folderOf(uri: string): string | undefined {
+    const file = filePathOf(uri);
+    if (!file) return undefined;
+    const folders = this.client.workspaceFolders.map(filePathOf).filter((f): f is string => !!f);
+    return folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  async lintOptionsFor(uri: string, settings: ServerSettings): Promise<LintOptions> {
+    return resolveLintOptions([this.configs.layerFor(uri), settings.layer], filePathOf(uri));
+  }
+
+  // ---- results --------------------------------------------------------------------------------
+
+  /** The result for the target's current content, if it was computed. */
+  currentResult(target: LintTarget): TargetResult | undefined {
+    const result = this.results.get(target.key);
+    return result && result.signature === DocumentStore.signature(target) ? result : undefined;
+  }
+
+  /** The current result for a document or cell URI, linting now when there is none. */
+  async ensureResult(uri: string, token?: CancellationToken): Promise<{ target: LintTarget; result: TargetResult } | undefined> {
+    const target = this.store.targetFor(uri);
+    if (!target) return undefined;
+    const ready = this.currentResult(target);
+    if (ready) return { target, result: ready };
+    const result = await this.computeResult(target.key, token);
+    return result ? { target: this.store.targetFor(uri) ?? target, result } : undefined;
+  }
+
+  /**
+   * Lints a target's current content and stores the result. Undefined when the target went away,
+   * the request was cancelled, or the content changed while settings were being fetched.
+   */
+  async computeResult(key: string, token?: CancellationToken): Promise<TargetResult | undefined> {
+    const before = this.targetByKey(key);
+    if (!before) return undefined;
+    const settings = await this.settingsFor(key);
+    await this.load();
+    if (token?.isCancellationRequested) return undefined;
+    const target = this.targetByKey(key);
+    if (!target || DocumentStore.signature(target) !== DocumentStore.signature(before)) return undefined;
+    const signature = DocumentStore.signature(target);
+    const versions = new Map<string, number | undefined>(target.kind === 'text'
+      ? [[target.key, target.document.version]]
+      : target.cells.filter((c) => c.isPython).map((c) => [c.uri, c.version]));
+    if (!settings.enable) {
+      const byUri = new Map<string, never[]>([...versions.keys()].map((uri) => [uri, []]));
+      const result: TargetResult = { key, signature, options: {}, byUri, versions, disabled: true };
+      this.results.set(key, result);
+      return result;
+    }
+    const options = await this.lintOptionsFor(key, settings);
+    const now = this.targetByKey(key);
+    if (!now || DocumentStore.signature(now) !== signature || token?.isCancellationRequested) return undefined;
+    const started = Date.now();
+    const { result: lint, byUri, cellUris } = this.linter.lint(now, options);
+    for (const failure of lint.failures) this.connection.console.error(`${failure.rule} failed on ${key}: ${failure.message}`);
+    if (lint.skipped) {
+      for (const uri of byUri.keys()) byUri.set(uri, []);
+      for (const uri of versions.keys()) byUri.set(uri, []);
+      this.notifySkipped(key, lint.skipped);
+    } else {
+      this.skipNotified.delete(key);
+    }
+    const result: TargetResult = { key, signature, options, byUri, versions, cellUris, skipped: lint.skipped };
+    this.results.set(key, result);
+    this.connection.console.log(`Linted ${key}: ${lint.findings.length} finding(s) in ${Date.now() - started} ms`);
+    return result;
+  }
+
+  private targetByKey(key: string): LintTarget | undefined {
+    return this.store.notebookTarget(key) ?? this.store.targetFor(key);
+  }
+
+  /** The diagnostics of a result for one document or cell URI. */
+  diagnosticsFor(result: TargetResult, uri: string): Diagnostic[] {
+    const uriOfCell = (cell: number) => result.cellUris?.[cell];
+    return (result.byUri.get(uri) ?? []).map((finding) => toDiagnostic(finding, uri, this.ruleDocs, uriOfCell));
+  }
+
+  // ---- push diagnostics -----------------------------------------------------------------------
+
+  /** Called for an opened, changed or saved document/notebook: lints it soon (push mode). */
+  contentChanged(key: string, reason: 'open' | 'change' | 'save'): void {
+    if (this.client.diagnosticMode === 'pull') {
+      // A notebook edit can change other cells' findings: ask the client to pull again.
+      if (reason !== 'open' && this.store.notebookTarget(key)) this.requestRefresh();
+      return;
+    }
+    if (reason === 'open') {
+      this.scheduler.schedule(key);
+      return;
+    }
+    void this.settingsFor(key).then((settings) => {
+      if ((settings.run === 'onSave') === (reason === 'save')) this.scheduler.schedule(key);
+    });
+  }
+
+  private async lintAndPublish(key: string): Promise<void> {
+    try {
+      const result = await this.computeResult(key);
+      if (!result) return;
+      // Let messages that already arrived (newer edits) be processed before publishing.
+      await new Promise((resolve) => setImmediate(resolve));
+      const target = this.targetByKey(key);
+      if (!target || DocumentStore.signature(target) !== result.signature) return; // stale: a newer lint is scheduled
+      this.publish(result);
+    } catch (error) {
+      this.connection.console.error(`Linting ${key} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  }
+
+  private publish(result: TargetResult): void {
+    for (const [uri, version] of result.versions) {
+      void this.connection.sendDiagnostics({ uri, version, diagnostics: this.diagnosticsFor(result, uri) });
+    }
+  }
+
+  /** Re-lints (push) or asks the client to pull again (pull) every open target. */
+  relintAll(): void {
+    if (this.client.diagnosticMode === 'pull') {
+      this.requestRefresh();
+      return;
+    }
+    for (const target of this.store.allTargets()) this.scheduler.schedule(target.key);
+  }
+
+  private requestRefresh(): void {
+    if (this.client.capabilities.workspace?.diagnostics?.refreshSupport) void Promise.resolve(this.connection.languages.diagnostics.refresh()).catch(() => undefined);
+  }
+
+  /** A closed document or notebook: forget everything about it and clear what was shown. */
+  closed(key: string, uris: readonly string[]): void {
+    this.scheduler.cancel(key);
+    this.results.delete(key);
+    this.settingsCache.delete(key);
+    this.skipNotified.delete(key);
+    this.linter.forget(key);
+    this.analyses.forget(key);
+    if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Cells removed from a notebook: clear their diagnostics. */
+  closedCells(uris: readonly string[]): void {
+    if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  private notifySkipped(key: string, reason: string): void {
+    if (this.skipNotified.has(key)) return;
+    this.skipNotified.add(key);
+    const name = decodeURIComponent(key.slice(key.lastIndexOf('/') + 1)) || key;
+    const message = `Dropout Lab ${reason.replace(/^skipped/, `skipped ${name}`)}. Raise dropoutLab.maxFileSize to lint it.`;
+    this.connection.console.warn(message);
+    void this.connection.window.showInformationMessage(message);
+  }
+
+  /** Settings problems show once each as a warning (and always in the log). */
+  private reportProblems(problems: readonly string[]): void {
+    for (const problem of problems) {
+      this.connection.console.warn(problem);
+      if (this.reported.has(problem)) continue;
+      this.reported.add(problem);
+      void this.connection.window.showWarningMessage(`Dropout Lab: ${problem}`);
+    }
+  }
+
+  private showConfigProblem({ uri, problem }: ConfigProblem): void {
+    if (!problem) {
+      if (this.configProblemUris.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    this.configProblemUris.add(uri);
+    this.connection.console.error(`${uri}: ${problem.message}`);
+    void this.connection.sendDiagnostics({
+      uri,
+      diagnostics: [{
+        range: { start: { line: problem.line, character: 0 }, end: { line: problem.line, character: 2 ** 31 - 1 } },
+        severity: 1,
+        source: 'Dropout Lab',
+        message: `Dropout Lab configuration: ${problem.message}. Linting uses the defaults until this is fixed.`,
+      }],
+    });
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+    this.linter.dispose();
+    this.analyses.dispose();
+  }
+}

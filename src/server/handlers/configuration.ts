@@ -1,0 +1,42 @@
+// Settings and project configuration changes: `workspace/didChangeConfiguration` (settings are
+// fetched again through workspace/configuration, or taken from the notification for clients
+// without it), `workspace/didChangeWatchedFiles` for pyproject.toml, and workspace folder changes
+// (where the pyproject.toml search stops). Each re-lints the open documents.
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+
+export function registerConfigurationHandlers(ctx: ServerContext): void {
+  const connection = ctx.connection;
+  connection.onDidChangeConfiguration((params) => {
+    const settings = (params?.settings as Record<string, unknown> | undefined)?.dropoutLab;
+    if (settings !== undefined) ctx.pushedSettings = settings;
+    ctx.configurationChanged();
+  });
+  connection.onDidChangeWatchedFiles((params) => {
+    const changes = Array.isArray(params?.changes) ? params.changes : [];
+    const ours = changes.filter((change) => typeof change?.uri === 'string' && change.uri.endsWith('/pyproject.toml'));
+    if (!ours.length) return;
+    for (const change of ours) ctx.configs.invalidate(change.uri);
+    ctx.relintAll();
+  });
+}
+
+/** After `initialized`: ask for the notifications the client only sends when the server registers for them. */
+export function registerDynamicCapabilities(ctx: ServerContext): void {
+  const capabilities = ctx.client.capabilities;
+  const connection = ctx.connection;
+  if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dropoutLab' }).catch(() => undefined);
+  }
+  if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
+  }
+  if (capabilities.workspace?.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((f) => f.uri));
+      ctx.client.workspaceFolders = [...ctx.client.workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
+      ctx.configs.setWorkspaceFolders(ctx.client.workspaceFolders);
+      ctx.configurationChanged();
+    });
+  }
+}

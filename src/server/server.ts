@@ -1,0 +1,89 @@
+// The Dropout Lab language server over the lint core. `startServer(connection, options)` runs it
+// on any connection: `dropout-lab server --stdio` (src/server/stdio.ts) and the VS Code
+// extension's worker thread (a MessagePort) both call it. No `vscode` import anywhere in
+// src/server, and nothing here assumes stdio.
+//
+// initializationOptions (all optional):
+//   diagnosticMode: 'push' | 'pull'   default: 'pull' when the client declares textDocument.diagnostic, else 'push'
+//   clientCommands: boolean           the client runs dropoutLab.showRuleDocumentation and
+//                                     dropoutLab.visualizeModel itself (VS Code); enables code lenses
+//   settings: { ...dropoutLab.* }     settings for clients without workspace/configuration
+//   lintDelayMs: number               quiet time before a lint after an edit (default 0: lint as soon
+//                                     as the server is idle; edits during a lint merge into one)
+import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { version } from '../../package.json';
+import { ServerContext, type DiagnosticMode } from './context';
+import { FIX_ALL_KIND, registerCodeActionHandlers } from './handlers/codeActions';
+import { registerCodeLensHandlers } from './handlers/codeLens';
+import { registerConfigurationHandlers, registerDynamicCapabilities } from './handlers/configuration';
+import { registerDiagnosticHandlers } from './handlers/diagnostics';
+import { registerExecuteCommandHandlers, SERVER_COMMANDS } from './handlers/executeCommand';
+import { registerHoverHandlers } from './handlers/hover';
+import { registerNotebookHandlers } from './handlers/notebook';
+import { registerTextDocumentHandlers } from './handlers/textDocuments';
+
+export interface ServerOptions {
+  /** Folder with tree-sitter.wasm, tree-sitter-python.wasm and docs/rules (the bundle's dist/). */
+  wasmDir?: string;
+  /** Default for initializationOptions.lintDelayMs. */
+  lintDelayMs?: number;
+  /** Called when the client sends `shutdown` (the stdio entry exits 0 afterwards). */
+  onShutdown?: () => void;
+}
+
+export interface InitializationOptions {
+  diagnosticMode?: DiagnosticMode;
+  clientCommands?: boolean;
+  settings?: unknown;
+  lintDelayMs?: number;
+}
+
+export const SERVER_NAME = 'dropout-lab';
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const ctx = new ServerContext(connection, options);
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    const init = (typeof params.initializationOptions === 'object' && params.initializationOptions !== null ? params.initializationOptions : {}) as InitializationOptions;
+    const capabilities = params.capabilities ?? {};
+    const mode: DiagnosticMode = init.diagnosticMode === 'push' || init.diagnosticMode === 'pull'
+      ? init.diagnosticMode
+      : capabilities.textDocument?.diagnostic ? 'pull' : 'push';
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    ctx.client = { capabilities, diagnosticMode: mode, clientCommands: init.clientCommands === true, initialSettings: init.settings, workspaceFolders: folders };
+    ctx.configs.setWorkspaceFolders(folders);
+    if (typeof init.lintDelayMs === 'number' && init.lintDelayMs >= 0) ctx.scheduler.delayMs = init.lintDelayMs;
+    // The parser loads now, so the first lint does not wait for it.
+    await ctx.load();
+    return {
+      capabilities: {
+        positionEncoding: 'utf-16',
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        notebookDocumentSync: { notebookSelector: [{ notebook: '*', cells: [{ language: 'python' }] }] },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeLensProvider: ctx.client.clientCommands ? { resolveProvider: false } : undefined,
+        executeCommandProvider: ctx.client.clientCommands ? undefined : { commands: SERVER_COMMANDS },
+        diagnosticProvider: mode === 'pull' ? { identifier: SERVER_NAME, interFileDependencies: false, workspaceDiagnostics: false } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: SERVER_NAME, version },
+    };
+  });
+  connection.onInitialized(() => registerDynamicCapabilities(ctx));
+  connection.onShutdown(() => {
+    ctx.dispose();
+    options.onShutdown?.();
+  });
+
+  ctx.store.listen(connection);
+  registerTextDocumentHandlers(ctx);
+  registerNotebookHandlers(ctx);
+  registerDiagnosticHandlers(ctx);
+  registerCodeActionHandlers(ctx);
+  registerHoverHandlers(ctx);
+  registerCodeLensHandlers(ctx);
+  registerConfigurationHandlers(ctx);
+  registerExecuteCommandHandlers(ctx);
+  connection.listen();
+}

@@ -1,0 +1,22 @@
+// `dropout-lab server --stdio`: the language server on standard input/output. stdout carries only
+// LSP messages (console output goes to stderr); the process exits 0 after shutdown + exit, and
+// also ends (1 without a shutdown) when the client closes stdin.
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { startServer, type ServerOptions } from './server';
+import { createServerConnection } from './transport';
+
+export function startStdioServer(options: ServerOptions): void {
+  // Anything printed by accident must not corrupt the protocol stream.
+  console.log = console.info = console.debug = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout);
+  let shutdown = false;
+  reader.onClose(() => process.exit(shutdown ? 0 : 1));
+  startServer(createServerConnection(reader, writer), {
+    ...options,
+    onShutdown: () => {
+      shutdown = true;
+      options.onShutdown?.();
+    },
+  });
+}
