@@ -207,7 +207,19 @@ const PREFIX_CANON: ReadonlyArray<[string, string]> = [
   ['tensorflow.compat.v2.nn.', 'tensorflow.nn.'],
   ['torch.nn.modules.dropout.', 'torch.nn.'],
   ['torch.nn.modules.', 'torch.nn.'],
+  // TF1 layers and slim (`import tensorflow.contrib.slim as slim`; the tf_slim package).
+  ['tensorflow.compat.v1.layers.', 'tensorflow.layers.'],
+  ['tensorflow.contrib.slim.layers.', 'tensorflow.contrib.layers.'],
+  ['tensorflow.contrib.slim.', 'tensorflow.contrib.layers.'],
+  ['tf_slim.layers.', 'tensorflow.contrib.layers.'],
+  ['tf_slim.', 'tensorflow.contrib.layers.'],
+  ['flax.linen.stochastic.', 'flax.linen.'],
 ];
+
+// Keras 1/2 `keras.engine.*` (training, topology, input_layer, sequential, base_layer) -> the public names.
+const KERAS_ENGINE: Readonly<Record<string, string>> = {
+  Model: 'keras.Model', Sequential: 'keras.Sequential', Input: 'keras.Input', InputLayer: 'keras.layers.InputLayer', Layer: 'keras.layers.Layer',
+};
 
 export function canonicalName(qualified: string): string {
   let name = qualified;
@@ -220,6 +232,8 @@ export function canonicalName(qualified: string): string {
   // keras.layers.core.Dropout / keras.layers.regularization.dropout.Dropout -> keras.layers.Dropout
   const layers = /^keras\.layers\.(?:[a-z_]+\.)+([A-Z]\w*)$/.exec(name);
   if (layers) name = `keras.layers.${layers[1]}`;
+  const engine = /^keras\.engine\.(?:[a-z_]+\.)*([A-Z]\w*)$/.exec(name);
+  if (engine && KERAS_ENGINE[engine[1]]) name = KERAS_ENGINE[engine[1]];
   return name;
 }
 

@@ -772,7 +772,8 @@ export class Interp {
       return value;
     }
     if (KERAS_MODEL.has(qualified)) {
-      const outputs = args.keywords.get('outputs') ?? args.positional[1] ?? UNKNOWN;
+      // Keras 1 spelled the keywords `input=` / `output=`.
+      const outputs = args.keywords.get('outputs') ?? args.keywords.get('output') ?? args.positional[1] ?? UNKNOWN;
       this.functionalModels.push({ call, outputs, scope: this.lexicalScope });
       return { t: 'layer', def: this.newDef({ kind: 'other', qualifiedName: qualified, display: 'Model', node: call, framework: 'keras' }) };
     }
@@ -877,19 +878,20 @@ export class Interp {
     let rateNode = callArgument(call, api.rateKeyword, api.ratePosition);
     let rate: number | undefined;
     let fromDefault = false;
-    const keep = keywordArgument(call, 'keep_prob');
+    const keep = api.legacyKeepKeyword ? keywordArgument(call, api.legacyKeepKeyword) : undefined;
     if (!rateNode && keep) {
       const k = this.number(keep, env);
       rateNode = keep;
       rate = k ? 1 - k.value : undefined;
     } else if (rateNode) {
       const n = this.number(rateNode, env);
-      rate = n?.value;
+      // `tf.contrib.layers.dropout(x, keep_prob)`: the graph speaks in drop rates.
+      rate = n && api.rateMeaning === 'keep' ? 1 - n.value : n?.value;
       fromDefault = !!n?.fromDefault;
     }
     const info: DropoutInfo = { variant: api.variant, rate, rateNode, api: api.display, style: api.style };
-    if (!rateNode && api.framework === 'torch') {
-      info.rate = api.variant === 'attention' ? 0 : 0.5;
+    if (!rateNode && (api.defaultRate !== undefined || api.framework === 'torch')) {
+      info.rate = api.defaultRate ?? 0.5;
       info.defaultRate = true;
     }
     if (fromDefault) info.rateIsParameterDefault = true;

@@ -19,8 +19,11 @@ export function describeLayer(layer: LayerDefinition): string {
 export function rateText(layer: LayerDefinition): string {
   const rate = layer.dropout?.rate;
   if (rate === undefined) return '';
-  const keyword = (layer.qualifiedName && DROPOUT_APIS.get(layer.qualifiedName)?.rateKeyword) ?? (layer.qualifiedName?.startsWith('torch') ? 'p' : 'rate');
-  return `${keyword}=${formatRate(rate)}${layer.dropout?.defaultRate ? ' (default)' : ''}`;
+  const api = layer.qualifiedName ? DROPOUT_APIS.get(layer.qualifiedName) : undefined;
+  const keyword = api?.rateKeyword ?? (layer.qualifiedName?.startsWith('torch') ? 'p' : 'rate');
+  // A keep probability is shown as written (the graph stores the drop rate 1 - keep).
+  const shown = api?.rateMeaning === 'keep' ? Number((1 - rate).toFixed(10)) : rate;
+  return `${keyword}=${formatRate(shown)}${layer.dropout?.defaultRate ? ' (default)' : ''}`;
 }
 
 export function modelLabel(graph: ModelGraph): string {

@@ -19,7 +19,7 @@ import { calleeName, evalNumber } from '../resolve';
 import { callArgument, formatRate, nodeRange, nodesOfType, replayReports, UnitMemo, walk, type MemoReport } from '../syntax';
 import type { Fix } from '../types';
 import {
-  classDerivesFrom, classesByName, classMethods, isKerasLayerBase, isTorchModuleBase, mentionsTraining, selfName,
+  classDerivesFrom, classesByName, classMethods, enclosingFunction, isKerasLayerBase, isTorchModuleBase, mentionsTraining, parametersOf, selfName,
 } from '../flow/pySyntax';
 
 interface FunctionalDropout {
@@ -37,29 +37,16 @@ interface FunctionalDropout {
 
 function fromCatalog(qualified: string): FunctionalDropout | undefined {
   const api = DROPOUT_APIS.get(qualified);
-  if (api?.style === 'functional') {
-    if (api.variant === 'attention') {
-      return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 4, defaultTraining: 'always', kind: 'attention' };
-    }
-    if (api.framework === 'torch') {
-      const alpha = api.variant === 'alpha' || api.variant === 'feature-alpha';
-      const trainingKeyword = qualified === 'torch.dropout' ? 'train' : 'training';
-      return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 1, trainingKeyword, trainingPosition: 2, defaultTraining: alpha ? 'off' : 'on', kind: 'torch' };
-    }
-    return { display: api.display, rateKeyword: api.rateKeyword, ratePosition: api.ratePosition ?? 1, defaultTraining: 'always', kind: 'tensorflow' };
-  }
-  switch (qualified) {
-    case 'torch.feature_dropout':
-      return { display: 'torch.feature_dropout', rateKeyword: 'p', ratePosition: 1, trainingKeyword: 'train', trainingPosition: 2, defaultTraining: 'on', kind: 'torch' };
-    case 'torch.alpha_dropout':
-    case 'torch.feature_alpha_dropout':
-      return { display: qualified, rateKeyword: 'p', ratePosition: 1, trainingKeyword: 'train', trainingPosition: 2, defaultTraining: 'on', kind: 'torch' };
-    case 'keras.random.dropout':
-    case 'keras.backend.dropout':
-      return { display: qualified.replace(/^keras\./, ''), rateKeyword: 'rate', ratePosition: 1, defaultTraining: 'always', kind: 'tensorflow' };
-    default:
-      return undefined;
-  }
+  if (api?.style !== 'functional') return undefined;
+  return {
+    display: api.display,
+    rateKeyword: api.rateKeyword,
+    ratePosition: api.ratePosition ?? 1,
+    trainingKeyword: api.training?.keyword,
+    trainingPosition: api.training?.position,
+    defaultTraining: api.training?.whenOmitted ?? 'always',
+    kind: api.variant === 'attention' ? 'attention' : api.framework === 'torch' ? 'torch' : 'tensorflow',
+  };
 }
 
 /** Methods that never run on the forward path. */
@@ -176,6 +163,8 @@ function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode
     const qualified = calleeName(node, context.imports);
     const api = qualified ? fromCatalog(qualified) : undefined;
     if (!api || hasSplat(node)) return;
+    // TF1's tf.layers.dropout / tf.contrib.layers.dropout are judged in any function (checkTf1Switches).
+    if (api.kind === 'tensorflow' && api.trainingKeyword) return;
     // Keras code cannot be tied by torch's flag and the reverse: only judge APIs of the class's framework.
     if (keras && api.kind !== 'tensorflow') return;
     const where = `${owner}.${methodName}`;
@@ -228,6 +217,60 @@ function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode
   });
 }
 
+/** The enclosing function's parameter that carries the training mode (`is_training`, `training`, `mode`). */
+function trainingParameter(node: SyntaxNode): string | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const found = parametersOf(fn).find((p) => /^(?:is_training|training|is_train|train|mode|train_mode|training_mode|phase_train)$/.test(p.name));
+    if (found) return found.name;
+  }
+  return undefined;
+}
+
+/** `training=<expr>` for a function's mode parameter (an Estimator `mode` is compared with TRAIN). */
+function trainingExpression(parameter: string): string {
+  return parameter === 'mode' ? 'mode == tf.estimator.ModeKeys.TRAIN' : parameter;
+}
+
+/**
+ * TF1's functional dropouts have a switch with a default that bites outside a class too:
+ * `tf.layers.dropout` defaults to training=False and never drops unless told; `tf.contrib.layers.dropout`
+ * (slim) defaults to is_training=True and keeps dropping at inference when a model function that
+ * receives the mode does not pass it on.
+ */
+function checkTf1Switches(context: RuleContext): void {
+  for (const node of nodesOfType(context.root, 'call')) {
+    const qualified = calleeName(node, context.imports);
+    const api = qualified ? fromCatalog(qualified) : undefined;
+    if (!api || api.kind !== 'tensorflow' || !api.trainingKeyword || hasSplat(node)) continue;
+    if (callArgument(node, api.trainingKeyword, api.trainingPosition)) continue;
+    const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
+    const value = rateNode ? evalNumber(rateNode, context.constants) : undefined;
+    const parameter = trainingParameter(node);
+    const where = node.childForFieldName('function') ?? node;
+    const fix = (): Fix[] => {
+      const args = node.childForFieldName('arguments');
+      const last = args?.namedChildren.filter((a) => a && a.type !== 'comment').at(-1);
+      if (!parameter || !last) return [];
+      const end = nodeRange(last).end;
+      const text = `${api.trainingKeyword}=${trainingExpression(parameter)}`;
+      return [{ title: `Pass ${text}`, safe: false, edits: [{ range: { start: end, end }, newText: `, ${text}` }] }];
+    };
+    if (api.defaultTraining === 'off') {
+      if (value === 0) continue;
+      const rate = rateText(rateNode, context, '0.5');
+      context.report('DRP004', where,
+        `${api.display}(rate=${rate}) never drops: its training argument defaults to False, so the model trains without dropout. Pass training=${parameter ? trainingExpression(parameter) : 'is_training'}.`,
+        { fixes: fix() });
+    } else if (parameter) {
+      // keep_prob of 1 is a no-op dropout.
+      if (value === 1) continue;
+      context.report('DRP004', where,
+        `${api.display}(${api.rateKeyword}=${rateNode?.text ?? '0.5'}) keeps dropping at inference: ${api.trainingKeyword} defaults to True and this function's \`${parameter}\` is not passed on. Pass ${api.trainingKeyword}=${trainingExpression(parameter)}.`,
+        { fixes: fix() });
+    }
+  }
+}
+
 // A class's findings depend on its own subtree, the imports, the module constants and whether it
 // is judged as a Keras layer (which may come from a base class elsewhere in the file).
 const memo = new UnitMemo<boolean>();
@@ -257,5 +300,6 @@ export const functionalDropoutIgnoresMode: Rule = {
         }
       }));
     }
+    checkTf1Switches(context);
   },
 };

@@ -1,6 +1,7 @@
 // DRP010 invalid-dropout-rate: a rate that is a literal (or a module constant) outside [0, 1)
 // passed to a framework dropout (nn.Dropout, F.dropout, Keras Dropout, tf.nn.dropout, the
-// `dropout=` of RNN/attention layers). PyTorch raises at construction for p outside [0, 1] and
+// `dropout=` of RNN/attention layers), or a TF1 keep probability (`keep_prob=`,
+// `tf.contrib.layers.dropout`) outside (0, 1]. PyTorch raises at construction for p outside [0, 1] and
 // zeroes everything at p = 1; TF.js passes input through at rate 1. Rates that are not statically
 // known are never flagged, nor is anything named Dropout that was not imported from a framework.
 import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS, RECURRENT_RATE_KEYWORDS } from '../frameworks';
@@ -22,6 +23,19 @@ function checkRate(context: RuleContext, out: MemoReport[], rateNode: SyntaxNode
   out.push({ where: rateNode, message: `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.` });
 }
 
+/** A keep probability (TF1 `keep_prob`) must lie in (0, 1]: 0 keeps nothing (and TF divides by it). */
+function checkKeep(context: RuleContext, out: MemoReport[], keepNode: SyntaxNode | undefined, display: string, keyword: string): void {
+  const keep = evalNumber(keepNode, context.constants);
+  if (keepNode === undefined || keep === undefined) return;
+  if (keep > 0 && keep <= 1) return;
+  const why = keep === 0
+    ? 'a keep probability of 0 drops every unit'
+    : keep > 1 && keep <= 100 && Number.isInteger(keep)
+      ? 'it must be a probability in (0, 1], not a percentage'
+      : 'it must be a probability in (0, 1]';
+  out.push({ where: keepNode, message: `Invalid keep probability ${keyword}=${formatRate(keep)} in ${display}: ${why}.` });
+}
+
 function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[]): void {
   walk(statement, (node) => {
     if (node.type !== 'call') return;
@@ -29,7 +43,10 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
     if (!name) return;
     const api = DROPOUT_APIS.get(name);
     if (api) {
-      checkRate(context, out, callArgument(node, api.rateKeyword, api.ratePosition), api.display, api.rateKeyword);
+      const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
+      if (api.rateMeaning === 'keep') checkKeep(context, out, rateNode, api.display, api.rateKeyword);
+      else checkRate(context, out, rateNode, api.display, api.rateKeyword);
+      if (api.legacyKeepKeyword) checkKeep(context, out, keywordArgument(node, api.legacyKeepKeyword), api.display, api.legacyKeepKeyword);
       return;
     }
     const layer = DROPOUT_KEYWORD_APIS.get(name);

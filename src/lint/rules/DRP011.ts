@@ -86,6 +86,62 @@ function commentSaysKeep(context: RuleContext, node: SyntaxNode, checks: MemoChe
   return seen;
 }
 
+// Wording that says "this number is a keep probability", not just any "keep" in a comment.
+const KEEP_PROBABILITY_WORDS = /keep[_ -]?prob|keep(?:ing)? probability|probability (?:of|to|for) keep|(?:fraction|share|ratio) (?:of units )?(?:to )?keep|units to keep|to keep units|retain(?:ed|ing)? probability|probability (?:of|to) retain/i;
+
+/** The comment on the call's line says the value is a keep probability (whatever the value). */
+function commentSaysKeepProbability(context: RuleContext, node: SyntaxNode, checks: MemoCheck[]): boolean {
+  const says = (c: RuleContext) => KEEP_PROBABILITY_WORDS.test(trailingComment(c.source, node) ?? '');
+  const seen = says(context);
+  checks.push((c) => says(c) === seen);
+  return seen;
+}
+
+/**
+ * `dropout = 0.75  # probability to keep units` … `Dropout(rate=dropout)`: the value's only
+ * assignment (in the enclosing function, its class for `self.x`, or at module level) carries a
+ * comment that calls it a keep probability. Returns that assignment's 1-based line, or 0.
+ */
+function keepAssignmentLine(context: RuleContext, value: SyntaxNode): number {
+  if (value.type !== 'identifier' && value.type !== 'attribute') return 0;
+  const target = value.text;
+  const scopes: SyntaxNode[] = [];
+  for (let current = value.parent; current; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'class_definition') scopes.push(current);
+  }
+  scopes.push(context.root);
+  for (const scope of scopes.filter((s) => (s.type === 'class_definition') === (value.type === 'attribute'))) {
+    const found: SyntaxNode[] = [];
+    for (const assignment of nodesOfTypeIn(context.root, scope, 'assignment')) {
+      if (assignment.childForFieldName('left')?.text !== target) continue;
+      // An identifier's assignments of this scope only, not of a nested function; a class sees its methods' `self.x =`.
+      const owner = ownerScope(assignment);
+      const ownScope = scope.type === 'class_definition' || (scope === context.root ? owner === undefined : owner?.equals(scope) === true);
+      if (ownScope) found.push(assignment);
+    }
+    if (found.length === 0) continue;
+    if (found.length > 1) return 0;
+    const [assignment] = found;
+    if (evalNumber(assignment.childForFieldName('right')) === undefined) return 0;
+    return KEEP_PROBABILITY_WORDS.test(trailingComment(context.source, assignment) ?? '') ? assignment.startPosition.row + 1 : 0;
+  }
+  return 0;
+}
+
+function ownerScope(node: SyntaxNode): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'class_definition') return current;
+  }
+  return undefined;
+}
+
+function assignmentSaysKeep(context: RuleContext, value: SyntaxNode, checks: MemoCheck[]): number {
+  const line = keepAssignmentLine(context, value);
+  // The assignment may lie outside the statement: judged again on every reuse.
+  checks.push((c) => keepAssignmentLine(c, value) === line);
+  return line;
+}
+
 function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[], checks: MemoCheck[]): void {
   let tf1: boolean | undefined;
   const fileIsTf1 = (): boolean => {
@@ -152,13 +208,31 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
     if (!rateNode) continue;
     const name = valueName(rateNode);
     const value = evalNumber(rateNode, context.constants);
+    if (api.rateMeaning === 'keep') {
+      // TF1 tf.contrib.layers.dropout / slim.dropout take keep_prob: the mistake is the reverse.
+      if (!name || !RATE_NAME.test(name) || KEEP_NAME.test(name)) continue;
+      const keep = oneMinus(rateNode, context.constants);
+      out.push({
+        where: rateNode,
+        message: `${api.display} expects a keep probability but receives '${rateNode.text}', a drop rate by its name: ${api.rateKeyword}=${keep.text} keeps the intended fraction.`,
+        extras: () => ({ fixes: [{ title: `Use ${keep.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: keep.text }] }] }),
+      });
+      continue;
+    }
     const keepNamed = name !== undefined && KEEP_NAME.test(name);
-    const keepComment = value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node, checks);
-    if (!keepNamed && !keepComment) continue;
+    const keepComment = !keepNamed && ((value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node, checks))
+      || commentSaysKeepProbability(context, node, checks));
+    const keepAssigned = !keepNamed && !keepComment && assignmentSaysKeep(context, rateNode, checks);
+    if (!keepNamed && !keepComment && !keepAssigned) continue;
     const rate = oneMinus(rateNode, context.constants);
+    const evidence = keepNamed
+      ? `'${rateNode.text}', a keep probability by its name`
+      : keepAssigned
+        ? `'${rateNode.text}', which its assignment (line ${keepAssigned}) describes as a keep probability`
+        : `${rateNode.text}, described as a keep probability`;
     out.push({
       where: rateNode,
-      message: `${api.display} expects a drop rate but receives ${keepNamed ? `'${rateNode.text}', a keep probability by its name` : `${rateNode.text}, described as a keep probability`}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
+      message: `${api.display} expects a drop rate but receives ${evidence}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
       extras: () => ({ fixes: [{ title: `Use ${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] }),
     });
   }

@@ -1,4 +1,4 @@
-// DRP016 dropout-forced-on-at-inference: `training=True` passed explicitly on an inference path —
+// DRP016 dropout-forced-on-at-inference: `training=True` (Flax: `deterministic=False`) passed explicitly on an inference path —
 // a Keras `model(x, training=True)`, a dropout layer call `drop(x, training=True)`, or a functional
 // `F.dropout(x, p, training=True)` — inside `torch.no_grad()`, a predict/evaluate/infer function
 // or a loop over a val/test loader, without averaging several stochastic passes. Every prediction
@@ -15,6 +15,15 @@ import type { SyntaxNode } from '../parser';
 import { nodeRange, nodesOfTypeIn } from '../syntax';
 import { DROPOUT_APIS } from '../frameworks';
 
+/** `training=True`, or Flax's `deterministic=False`: the keyword as written, else undefined. */
+function forcedOnText(keyword: SyntaxNode): string | undefined {
+  const name = keyword.childForFieldName('name')?.text;
+  const value = keyword.childForFieldName('value')?.type;
+  if (name === 'training' && value === 'true') return 'training=True';
+  if (name === 'deterministic' && value === 'false') return 'deterministic=False';
+  return undefined;
+}
+
 /** `training=True` keywords per top-level statement: they depend on the statement's subtree only. */
 const forcedKeywords = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
 
@@ -22,7 +31,7 @@ function trainingTrueIn(root: SyntaxNode, statement: SyntaxNode): readonly Synta
   let found = forcedKeywords.get(statement);
   if (!found) {
     found = nodesOfTypeIn(root, statement, 'keyword_argument')
-      .filter((keyword) => keyword.childForFieldName('name')?.text === 'training' && keyword.childForFieldName('value')?.type === 'true');
+      .filter((keyword) => forcedOnText(keyword) !== undefined);
     forcedKeywords.set(statement, found);
   }
   return found;
@@ -42,10 +51,13 @@ export const dropoutForcedOnAtInference: Rule = {
         const callee = call.childForFieldName('function');
         const qualified = calleeName(call, context.imports);
         const api = qualified ? DROPOUT_APIS.get(qualified) : undefined;
-        const what = api ? `${api.display}(..., training=True)` : `${callee?.text ?? 'the model'}(..., training=True)`;
+        const forced = forcedOnText(keyword)!;
+        const flax = forced.startsWith('deterministic');
+        const off = flax ? 'deterministic=True' : 'training=False';
+        const what = api ? `${api.display}(..., ${forced})` : `${callee?.text ?? 'the model'}(..., ${forced})`;
         context.report('DRP016', keyword,
-          `${what} forces dropout on ${contexts.at(-1)!.label}, and the result is not averaged over several stochastic passes: each prediction comes from one random sub-network (noisy, biased scores). Use training=False, or average T passes for Monte Carlo dropout.`,
-          { fixes: [{ title: 'Use training=False', safe: false, edits: [{ range: nodeRange(keyword.childForFieldName('value')!), newText: 'False' }] }] });
+          `${what} forces dropout on ${contexts.at(-1)!.label}, and the result is not averaged over several stochastic passes: each prediction comes from one random sub-network (noisy, biased scores). Use ${off}, or average T passes for Monte Carlo dropout.`,
+          { fixes: [{ title: `Use ${off}`, safe: false, edits: [{ range: nodeRange(keyword.childForFieldName('value')!), newText: flax ? 'True' : 'False' }] }] });
       }
     }
   },
