@@ -23,13 +23,13 @@ def input_dropout_model() -> keras.Model:
 
 
 def uniform_rate_model() -> keras.Model:
-    model = keras.Sequential()
+    model = keras.Sequential()                    # DRP015: 0.3 after every hidden layer (reported on the model)
     model.add(layers.Dense(512, activation="relu", input_shape=(784,)))
     model.add(layers.Dropout(0.3))
     model.add(layers.Dense(256, activation="relu"))
     model.add(layers.Dropout(0.3))
     model.add(layers.Dense(128, activation="relu"))
-    model.add(layers.Dropout(0.3))                # DRP015: 0.3 everywhere
+    model.add(layers.Dropout(0.3))
     model.add(layers.Dense(10, activation="softmax"))
     return model
 
