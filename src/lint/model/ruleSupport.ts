@@ -21,6 +21,8 @@ export function rateText(layer: LayerDefinition): string {
   if (rate === undefined) return '';
   const api = layer.qualifiedName ? DROPOUT_APIS.get(layer.qualifiedName) : undefined;
   const keyword = api?.rateKeyword ?? (layer.qualifiedName?.startsWith('torch') ? 'p' : 'rate');
+  // A rate that only defaults to 0 is off unless a caller passes one: never print it as a plain `p=0`.
+  if (rate === 0 && layer.dropout?.rateIsParameterDefault && api?.rateMeaning !== 'keep') return `${keyword} defaults to 0, off by default`;
   // A keep probability is shown as written (the graph stores the drop rate 1 - keep).
   const shown = api?.rateMeaning === 'keep' ? Number((1 - rate).toFixed(10)) : rate;
   return `${keyword}=${formatRate(shown)}${layer.dropout?.defaultRate ? ' (default)' : ''}`;

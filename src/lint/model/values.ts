@@ -102,8 +102,9 @@ export function mergeTensors(values: TensorVal[]): TensorVal | undefined {
 export function join(a: Val | undefined, b: Val | undefined): Val {
   if (!a) return b ?? UNKNOWN;
   if (!b || a === b) return a;
-  if (a.t === 'unknown') return b;
-  if (b.t === 'unknown') return a;
+  // A number on one path only is not the value: `cfg.p if cfg.training else 0.0` is not known to be 0.
+  if (a.t === 'unknown') return b.t === 'num' ? UNKNOWN : b;
+  if (b.t === 'unknown') return a.t === 'num' ? UNKNOWN : a;
   if (a.t === 'tensor' && b.t === 'tensor') return mergeTensors([a, b])!;
   if (a.t === 'num' && b.t === 'num' && a.value === b.value) return a;
   if (a.t === 'layer' && b.t === 'layer' && a.def === b.def) return a;

@@ -8,7 +8,10 @@
 // Layer subclass, a helper returning a block); models whose data flow could not be followed; a
 // dropout whose output is merged with something else before being returned (residual `x + drop(y)`);
 // early returns and auxiliary returned values (features for another head, RNN hidden states); an
-// explicit functional `training=True` (a deliberate always-on dropout such as a Tacotron prenet).
+// explicit functional `training=True` (a deliberate always-on dropout such as a Tacotron prenet);
+// hidden states: a dropout whose input is not a Linear/Dense/conv output (possibly through an
+// activation) but a norm, recurrent, attention, pooling or user block — an encoder or backbone
+// returning features for a head, not predictions; a dropout with a literal rate of 0 (it does nothing).
 import type { Rule } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { callArgument } from '../syntax';
@@ -28,6 +31,10 @@ export const dropoutOnOutputLayer: Rule = {
       for (const outputIndex of graph.primaryOutputs) {
         const dropout = producerThrough(graph, graph.layers[outputIndex], PASS_THROUGH);
         if (!dropout || dropout.kind !== 'dropout') continue;
+        // Predictions come out of a weight layer; after a norm, RNN, attention or block they are hidden states.
+        const producer = dropout.inputs.length === 1 && !dropout.fromModelInput ? producerThrough(graph, graph.layers[dropout.inputs[0]], PASS_THROUGH) : undefined;
+        if (!producer || (producer.kind !== 'dense' && producer.kind !== 'conv')) continue;
+        if (dropout.dropout?.rate === 0 && !dropout.dropout.rateIsParameterDefault) continue;
         // `training=True` written out is a deliberate always-on dropout (Tacotron-style prenet).
         if (dropout.callNode && dropout.dropout?.style === 'functional' && isLiteralTrue(callArgument(dropout.callNode, 'training', 2))) continue;
         const where = reportNode(dropout);

@@ -3,10 +3,13 @@
 // regularises, and strong dropout in the same network shifts the variance BatchNorm normalises
 // (Li et al. 2019): rates around 0.1–0.2, or dropout only after the last BatchNorm, work better.
 // Information only. Must not flag: rates ≤ 0.2; rates that are not statically known; models without
-// BatchNorm (LayerNorm/GroupNorm do not count); recurrent/attention `dropout=` arguments; anything
-// named BatchNorm or Dropout that is not the framework's.
+// BatchNorm (LayerNorm/GroupNorm do not count); a dropout that already follows the model's last
+// BatchNorm (no BatchNorm, direct or inside a user block, is downstream of any of its applications:
+// the rule's own advice is followed, e.g. dropout before the classifier of a BN CNN); recurrent/
+// attention `dropout=` arguments; anything named BatchNorm or Dropout that is not the framework's.
 import type { Rule } from '../linter';
-import { getModelGraphs, isBatchNorm, type LayerDefinition, type ModelGraph } from '../modelGraph';
+import type { SyntaxNode } from '../parser';
+import { classGraphsByName, getModelGraphs, isBatchNorm, type LayerDefinition, type ModelGraph } from '../modelGraph';
 import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/ruleSupport';
 
 const LIMIT = 0.2;
@@ -38,6 +41,7 @@ export const heavyDropoutWithBatchnorm: Rule = {
       for (const dropout of graph.definitions) {
         const rate = dropout.dropout?.rate;
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
+        if (followsLastBatchNorm(graph, graphs, dropout)) continue;
         if (!once.first('DRP007', dropout.node)) continue;
         context.report('DRP007', dropout.node, messageFor(dropout, graph, bnText),
           { related: [{ range: bn.range, message: `${bnText} is a BatchNorm of this model` }] });
@@ -45,3 +49,65 @@ export const heavyDropoutWithBatchnorm: Rule = {
     }
   },
 };
+
+/**
+ * Is the dropout applied in the data flow, and is no BatchNorm (its own, or one inside a user block
+ * applied later) downstream of any of its applications? Then it already sits after the model's last
+ * BatchNorm. Unknown flow or a dropout that is never applied: not known to follow it.
+ */
+function followsLastBatchNorm(graph: ModelGraph, graphs: readonly ModelGraph[], dropout: LayerDefinition): boolean {
+  if (!graph.flowKnown) return false;
+  const applications = graph.layers.filter((layer) => layer.definition === dropout);
+  if (applications.length === 0) return false;
+  const blocks = classGraphsByName(graphs);
+  const hasBatchNorm = (index: number): boolean => {
+    const layer = graph.layers[index]!;
+    if (isBatchNorm(layer)) return true;
+    const block = layer.userClass ? blocks.get(layer.userClass) : undefined;
+    // A user block we cannot see into might hold a BatchNorm.
+    if (layer.kind === 'other' && layer.userClass && !block) return true;
+    return !!block && block !== graph && !!findInModel(block, graphs, isBatchNorm);
+  };
+  const seen = new Set<number>();
+  const queue = applications.flatMap((layer) => layer.outputs);
+  while (queue.length) {
+    const index = queue.pop()!;
+    if (seen.has(index)) continue;
+    seen.add(index);
+    if (hasBatchNorm(index)) return false;
+    queue.push(...graph.layers[index]!.outputs);
+  }
+  // `for conv in self.convs: x = drop(relu(conv(x)))`: the loop runs the body again on the dropped
+  // value, so a BatchNorm earlier in the same body is downstream too (the flow shows one iteration).
+  for (const application of applications) {
+    const loop = application.callNode && unconditionalLoop(application.callNode);
+    if (!loop) continue;
+    const upstream = [...application.inputs];
+    const visited = new Set<number>();
+    while (upstream.length) {
+      const index = upstream.pop()!;
+      if (visited.has(index)) continue;
+      visited.add(index);
+      const layer = graph.layers[index]!;
+      // Applied before the loop: not part of the repeated body. (Sequential children have no call node.)
+      if (layer.callNode && (layer.callNode.startIndex < loop.startIndex || layer.callNode.endIndex > loop.endIndex)) continue;
+      if (hasBatchNorm(index)) return false;
+      upstream.push(...layer.inputs);
+    }
+  }
+  return true;
+}
+
+/** The loop whose body applies `call` on every iteration (not under an `if` or a conditional expression inside it). */
+function unconditionalLoop(call: SyntaxNode): SyntaxNode | undefined {
+  for (let node = call.parent; node; node = node.parent) {
+    switch (node.type) {
+      case 'for_statement': case 'while_statement': return node;
+      case 'if_statement': case 'conditional_expression': case 'try_statement': case 'boolean_operator':
+      case 'function_definition': case 'lambda': case 'class_definition':
+        return undefined;
+      default: break;
+    }
+  }
+  return undefined;
+}
