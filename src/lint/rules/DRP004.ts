@@ -9,7 +9,10 @@
 // deliberate literal `training=True`, e.g. a Tacotron-style prenet), a rate or `dropout_p` that is
 // itself guarded (`self.p if self.training else 0.0`, or a local assigned under a training test),
 // a call inside `if self.training:` / `if training:` / a conditional or `tf.cond`/`smart_cond` on
-// the flag, or after an early `if not self.training: return`; methods that only run while
+// the flag, or after an early `if not self.training: return`; a helper whose rate is its own
+// parameter, when the helper switches on it (`if dropout_p > 0:`) or every call of it in the class
+// passes a value zeroed when not training (`if not self.training: dropout_p = 0.0` in the caller:
+// the caller owns the mode); methods that only run while
 // training (`training_step`, `compute_loss`, augmentation helpers); plain functions outside model
 // classes; user functions that merely share the name `dropout`.
 import { DROPOUT_APIS } from '../frameworks';
@@ -151,7 +154,51 @@ function rateText(node: SyntaxNode | undefined, context: RuleContext, fallback: 
   return value !== undefined ? formatRate(value) : node.text;
 }
 
-function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode, owner: string, keras: boolean): void {
+/**
+ * The rate is a parameter of the helper and its callers decide it: the helper switches on it
+ * (`if dropout_p > 0.0:` around the call), or every `self.helper(...)` call in the class passes a
+ * value tied to the training flag (or 0). No call site found: not known to be decided by a caller.
+ */
+function rateDecidedByCallers(rateNode: SyntaxNode | undefined, call: SyntaxNode, method: SyntaxNode, methods: ReadonlyMap<string, SyntaxNode>, context: RuleContext): boolean {
+  if (rateNode?.type !== 'identifier') return false;
+  const params = parametersOf(method);
+  const self = selfName(method);
+  const param = params.find((p) => p.name === rateNode.text && p.name !== self);
+  if (!param) return false;
+  // `if dropout_p > 0:` / `if dropout_p:` around the call: the parameter is the switch its callers turn off.
+  for (let current = call.parent; current && !current.equals(method); current = current.parent) {
+    if (current.type !== 'if_statement' && current.type !== 'conditional_expression') continue;
+    const condition = current.type === 'if_statement' ? current.childForFieldName('condition') : current.namedChildren[1];
+    let mentions = false;
+    if (condition) walk(condition, (node) => { if (node.type === 'identifier' && node.text === param.name) mentions = true; });
+    if (mentions) return true;
+  }
+  const name = method.childForFieldName('name')?.text;
+  if (!name) return false;
+  let sites = 0;
+  let allTied = true;
+  for (const caller of methods.values()) {
+    const callerSelf = selfName(caller);
+    const body = caller.childForFieldName('body');
+    if (!callerSelf || !body || caller.equals(method)) continue;
+    let dependent: Set<string> | undefined;
+    walk(body, (node) => {
+      if (node.type === 'function_definition' || node.type === 'class_definition') return false;
+      if (node.type !== 'call') return undefined;
+      const callee = node.childForFieldName('function');
+      if (callee?.type !== 'attribute' || callee.childForFieldName('object')?.text !== callerSelf || callee.childForFieldName('attribute')?.text !== name) return undefined;
+      sites++;
+      const position = param.position === undefined ? undefined : param.position - (self ? 1 : 0);
+      const arg = callArgument(node, param.name, position);
+      dependent ??= trainingDependentLocals(body);
+      if (!arg || !(valueTiedToTraining(arg, dependent) || evalNumber(arg, context.constants) === 0)) allTied = false;
+      return undefined;
+    });
+  }
+  return sites > 0 && allTied;
+}
+
+function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode, owner: string, keras: boolean, methods: ReadonlyMap<string, SyntaxNode>): void {
   const body = method.childForFieldName('body');
   if (!body) return;
   const methodName = method.childForFieldName('name')?.text ?? '';
@@ -185,6 +232,7 @@ function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode
     dependent ??= trainingDependentLocals(body);
     if (valueTiedToTraining(rateNode, dependent)) return;
     if (rateNode && evalNumber(rateNode, context.constants) === 0) return;
+    if (rateDecidedByCallers(rateNode, node, method, methods, context)) return;
     const rate = rateText(rateNode, context, '0.5');
     if (api.kind === 'attention') {
       const fixes = (): Fix[] => self && rateNode
@@ -296,7 +344,7 @@ export const functionalDropoutIgnoresMode: Rule = {
         const owner = node.childForFieldName('name')?.text ?? 'Model';
         for (const [name, method] of methods) {
           // Methods that only run while training (a loss, a Lightning/Keras training step) may drop unconditionally.
-          if (!NOT_FORWARD.has(name) && !/train|loss|augment/i.test(name)) checkMethod(context, out, method, owner, keras);
+          if (!NOT_FORWARD.has(name) && !/train|loss|augment/i.test(name)) checkMethod(context, out, method, owner, keras, methods);
         }
       }));
     }
