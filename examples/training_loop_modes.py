@@ -23,9 +23,9 @@ def build_model() -> nn.Module:
 
 def validate(model: nn.Module, val_loader: DataLoader, loss_fn) -> float:
     total = 0.0
-    with torch.no_grad():                      # DRP002: no model.eval() before inference
+    with torch.no_grad():
         for images, labels in val_loader:
-            total += loss_fn(model(images), labels).item()
+            total += loss_fn(model(images), labels).item()   # DRP002: no model.eval() before inference
     return total / len(val_loader)
 
 

@@ -1158,9 +1158,76 @@ class ScopeRun {
       if (qualified && (/^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified))) return { bits: TRAIN, evals: [] };
       const name = callee?.type === 'identifier' ? callee.text : undefined;
       if (name && !qualified && this.ask(Table.TorchClass, name)) return { bits: TRAIN, evals: [] };
+      // `model = build_model()`: a builder of this file that returns a model it just constructed.
+      if (name && !qualified && !this.analyzer.importTable.lookup(name)) {
+        const builder = this.moduleFunction(name);
+        if (builder && this.returnsFreshModel(builder)) return { bits: TRAIN, evals: [] };
+      }
       return { bits: UNKNOWN, evals: [] };
     }
     return { bits: UNKNOWN, evals: [] };
+  }
+
+  /** Is `value` a model constructor call (`nn.Sequential(...)`, `Net()`, `models.vgg16()`), through `.to()`-like calls? */
+  private isConstructorCall(value: SyntaxNode | null): boolean {
+    let current = value;
+    for (let i = 0; current && i < 8; i++) {
+      if (current.type === 'parenthesized_expression') {
+        current = current.namedChildren[0];
+        continue;
+      }
+      if (current.type !== 'call') return false;
+      const callee = current.childForFieldName('function');
+      const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+      if (method && SELF_RETURNING.has(method)) {
+        current = callee!.childForFieldName('object');
+        continue;
+      }
+      const qualified = calleeName(current, this.analyzer.importTable);
+      if (qualified) return /^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified);
+      return callee?.type === 'identifier' && this.ask(Table.TorchClass, callee.text);
+    }
+    return false;
+  }
+
+  /**
+   * Does a function of this file return only models it constructs right there, in their initial
+   * training mode? Every `return` gives a constructor call or a local bound only to constructor
+   * calls that nothing else touches (no eval()/train()/load_state_dict on it, not handed to another call).
+   */
+  private returnsFreshModel(fn: SyntaxNode): boolean {
+    const body = fn.childForFieldName('body');
+    if (!body) return false;
+    const returns: SyntaxNode[] = [];
+    const bindings = new Map<string, SyntaxNode[]>();
+    const touched = new Set<string>();
+    walk(body, (node) => {
+      if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+      if (node.type === 'return_statement') returns.push(node.namedChildren[0] ?? node);
+      else if (node.type === 'assignment' && node.childForFieldName('left')?.type === 'identifier') {
+        const name = node.childForFieldName('left')!.text;
+        const list = bindings.get(name) ?? [];
+        list.push(node.childForFieldName('right') ?? node);
+        bindings.set(name, list);
+      } else if (node.type === 'call') {
+        const callee = node.childForFieldName('function');
+        const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+        const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : undefined;
+        if (object?.type === 'identifier' && method && !SELF_RETURNING.has(method) && !/^(?:parameters|named_parameters|modules|children|add_module|register_buffer|append|extend)$/.test(method)) touched.add(object.text);
+        for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
+          if (arg?.type === 'identifier') touched.add(arg.text);
+        }
+      }
+      return undefined;
+    });
+    if (returns.length === 0) return false;
+    return returns.every((value) => {
+      if (value.type === 'identifier') {
+        const bound = bindings.get(value.text);
+        return !!bound?.length && !touched.has(value.text) && bound.every((b) => this.isConstructorCall(b));
+      }
+      return this.isConstructorCall(value);
+    });
   }
 
   /** Applies the calls of an expression, in source order, to the state. */

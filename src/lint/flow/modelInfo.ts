@@ -6,7 +6,7 @@ import { getModelGraphs, isBatchNorm, isDropout, modelContains, type ModelGraph 
 import { isModelLikeName, type Scope, type ModeFlow, type ResolvedMode } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
-import { keywordArgument, nodesOfType } from '../syntax';
+import { keywordArgument, nodesOfType, walk } from '../syntax';
 
 export interface ModelDescription {
   /** What the model is: `Net`, `nn.Sequential`, `torchvision resnet18`. */
@@ -67,6 +67,11 @@ export class ModelCatalog {
       const graph = this.byClass.get(callee.text);
       const layer = graph ? describeLayer(graph, this.graphs) : undefined;
       if (layer) return { model: callee.text, layer, origin };
+      // `build_model()`: a function of this file; the model is what it constructs and returns.
+      if (!graph && depth <= 2) {
+        const built = this.builderReturn(callee.text);
+        return built ? this.describeOrigin(built, undefined, depth + 1) : undefined;
+      }
       // A wrapper built from submodules passed in: `Seq2Seq(encoder, decoder)`.
       if (!graph || depth > 2) return undefined;
       for (const arg of origin.childForFieldName('arguments')?.namedChildren ?? []) {
@@ -88,6 +93,28 @@ export class ModelCatalog {
     const builtin = builtinModeLayer(origin, this.context);
     const model = qualified?.endsWith('.from_pretrained') ? `${qualified.split('.').at(-2)!}.from_pretrained` : qualified?.split('.').pop() ?? 'model';
     return builtin ? { model, layer: builtin, origin } : undefined;
+  }
+
+  /** The constructor call a module-level function `name` returns (directly or through a local it assigns), if any. */
+  private builderReturn(name: string): SyntaxNode | undefined {
+    const fn = this.context.root.namedChildren
+      .map((n) => (n?.type === 'decorated_definition' ? n.childForFieldName('definition') : n))
+      .find((n) => n?.type === 'function_definition' && n.childForFieldName('name')?.text === name);
+    const body = fn?.childForFieldName('body');
+    if (!body) return undefined;
+    const assigned = new Map<string, SyntaxNode>();
+    let found: SyntaxNode | undefined;
+    walk(body, (node) => {
+      if (found || node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+      if (node.type === 'assignment' && node.childForFieldName('left')?.type === 'identifier' && node.childForFieldName('right')?.type === 'call') {
+        assigned.set(node.childForFieldName('left')!.text, node.childForFieldName('right')!);
+      } else if (node.type === 'return_statement') {
+        const value = node.namedChildren[0];
+        found = value?.type === 'call' ? value : value?.type === 'identifier' ? assigned.get(value.text) : undefined;
+      }
+      return undefined;
+    });
+    return found;
   }
 
   /** A torch model defined in this file that has dropout or BatchNorm (the file's "own" model). */

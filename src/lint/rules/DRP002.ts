@@ -24,7 +24,7 @@ import { keptAcrossLints } from '../snapshot';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
-import { callsWithin, classDerivesFrom, classesByName, enclosingStatement, lineIndent } from '../flow/pySyntax';
+import { callsWithin, classDerivesFrom, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
 
 /** Text any inference context needs: a no_grad-like API, a trace, an evaluation-like function or loader name. */
 const INFERENCE_HINT = /no_grad|inference_mode|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
@@ -174,6 +174,7 @@ export const inferenceWithoutEval: Rule = {
       const candidates = inferenceCalls(scope, context, importsKey);
       if (candidates.length === 0 || isFrameworkManaged(scope, context, classes, importsKey)) continue;
       for (const { call, contexts, kinds } of candidates) {
+        if (ownSubmoduleCall(scope, call, kinds, context, classes)) continue;
         const paths = flow.resolve(call);
         const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));
         if (!bug) continue;
@@ -197,6 +198,19 @@ export const inferenceWithoutEval: Rule = {
     }
   },
 };
+
+/**
+ * A model's own method (`infer`, `generate`, `predict`, decorated with no_grad) running itself or its
+ * submodules (`self(x)`, `self.encoder(x)`): they follow the model's mode, which whoever calls the
+ * method sets — the inference context is the caller's, not this method's. A loop over an evaluation
+ * loader inside the module is still an evaluation loop.
+ */
+function ownSubmoduleCall(scope: Scope, call: ModelCall, kinds: ReadonlySet<string>, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+  const self = scope.params[0]?.name;
+  if (!scope.cls || !self || kinds.has('eval-loader') || scope !== call.scope) return false;
+  if (call.key !== self && !call.key.startsWith(`${self}.`)) return false;
+  return classMethods(scope.cls).has('forward') || classDerivesFrom(scope.cls, context.imports, classes, isTorchModuleBase);
+}
 
 /** `key.train()` written inside the evaluation block before the call: train mode is deliberate there. */
 function explicitTrainInside(root: SyntaxNode, block: SyntaxNode, call: ModelCall): boolean {

@@ -9,7 +9,7 @@
 // attention `dropout=` arguments; anything named BatchNorm or Dropout that is not the framework's.
 import type { Rule } from '../linter';
 import type { SyntaxNode } from '../parser';
-import { classGraphsByName, getModelGraphs, isBatchNorm, type LayerDefinition, type ModelGraph } from '../modelGraph';
+import { classGraphsByName, getModelGraphs, isBatchNorm, type LayerDefinition, type LayerNode, type ModelGraph } from '../modelGraph';
 import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/ruleSupport';
 
 const LIMIT = 0.2;
@@ -58,7 +58,26 @@ export const heavyDropoutWithBatchnorm: Rule = {
 function followsLastBatchNorm(graph: ModelGraph, graphs: readonly ModelGraph[], dropout: LayerDefinition): boolean {
   if (!graph.flowKnown) return false;
   const applications = graph.layers.filter((layer) => layer.definition === dropout);
-  if (applications.length === 0) return false;
+  if (applications.length === 0 || !noBatchNormAfter(graph, graphs, applications)) return false;
+  // A block's last BatchNorm is not the model's: where the block is applied, later layers count too.
+  return blockUsesEndWithoutBatchNorm(graph, graphs, new Set([graph]));
+}
+
+/** In every graph that applies `block` (a class graph), nothing downstream of those applications holds a BatchNorm. */
+function blockUsesEndWithoutBatchNorm(block: ModelGraph, graphs: readonly ModelGraph[], seen: Set<ModelGraph>): boolean {
+  if (block.kind !== 'module-class' && block.kind !== 'keras-subclass') return true;
+  for (const user of graphs) {
+    if (seen.has(user)) continue;
+    const uses = user.layers.filter((layer) => layer.userClass === block.name);
+    if (uses.length === 0) continue;
+    if (!user.flowKnown || !noBatchNormAfter(user, graphs, uses)) return false;
+    seen.add(user);
+    if (!blockUsesEndWithoutBatchNorm(user, graphs, seen)) return false;
+  }
+  return true;
+}
+
+function noBatchNormAfter(graph: ModelGraph, graphs: readonly ModelGraph[], applications: readonly LayerNode[]): boolean {
   const blocks = classGraphsByName(graphs);
   const hasBatchNorm = (index: number): boolean => {
     const layer = graph.layers[index]!;
