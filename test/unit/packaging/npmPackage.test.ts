@@ -1,8 +1,11 @@
 // `dropout-lab` as a plain npm package, as someone without VS Code gets it: `npm pack` of this
 // repository, `npm install` of the tarball into an empty folder, then `npx dropout-lab …` there.
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { tempDir, writeFiles } from '../lint/tempFiles';
 import { REPO_ROOT, run } from './processes';
 
@@ -68,5 +71,35 @@ describe('npm package (npm pack → npm install → npx dropout-lab)', function 
     assert.strictEqual(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version);
     const bin = fs.realpathSync(path.join(project, 'node_modules', '.bin', 'dropout-lab'));
     assert.strictEqual(bin, path.join(fs.realpathSync(project), 'node_modules', 'dropout-lab', 'bin', 'dropout-lab.js'));
+  });
+
+  it('`npx dropout-lab server --stdio` answers an editor: initialize, diagnostics for an opened file, clean shutdown', async () => {
+    writeFiles(project, { 'served.py': BUGGY });
+    const uri = pathToFileURL(path.join(project, 'served.py')).href;
+    const server = spawn('npx', ['--no', '--', 'dropout-lab', 'server', '--stdio'], { cwd: project, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    server.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+    const published = new Promise<PublishDiagnosticsParams>((resolve) => {
+      connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => { if (params.uri === uri) resolve(params); });
+    });
+    connection.listen();
+    try {
+      // A client with no optional capabilities gets pushed diagnostics.
+      const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(project).href, capabilities: {} }) as { serverInfo?: { name: string } };
+      assert.ok(init.serverInfo?.name, `initialize result without serverInfo: ${JSON.stringify(init)}`);
+      await connection.sendNotification('initialized', {});
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: BUGGY } });
+      const { diagnostics } = await published;
+      // LSP positions are 0-based: line 2, column 20 of the CLI.
+      assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['DRP010', 1, 19]]);
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      assert.strictEqual(await exited, 0, stderr);
+    } finally {
+      connection.dispose();
+      if (server.exitCode === null) server.kill();
+    }
   });
 });
