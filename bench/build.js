@@ -11,7 +11,7 @@ function buildBenchBundles() {
   fs.mkdirSync(outDir, { recursive: true });
   const webTreeSitterCjs = require.resolve('web-tree-sitter', { paths: [root] });
   const results = {};
-  for (const name of ['engine', 'lint']) {
+  for (const name of ['engine', 'lint', 'server']) {
     const outfile = path.join(outDir, `${name}.js`);
     try {
       esbuild.buildSync({

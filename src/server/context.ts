@@ -2,7 +2,7 @@
 // results, settings, project configuration and what the client can do. Handlers (./handlers/*)
 // each register one group of LSP methods against it.
 import * as path from 'path';
-import { type CancellationToken, type ClientCapabilities, type Connection, type Diagnostic } from 'vscode-languageserver';
+import { MessageType, ShowMessageNotification, type CancellationToken, type ClientCapabilities, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { resolveLintOptions } from '../lint/config';
 import type { LintOptions } from '../lint/linter';
 import { RuleDocs, toDiagnostic } from './convert';
@@ -37,11 +37,15 @@ export class ServerContext {
   /** Settings pushed by workspace/didChangeConfiguration (clients without workspace/configuration). */
   pushedSettings: unknown;
   private readonly results = new Map<string, TargetResult>();
+  /** The content signature whose diagnostics were last published, per target. */
+  private readonly published = new Map<string, string>();
   private readonly settingsCache = new Map<string, Promise<ServerSettings>>();
   private readonly reported = new Set<string>();
   private readonly skipNotified = new Set<string>();
   private readonly configProblemUris = new Set<string>();
   private ready: Promise<void> | undefined;
+  /** Counts content changes as they are processed (see `settle`). */
+  private changeTick = 0;
 
   constructor(readonly connection: Connection, readonly options: ServerOptions) {
     this.ruleDocs = new RuleDocs(options.wasmDir && path.join(options.wasmDir, 'docs', 'rules'));
@@ -176,6 +180,7 @@ export class ServerContext {
 
   /** Called for an opened, changed or saved document/notebook: lints it soon (push mode). */
   contentChanged(key: string, reason: 'open' | 'change' | 'save'): void {
+    this.changeTick++;
     if (this.client.diagnosticMode === 'pull') {
       // A notebook edit can change other cells' findings: ask the client to pull again.
       if (reason !== 'open' && this.store.notebookTarget(key)) this.requestRefresh();
@@ -190,12 +195,31 @@ export class ServerContext {
     });
   }
 
+  /**
+   * Waits until the edits already received are processed. vscode-jsonrpc handles one message per
+   * event-loop turn (setImmediate), so a burst of changes that arrived together (or during a lint)
+   * is applied over the next turns: two turns without a new change mean the burst is in.
+   */
+  private async settle(): Promise<void> {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    for (let rounds = 0; rounds < 10_000; rounds++) {
+      const tick = this.changeTick;
+      await turn();
+      await turn();
+      if (tick === this.changeTick) return;
+    }
+  }
+
   private async lintAndPublish(key: string): Promise<void> {
     try {
+      // Merge edits that are already here into this lint instead of linting each.
+      await this.settle();
+      const current = this.targetByKey(key);
+      if (!current || this.published.get(key) === DocumentStore.signature(current)) return; // a merged edit, already linted
       const result = await this.computeResult(key);
       if (!result) return;
-      // Let messages that already arrived (newer edits) be processed before publishing.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Edits that arrived during the lint make it stale: they are processed first, then checked.
+      await this.settle();
       const target = this.targetByKey(key);
       if (!target || DocumentStore.signature(target) !== result.signature) return; // stale: a newer lint is scheduled
       this.publish(result);
@@ -205,6 +229,7 @@ export class ServerContext {
   }
 
   private publish(result: TargetResult): void {
+    this.published.set(result.key, result.signature);
     for (const [uri, version] of result.versions) {
       void this.connection.sendDiagnostics({ uri, version, diagnostics: this.diagnosticsFor(result, uri) });
     }
@@ -212,6 +237,9 @@ export class ServerContext {
 
   /** Re-lints (push) or asks the client to pull again (pull) every open target. */
   relintAll(): void {
+    // Same content, other settings: every result is outdated.
+    this.results.clear();
+    this.published.clear();
     if (this.client.diagnosticMode === 'pull') {
       this.requestRefresh();
       return;
@@ -227,6 +255,7 @@ export class ServerContext {
   closed(key: string, uris: readonly string[]): void {
     this.scheduler.cancel(key);
     this.results.delete(key);
+    this.published.delete(key);
     this.settingsCache.delete(key);
     this.skipNotified.delete(key);
     this.linter.forget(key);
@@ -247,7 +276,7 @@ export class ServerContext {
     const name = decodeURIComponent(key.slice(key.lastIndexOf('/') + 1)) || key;
     const message = `Dropout Lab ${reason.replace(/^skipped/, `skipped ${name}`)}. Raise dropoutLab.maxFileSize to lint it.`;
     this.connection.console.warn(message);
-    void this.connection.window.showInformationMessage(message);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
   }
 
   /** Settings problems show once each as a warning (and always in the log). */
@@ -256,7 +285,7 @@ export class ServerContext {
       this.connection.console.warn(problem);
       if (this.reported.has(problem)) continue;
       this.reported.add(problem);
-      void this.connection.window.showWarningMessage(`Dropout Lab: ${problem}`);
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Dropout Lab: ${problem}` });
     }
   }
 

@@ -3,6 +3,7 @@
 // them by condition (never by time): `waitFor` resolves as soon as a matching message exists.
 import * as assert from 'assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -42,6 +43,8 @@ export class LspTestClient {
   initializeResult!: InitializeResult;
 
   constructor(private readonly options: ServerOptions = {}) {
+    // bin/dropout-lab.js runs the bundle: `npm test` builds it first; alone, run `npm run build`.
+    assert.ok(fs.existsSync(path.join(REPO, 'dist', 'cli.js')), 'dist/cli.js is missing: run `npm run build` before these tests');
     this.child = spawn(process.execPath, [BIN, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
