@@ -9,7 +9,9 @@
 // in the file, masks used for indexing or `masked_fill`, and per-sample / per-channel masks such as
 // `torch.rand(B, 1) < p` (conditioning drop, stochastic depth without scaling is a design choice
 // there), and — outside a model's forward/call or a `*drop*` function — masks with a literal
-// threshold or no dropout wording (augmentation and noise masks are unscaled on purpose).
+// threshold or no dropout wording (augmentation and noise masks are unscaled on purpose); a mask
+// that blends the activations with a fill (`x * block_mask + noise * (1 - block_mask)`, DropBlock
+// with noise): the dropped units are replaced, not zeroed, so there is nothing to rescale.
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { resolveName } from '../resolve';
@@ -301,6 +303,7 @@ export const unscaledManualDropout: Rule = {
           return;
         }
         if (variable && rescaled.has(variable)) return;
+        if (variable && blendedWithFill(product, variable)) return;
         if (!inPlace && scaledInPlace(product)) return;
         // The product's result rescaled afterwards (`out = x * m` ... `out /= keep`).
         const assigned = product.parent?.type === 'assignment' ? product.parent.childForFieldName('left')?.text : inPlace ? other.text : undefined;
@@ -342,4 +345,14 @@ function rescaledAfter(scope: SyntaxNode, name: string, after: SyntaxNode): bool
     if (node.type === 'call' && /^(?:div_|mul_)$/.test(methodName(node) ?? '') && node.childForFieldName('function')?.childForFieldName('object')?.text === name) found = true;
   });
   return found;
+}
+
+/** `x * m + fill * (1 - m)` (or `- ...`): the masked-out units get another value; the mask name appears in the other term. */
+function blendedWithFill(product: SyntaxNode, mask: string): boolean {
+  let current = product;
+  while (current.parent?.type === 'parenthesized_expression') current = current.parent;
+  const parent = current.parent;
+  if (parent?.type !== 'binary_operator' || !/^[+-]$/.test(parent.childForFieldName('operator')?.text ?? '')) return false;
+  const other = parent.childForFieldName('left')?.equals(current) ? parent.childForFieldName('right') : parent.childForFieldName('left');
+  return !!other && namesIn(other).includes(mask);
 }

@@ -141,4 +141,39 @@ describe('DRP001 dropout-on-output-layer', () => {
     ].join('\n');
     assert.deepStrictEqual(at(lint(source), 'DRP001'), []);
   });
+
+  it('stays silent on an encoder returning hidden states after its final dropout; a rate defaulting to 0 is "off by default"', () => {
+    const encoder = [
+      'import torch.nn as nn', '',
+      'class TextEncoderModel(nn.Module):',
+      '    def __init__(self, cfg):',
+      '        super().__init__()',
+      '        self.embed = nn.Embedding(cfg.vocab, 512)',
+      '        self.layers = nn.TransformerEncoder(nn.TransformerEncoderLayer(512, 8), 6)',
+      '        self.norm = nn.LayerNorm(512)',
+      '        self.rate = cfg.dropout if cfg.training else 0.0',
+      '        self.dropout = nn.Dropout(self.rate)', '',
+      '    def forward(self, tokens):',
+      '        hidden = self.norm(self.layers(self.embed(tokens)))',
+      '        hidden = self.dropout(hidden)',
+      '        return {"encoder_output": hidden}', '',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(encoder), 'DRP001'), []);
+    const head = [
+      'import torch.nn as nn', '',
+      'class HeadModel(nn.Module):',
+      '    def __init__(self, out_dropout=0.0):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(64, 10)',
+      '        self.drop = nn.Dropout(out_dropout)', '',
+      '    def forward(self, x):',
+      '        return self.drop(self.fc(x))', '',
+    ].join('\n');
+    const findings = lint(head).filter((f) => f.rule === 'DRP001');
+    assert.deepStrictEqual(at(findings, 'DRP001'), ['10:16']);
+    assert.match(findings[0]!.message, /p defaults to 0, off by default/);
+    assert.doesNotMatch(findings[0]!.message, /p=0\b/);
+    // A literal 0 does nothing at all.
+    assert.deepStrictEqual(at(lint(head.replace('nn.Dropout(out_dropout)', 'nn.Dropout(0.0)')), 'DRP001'), []);
+  });
 });

@@ -117,4 +117,51 @@ describe('DRP002 inference-without-eval', () => {
   it('stays silent on eval() in called helpers, MC dropout, from_pretrained, unknown modes, frameworks and user eval()', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP002', 'clean.py')), 'DRP002'), []);
   });
+
+  it("leaves a model's own infer()/generate() methods to their caller", () => {
+    const source = [
+      'import torch', 'import torch.nn as nn', '',
+      'class Synth(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.prenet = nn.Sequential(nn.Linear(80, 256), nn.ReLU(), nn.Dropout(0.5))',
+      '        self.decoder = nn.Linear(256, 80)', '',
+      '    def forward(self, x):',
+      '        return self.decoder(self.prenet(x))', '',
+      '    @torch.no_grad()',
+      '    def infer(self, x):',
+      '        return self.decoder(self.prenet(x))', '',
+      '    def generate(self, x, steps=10):',
+      '        with torch.no_grad():',
+      '            for _ in range(steps):',
+      '                x = self(x)',
+      '        return x', '',
+      '    def validate(self, val_loader):',
+      '        with torch.no_grad():',
+      '            return [self.decoder(self.prenet(x)) for x in val_loader]', '',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(source), 'DRP002'), []);
+  });
+
+  it('follows a model built by a builder function of the file into the evaluation it is handed to', () => {
+    const source = [
+      'import torch', 'from torch import nn', '',
+      'def build_model():',
+      '    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))',
+      '    return model', '',
+      'def validate(model, val_loader):',
+      '    with torch.no_grad():',
+      '        return [model(x) for x in val_loader]', '',
+      'def main(val_loader):',
+      '    model = build_model()',
+      '    print(validate(model, val_loader))', '',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['10:17']);
+    assert.match(findings[0]!.message, /nn\.Sequential, with nn\.Dropout\(p=0\.3\)/);
+    // A builder that switches its model to eval, or hands it to a helper, does not return a fresh model.
+    for (const change of ['    model.eval()\n    return model', '    init_weights(model)\n    return model']) {
+      assert.deepStrictEqual(at(lint(source.replace('    return model', change)), 'DRP002'), [], change);
+    }
+  });
 });

@@ -68,4 +68,27 @@ describe('DRP004 functional-dropout-ignores-mode', () => {
     ].join('\n');
     assert.deepStrictEqual(at(lint(source), 'DRP004'), []);
   });
+
+  it("accepts a helper's dropout_p that every caller zeroes when not training, or that the helper switches on", () => {
+    const source = (caller: string, guard: boolean) => [
+      'import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '',
+      'class Attention(nn.Module):',
+      '    def __init__(self, p=0.1):',
+      '        super().__init__()',
+      '        self.dropout = p',
+      '        self.proj = nn.Linear(64, 64)', '',
+      '    def forward(self, q, k, v):',
+      ...caller.split('\n'),
+      '        return self.proj(self._attend(q, k, v, dropout_p))', '',
+      '    def _attend(self, q, k, v, dropout_p):',
+      '        w = F.softmax(q @ k.transpose(-2, -1), dim=-1)',
+      ...(guard ? ['        if dropout_p > 0.0:', '            w = F.dropout(w, p=dropout_p)'] : ['        w = F.dropout(w, p=dropout_p)']),
+      '        return w @ v', '',
+    ].join('\n');
+    const zeroed = '        if not self.training:\n            dropout_p = 0.0\n        else:\n            dropout_p = self.dropout';
+    const always = '        dropout_p = self.dropout';
+    assert.deepStrictEqual(at(lint(source(zeroed, false)), 'DRP004'), []);
+    assert.deepStrictEqual(at(lint(source(always, true)), 'DRP004'), []);
+    assert.deepStrictEqual(at(lint(source(always, false)), 'DRP004'), ['17:13']);
+  });
 });

@@ -44,4 +44,23 @@ describe('DRP009 unscaled-manual-dropout', () => {
   it('stays silent on scaled masks, rescaled results, per-sample masks, masked_fill/indexing and test-time scaling', () => {
     assert.deepStrictEqual(at(lint(fixture('DRP009', 'clean.py')), 'DRP009'), []);
   });
+
+  it('stays silent on a block mask that blends in a noise fill (DropBlock with noise), flags the same mask without the fill', () => {
+    const lines = (ret: string) => [
+      'import torch', 'import torch.nn as nn', '',
+      'class DropBlock(nn.Module):',
+      '    def __init__(self, p=0.1):',
+      '        super().__init__()',
+      '        self.p = p', '',
+      '    def forward(self, x):',
+      '        if not self.training:',
+      '            return x',
+      '        block_mask = (torch.rand_like(x) >= self.p).float()',
+      '        noise = torch.randn_like(x)',
+      `        return ${ret}`, '',
+    ].join('\n');
+    assert.deepStrictEqual(at(lint(lines('x * block_mask + noise * (1 - block_mask)')), 'DRP009'), []);
+    assert.deepStrictEqual(at(lint(lines('x + noise * block_mask')), 'DRP009'), []);
+    assert.deepStrictEqual(at(lint(lines('x * block_mask')), 'DRP009'), ['14:16']);
+  });
 });
