@@ -28,7 +28,7 @@ const RULE_ROWS = [
   { id: 'DRP004', name: 'functional-dropout-ignores-mode', defaultSeverity: 'warning', summary: 'Functional dropout inside forward/call is not tied to the training flag.' },
   { id: 'DRP005', name: 'dropout-module-created-in-forward', defaultSeverity: 'warning', summary: 'A Dropout module is created inside forward, so eval() never reaches it.' },
   { id: 'DRP006', name: 'dropout-before-batchnorm', defaultSeverity: 'warning', summary: "Dropout feeds a BatchNorm (variance shift)." },
-  { id: 'DRP007', name: 'heavy-dropout-with-batchnorm', defaultSeverity: 'information', summary: 'A model with BatchNorm uses dropout with rate > 0.2.' },
+  { id: 'DRP007', name: 'heavy-dropout-with-batchnorm', defaultSeverity: 'information', summary: 'A dropout with rate > 0.2 feeds a later BatchNorm of the model.' },
   { id: 'DRP008', name: 'elementwise-dropout-on-conv-maps', defaultSeverity: 'hint', summary: 'Element-wise dropout on convolutional feature maps; channel dropout is usually better.' },
   { id: 'DRP009', name: 'unscaled-manual-dropout', defaultSeverity: 'warning', summary: 'A hand-made dropout mask is applied without 1/(1-p) or (1-p) scaling.' },
   { id: 'DRP010', name: 'invalid-dropout-rate', defaultSeverity: 'error', summary: 'A dropout rate outside [0, 1).' },
