@@ -12,8 +12,13 @@ import { filePathOf, ProjectConfigs, type ConfigProblem } from './projectConfig'
 import { parseServerSettings, type ServerSettings } from './settings';
 import type { ServerOptions } from './server';
 import { AnalysisCache } from './analysis';
+import { ProjectService } from './project';
 
 export type DiagnosticMode = 'push' | 'pull';
+
+/** The levels of the `dropoutLab.logLevel` setting, least verbose first. */
+export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
 
 /** What the client said at initialize, as the server uses it. */
 export interface ClientInfo {
@@ -24,6 +29,8 @@ export interface ClientInfo {
   /** Settings for clients without workspace/configuration. */
   initialSettings?: unknown;
   workspaceFolders: string[];
+  /** What goes to window/logMessage (each lint with its time is `debug`). */
+  logLevel: LogLevel;
 }
 
 export class ServerContext {
@@ -33,7 +40,8 @@ export class ServerContext {
   readonly ruleDocs: RuleDocs;
   readonly configs: ProjectConfigs;
   readonly scheduler: LintScheduler;
-  client: ClientInfo = { capabilities: {}, diagnosticMode: 'push', clientCommands: false, workspaceFolders: [] };
+  readonly project: ProjectService;
+  client: ClientInfo = { capabilities: {}, diagnosticMode: 'push', clientCommands: false, workspaceFolders: [], logLevel: 'info' };
   /** Settings pushed by workspace/didChangeConfiguration (clients without workspace/configuration). */
   pushedSettings: unknown;
   private readonly results = new Map<string, TargetResult>();
@@ -51,6 +59,7 @@ export class ServerContext {
     this.ruleDocs = new RuleDocs(options.wasmDir && path.join(options.wasmDir, 'docs', 'rules'));
     this.configs = new ProjectConfigs((problem) => this.showConfigProblem(problem));
     this.scheduler = new LintScheduler(options.lintDelayMs ?? 0, (key) => this.lintAndPublish(key));
+    this.project = new ProjectService((files) => this.dependentsChanged(files));
   }
 
   /** Loads the parser (once). */
@@ -81,7 +90,7 @@ export class ServerContext {
       try {
         raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'dropoutLab' });
       } catch (error) {
-        this.connection.console.warn(`workspace/configuration failed (${String(error)}); using the last known settings.`);
+        this.log('warn', `workspace/configuration failed (${String(error)}); using the last known settings.`);
       }
     }
     const settings = parseServerSettings(raw, this.folderOf(uri));
@@ -147,12 +156,14 @@ export class ServerContext {
       this.results.set(key, result);
       return result;
     }
-    const options = await this.lintOptionsFor(key, settings);
+    const project = this.project.option(key);
+    // Cross-module knowledge (models and helpers of other modules) when the core takes it.
+    const options = { ...await this.lintOptionsFor(key, settings), ...(project ? { project } : {}) } as LintOptions;
     const now = this.targetByKey(key);
     if (!now || DocumentStore.signature(now) !== signature || token?.isCancellationRequested) return undefined;
-    const started = Date.now();
+    const started = performance.now();
     const { result: lint, byUri, cellUris } = this.linter.lint(now, options);
-    for (const failure of lint.failures) this.connection.console.error(`${failure.rule} failed on ${key}: ${failure.message}`);
+    for (const failure of lint.failures) this.log('error', `${failure.rule} failed on ${key}: ${failure.message}`);
     if (lint.skipped) {
       for (const uri of byUri.keys()) byUri.set(uri, []);
       for (const uri of versions.keys()) byUri.set(uri, []);
@@ -162,7 +173,7 @@ export class ServerContext {
     }
     const result: TargetResult = { key, signature, options, byUri, versions, cellUris, skipped: lint.skipped };
     this.results.set(key, result);
-    this.connection.console.log(`Linted ${key}: ${lint.findings.length} finding(s) in ${Date.now() - started} ms`);
+    this.log('debug', `Linted ${key}: ${lint.findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
     return result;
   }
 
@@ -181,6 +192,8 @@ export class ServerContext {
   /** Called for an opened, changed or saved document/notebook: lints it soon (push mode). */
   contentChanged(key: string, reason: 'open' | 'change' | 'save'): void {
     this.changeTick++;
+    const document = this.store.text.get(key);
+    if (document && reason !== 'save') this.project.edited(key, () => document.getText());
     if (this.client.diagnosticMode === 'pull') {
       // A notebook edit can change other cells' findings: ask the client to pull again.
       if (reason !== 'open' && this.store.notebookTarget(key)) this.requestRefresh();
@@ -224,7 +237,7 @@ export class ServerContext {
       if (!target || DocumentStore.signature(target) !== result.signature) return; // stale: a newer lint is scheduled
       this.publish(result);
     } catch (error) {
-      this.connection.console.error(`Linting ${key} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.log('error', `Linting ${key} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
   }
 
@@ -260,7 +273,28 @@ export class ServerContext {
     this.skipNotified.delete(key);
     this.linter.forget(key);
     this.analyses.forget(key);
+    this.project.closed(key);
     if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Files whose lint may have changed because a module they import changed: re-lint the open ones. */
+  private dependentsChanged(files: readonly string[]): void {
+    if (!files.length) return;
+    const wanted = new Set(files.map((f) => path.resolve(f)));
+    const keys = this.store.allTargets()
+      .filter((t) => t.kind === 'notebook' || wanted.has(path.resolve(filePathOf(t.key) ?? '')))
+      .map((t) => t.key);
+    if (!keys.length) return;
+    if (this.client.diagnosticMode === 'pull') {
+      for (const key of keys) this.results.delete(key);
+      this.requestRefresh();
+      return;
+    }
+    for (const key of keys) {
+      this.results.delete(key);
+      this.published.delete(key);
+      this.scheduler.schedule(key);
+    }
   }
 
   /** Cells removed from a notebook: clear their diagnostics. */
@@ -268,21 +302,30 @@ export class ServerContext {
     if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  // ---- messages -------------------------------------------------------------------------------
+  // ---- messages ----
+
+  /** Writes to the client's log (window/logMessage) at or above `client.logLevel`. */
+  log(level: Exclude<LogLevel, 'off'>, message: string): void {
+    if (LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf(this.client.logLevel)) return;
+    if (level === 'error') this.connection.console.error(message);
+    else if (level === 'warn') this.connection.console.warn(message);
+    else if (level === 'info') this.connection.console.info(message);
+    else this.connection.console.log(message);
+  }
 
   private notifySkipped(key: string, reason: string): void {
     if (this.skipNotified.has(key)) return;
     this.skipNotified.add(key);
     const name = decodeURIComponent(key.slice(key.lastIndexOf('/') + 1)) || key;
     const message = `Dropout Lab ${reason.replace(/^skipped/, `skipped ${name}`)}. Raise dropoutLab.maxFileSize to lint it.`;
-    this.connection.console.warn(message);
+    this.log('warn', message);
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
   }
 
   /** Settings problems show once each as a warning (and always in the log). */
   private reportProblems(problems: readonly string[]): void {
     for (const problem of problems) {
-      this.connection.console.warn(problem);
+      this.log('warn', problem);
       if (this.reported.has(problem)) continue;
       this.reported.add(problem);
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Dropout Lab: ${problem}` });
@@ -295,7 +338,7 @@ export class ServerContext {
       return;
     }
     this.configProblemUris.add(uri);
-    this.connection.console.error(`${uri}: ${problem.message}`);
+    this.log('error', `${uri}: ${problem.message}`);
     void this.connection.sendDiagnostics({
       uri,
       diagnostics: [{
@@ -309,6 +352,7 @@ export class ServerContext {
 
   dispose(): void {
     this.scheduler.dispose();
+    this.project.dispose();
     this.linter.dispose();
     this.analyses.dispose();
   }

@@ -8,11 +8,13 @@
 //   clientCommands: boolean           the client runs dropoutLab.showRuleDocumentation and
 //                                     dropoutLab.visualizeModel itself (VS Code); enables code lenses
 //   settings: { ...dropoutLab.* }     settings for clients without workspace/configuration
+//   logLevel: 'off'|'error'|'warn'|'info'|'debug'|'trace'   window/logMessage verbosity (default info;
+//                                     debug logs every lint with its time)
 //   lintDelayMs: number               quiet time before a lint after an edit (default 0: lint as soon
 //                                     as the server is idle; edits during a lint merge into one)
 import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { version } from '../../package.json';
-import { ServerContext, type DiagnosticMode } from './context';
+import { LOG_LEVELS, ServerContext, type DiagnosticMode, type LogLevel } from './context';
 import { FIX_ALL_KIND, registerCodeActionHandlers } from './handlers/codeActions';
 import { registerCodeLensHandlers } from './handlers/codeLens';
 import { registerConfigurationHandlers, registerDynamicCapabilities } from './handlers/configuration';
@@ -36,6 +38,7 @@ export interface InitializationOptions {
   clientCommands?: boolean;
   settings?: unknown;
   lintDelayMs?: number;
+  logLevel?: LogLevel;
 }
 
 export const SERVER_NAME = 'dropout-lab';
@@ -50,7 +53,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       ? init.diagnosticMode
       : capabilities.textDocument?.diagnostic ? 'pull' : 'push';
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    ctx.client = { capabilities, diagnosticMode: mode, clientCommands: init.clientCommands === true, initialSettings: init.settings, workspaceFolders: folders };
+    const logLevel = LOG_LEVELS.includes(init.logLevel as LogLevel) ? init.logLevel as LogLevel : 'info';
+    ctx.client = { capabilities, diagnosticMode: mode, clientCommands: init.clientCommands === true, initialSettings: init.settings, workspaceFolders: folders, logLevel };
     ctx.configs.setWorkspaceFolders(folders);
     if (typeof init.lintDelayMs === 'number' && init.lintDelayMs >= 0) ctx.scheduler.delayMs = init.lintDelayMs;
     // The parser loads now, so the first lint does not wait for it.

@@ -1,7 +1,8 @@
 // Settings and project configuration changes: `workspace/didChangeConfiguration` (settings are
 // fetched again through workspace/configuration, or taken from the notification for clients
 // without it), `workspace/didChangeWatchedFiles` for pyproject.toml, and workspace folder changes
-// (where the pyproject.toml search stops). Each re-lints the open documents.
+// (where the pyproject.toml search stops). Each re-lints the open documents. Watched Python files
+// keep the project index current (see ../project.ts).
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 
@@ -13,10 +14,12 @@ export function registerConfigurationHandlers(ctx: ServerContext): void {
     ctx.configurationChanged();
   });
   connection.onDidChangeWatchedFiles((params) => {
-    const changes = Array.isArray(params?.changes) ? params.changes : [];
-    const ours = changes.filter((change) => typeof change?.uri === 'string' && change.uri.endsWith('/pyproject.toml'));
-    if (!ours.length) return;
-    for (const change of ours) ctx.configs.invalidate(change.uri);
+    const changes = (Array.isArray(params?.changes) ? params.changes : []).filter((change) => typeof change?.uri === 'string');
+    // Python modules on disk: the project index re-reads them (open files are the editor's text).
+    for (const change of changes) if (/\.pyi?$/i.test(change.uri) && !ctx.store.text.get(change.uri)) ctx.project.watched(change.uri, change.type);
+    const configs = changes.filter((change) => change.uri.endsWith('/pyproject.toml'));
+    if (!configs.length) return;
+    for (const change of configs) ctx.configs.invalidate(change.uri);
     ctx.relintAll();
   });
 }
@@ -29,7 +32,7 @@ export function registerDynamicCapabilities(ctx: ServerContext): void {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dropoutLab' }).catch(() => undefined);
   }
   if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }, { globPattern: '**/*.py' }] }).catch(() => undefined);
   }
   if (capabilities.workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((event) => {

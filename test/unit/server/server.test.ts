@@ -108,6 +108,8 @@ describe('language server over stdio', function () {
       { range: { start: { line, character: column + 2 }, end: { line, character: column + 3 } }, text: '1' },
     ]);
     assert.deepStrictEqual(rules(await client.diagnostics(uri, 2)), ['DRP004', 'DRP006']);
+    // At the default log level the server does not write a log line per lint (each is IPC for the editor).
+    assert.ok(!client.messages.some((m) => m.method === 'window/logMessage' && /Linted/.test((m.params as { message: string }).message)));
   });
 
   it('applies the quick fix a code action carries, and the finding is gone', async () => {
