@@ -310,3 +310,46 @@ describe('language server features', function () {
     assert.deepStrictEqual(versions, [...versions].sort((a, b) => a - b), `published in order: ${versions.join(', ')}`);
   });
 });
+
+describe('language server project knowledge', function () {
+  this.timeout(120_000);
+  let client: LspTestClient | undefined;
+
+  afterEach(() => {
+    client?.kill();
+    client = undefined;
+  });
+
+  const MODULE = 'import torch.nn as nn\n\n\nclass Tagger(nn.Module):\n    def __init__(self, vocab=3000, hidden=64):\n        super().__init__()\n        self.embed = nn.Linear(vocab, hidden)\n        self.drop = nn.Dropout(0.3)\n        self.out = nn.Linear(hidden, 5)\n\n    def forward(self, x):\n        return self.out(self.drop(self.embed(x).tanh()))\n';
+  const SCRIPT = 'import torch\nfrom torch import nn, optim\n\nfrom tagger import Tagger\n\n\ndef fit(batches, held_out, rounds=3):\n    net = Tagger()\n    opt = optim.SGD(net.parameters(), lr=0.1)\n    for _ in range(rounds):\n        net.train()\n        for x, y in batches:\n            opt.zero_grad()\n            nn.functional.cross_entropy(net(x), y).backward()\n            opt.step()\n        with torch.no_grad():\n            hits = sum((net(x).argmax(1) == y).sum().item() for x, y in held_out)\n        print(hits)\n';
+
+  function cliTuples(file: string, dir: string): string[] {
+    return fromCli(cliRecords(file, dir));
+  }
+
+  it('re-lints an open file when a module it imports changes in the editor or on disk, agreeing with the CLI on the same files', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'tagger.py': MODULE, 'fit.py': SCRIPT });
+    const moduleUri = pathToFileURL(path.join(dir, 'tagger.py')).toString();
+    const scriptUri = pathToFileURL(path.join(dir, 'fit.py')).toString();
+    client = new LspTestClient({ rootUri: pathToFileURL(dir).toString() });
+    await client.initialize();
+    await client.open(moduleUri, MODULE);
+    await client.open(scriptUri, SCRIPT);
+    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1)), cliTuples(path.join(dir, 'fit.py'), dir));
+
+    // The module loses its dropout in the editor (and, for the CLI, on disk): fit.py is linted again.
+    const withoutDropout = MODULE.replace('nn.Dropout(0.3)', 'nn.Identity()');
+    let since = client.messages.length;
+    await client.change(moduleUri, 2, [{ text: withoutDropout }]);
+    writeFiles(dir, { 'tagger.py': withoutDropout });
+    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1, since)), cliTuples(path.join(dir, 'fit.py'), dir));
+
+    // Closed in the editor, then changed on disk: the watcher event brings fit.py up to date again.
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: moduleUri } });
+    writeFiles(dir, { 'tagger.py': MODULE.replace('nn.Dropout(0.3)', 'nn.Dropout(0.5)') });
+    since = client.messages.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: moduleUri, type: 2 }] });
+    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1, since)), cliTuples(path.join(dir, 'fit.py'), dir));
+  });
+});
