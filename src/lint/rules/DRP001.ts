@@ -32,8 +32,9 @@ export const dropoutOnOutputLayer: Rule = {
         const dropout = producerThrough(graph, graph.layers[outputIndex], PASS_THROUGH);
         if (!dropout || dropout.kind !== 'dropout') continue;
         // Predictions come out of a weight layer; after a norm, RNN, attention or block they are hidden states.
-        const producer = dropout.inputs.length === 1 && !dropout.fromModelInput ? producerThrough(graph, graph.layers[dropout.inputs[0]], PASS_THROUGH) : undefined;
-        if (!producer || (producer.kind !== 'dense' && producer.kind !== 'conv')) continue;
+        // Alternative heads (`nn.Linear(...) if num_classes else nn.Identity()`) count when one of them is a weight layer.
+        const producers = dropout.fromModelInput ? [] : dropout.inputs.map((i) => producerThrough(graph, graph.layers[i], PASS_THROUGH));
+        if (!producers.some((producer) => producer?.kind === 'dense' || producer?.kind === 'conv')) continue;
         if (dropout.dropout?.rate === 0 && !dropout.dropout.rateIsParameterDefault) continue;
         // `training=True` written out is a deliberate always-on dropout (Tacotron-style prenet).
         if (dropout.callNode && dropout.dropout?.style === 'functional' && isLiteralTrue(callArgument(dropout.callNode, 'training', 2))) continue;
