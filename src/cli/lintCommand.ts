@@ -5,15 +5,17 @@
 //   2  usage or configuration error (bad flag, missing path, invalid pyproject.toml)
 // Files that cannot be read or understood are reported per file on stderr and the run goes on.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { version } from '../../package.json';
 import { loadPython, type Finding, type RuleId } from '../lint';
 import {
-  ConfigError, expandSelector, findProjectConfig, isExcluded, loadConfigFile, parseSettings, resolveLintOptions,
+  ConfigError, expandSelector, findProjectConfig, isExcluded, loadConfigFile, parseSettings, projectRoots, resolveLintOptions,
   type ConfigLayer, type Settings,
 } from '../lint/config';
 import { lintAndFixFile } from '../lint/fixFile';
 import { lintFile, type FileReport } from '../lint/lintFile';
+import { ProjectIndex } from '../lint/project';
 import { LintWorkerPool } from '../lint/workerPool';
 import { parseArgs } from './args';
 import { UsageError } from './errors';
@@ -29,7 +31,8 @@ export const LINT_USAGE = `Usage: dropout-lab lint [paths…] [options]
   --config PATH              use this pyproject.toml / TOML file instead of discovering one
   --max-file-size SIZE       skip larger files (bytes, or e.g. "2MB"; default 1 MB)
   --parse-timeout-ms MS      skip files whose parse takes longer (default 5000)
-  --jobs N                   lint in N worker threads (default 1)
+  --jobs N                   lint in N worker threads (default: the machine's cores)
+  --no-project               lint each file alone (no project index: models of other modules stay unknown)
   --file-timeout-ms MS       give up on a file whose lint takes longer (default 60000; reported)
 Exit codes: 0 clean, 1 findings (error/warning) or unreadable files, 2 usage or configuration error.`;
 
@@ -172,7 +175,8 @@ function findWorkerScript(): string | undefined {
 }
 
 function parseJobs(value: string | true | undefined): number {
-  if (value === undefined) return 1;
+  // Ruff's default: every core.
+  if (value === undefined) return Math.max(1, Math.min(64, os.availableParallelism?.() ?? os.cpus().length));
   const jobs = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(jobs >= 1 && jobs <= 64)) throw new UsageError('--jobs must be a whole number from 1 to 64');
   return jobs;
@@ -193,7 +197,7 @@ export async function runLint(argv: string[]): Promise<number> {
   // A closed pipe (`| head`) must not become a stack trace.
   process.stdout.on('error', () => undefined);
 
-  const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs', 'file-timeout-ms'], ['fix', 'help']);
+  const { positional, options } = parseArgs(argv, ['format', 'select', 'ignore', 'config', 'max-file-size', 'parse-timeout-ms', 'jobs', 'file-timeout-ms'], ['fix', 'help', 'no-project']);
   if (options.has('help') || positional.includes('-h')) {
     out(`${LINT_USAGE}\n`);
     return 0;
@@ -213,7 +217,13 @@ export async function runLint(argv: string[]): Promise<number> {
     const explicitConfig = configPath ? loadConfigFile(configPath) : undefined;
     const projectLayer = (file: string) => explicitConfig ?? findProjectConfig(file, configCache);
     const files = collectFiles(positional.length ? positional : ['.'], (file) => isExcluded(file, [projectLayer(file), cliLayer]));
-    const tasks = files.map((file) => ({ file, options: resolveLintOptions([projectLayer(file), cliLayer], file) }));
+    // Each file is linted with the project around it: models, builders and mode helpers of other modules.
+    const useProject = !options.has('no-project');
+    const tasks = files.map((file) => ({
+      file,
+      options: resolveLintOptions([projectLayer(file), cliLayer], file),
+      project: useProject ? { roots: projectRoots([projectLayer(file), cliLayer]) } : undefined,
+    }));
 
     const workerScript = findWorkerScript();
     if (workerScript) {
@@ -227,7 +237,17 @@ export async function runLint(argv: string[]): Promise<number> {
       }
     } else {
       await loadPython();
-      reports = tasks.map((task) => (fix ? lintAndFixFile(task.file, task.options) : lintFile(task.file, task.options)));
+      const indexes = new Map<string, ProjectIndex>();
+      reports = tasks.map((task) => {
+        let options = task.options;
+        if (task.project) {
+          const key = task.project.roots.join('\0');
+          let index = indexes.get(key);
+          if (!index) indexes.set(key, index = new ProjectIndex({ roots: task.project.roots }));
+          options = { ...options, project: { index, file: task.file } };
+        }
+        return fix ? lintAndFixFile(task.file, options) : lintFile(task.file, options);
+      });
     }
   } catch (error) {
     if (error instanceof ConfigError) {

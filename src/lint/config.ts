@@ -54,6 +54,8 @@ export interface Settings {
   exclude?: string[];
   maxFileSize?: number;
   parseTimeoutMs?: number;
+  /** Extra import roots of the project index (folders, relative to the configuration's folder). */
+  roots?: string[];
 }
 
 /** One layer of configuration and the folder its globs are relative to. */
@@ -81,6 +83,7 @@ const KEYS: readonly KeySpec[] = [
   { field: 'exclude', pyproject: 'exclude', editor: 'exclude' },
   { field: 'maxFileSize', pyproject: 'max-file-size', editor: 'maxFileSize' },
   { field: 'parseTimeoutMs', pyproject: 'parse-timeout-ms', editor: 'parseTimeoutMs' },
+  { field: 'roots', pyproject: 'roots', editor: 'roots' },
 ];
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -215,6 +218,12 @@ export function parseSettings(raw: unknown, style: SettingsStyle, file?: string)
         break;
       case 'parseTimeoutMs':
         settings.parseTimeoutMs = parseTimeout(value, key, file);
+        break;
+      case 'roots':
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
+          throw new ConfigError(`must be a list of folders such as ["src", "lib"], got ${describe(value)}`, file, key);
+        }
+        settings.roots = value as string[];
         break;
     }
   }
@@ -416,4 +425,16 @@ export function resolveLintOptions(layers: readonly (ConfigLayer | undefined)[],
   }
   const select = RULES.map((r) => r.id).filter((id) => enabled.has(id));
   return { select, ignore: RULES.map((r) => r.id).filter((id) => !enabled.has(id)), severity: levels, maxFileBytes, parseTimeoutMs };
+}
+
+/** The project index's extra import roots set by the layers, as absolute folders (later layers first). */
+export function projectRoots(layers: readonly (ConfigLayer | undefined)[]): string[] {
+  const roots: string[] = [];
+  for (const layer of [...layers].reverse()) {
+    for (const root of layer?.settings.roots ?? []) {
+      const absolute = path.resolve(layer?.baseDir ?? process.cwd(), root);
+      if (!roots.includes(absolute)) roots.push(absolute);
+    }
+  }
+  return roots;
 }

@@ -8,6 +8,14 @@ import { ruleMeta, RULES } from './ruleTable';
 import { ALL_RULES } from './rules';
 import { nodeRange } from './syntax';
 import type { Finding, Fix, Range, RelatedLocation, RuleId, Severity } from './types';
+import type { ProjectView } from './project';
+
+/** The project a file belongs to (see src/lint/project): what its imports resolve to across modules. */
+export interface ProjectOption {
+  index: { forFile(file: string, root?: SyntaxNode): ProjectView };
+  /** The linted file's path (absolute or relative to the working folder). */
+  file: string;
+}
 
 export interface LintOptions {
   /** Rule ids to run (default: all). */
@@ -22,6 +30,8 @@ export interface LintOptions {
   maxFileBytes?: number;
   /** Parsing stops after this many milliseconds and the file is reported as skipped (lintText, default 5000). */
   parseTimeoutMs?: number;
+  /** Cross-module knowledge: models, builders and mode helpers defined in other modules of the project. */
+  project?: ProjectOption;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -53,6 +63,8 @@ export interface RuleContext {
   readonly imports: ImportTable;
   /** Module-level numeric constants assigned once. */
   readonly constants: ReadonlyMap<string, number>;
+  /** The project around the file, when the caller indexed it (the CLI, the editor): ask it, never read files. */
+  readonly project?: ProjectView;
   report(rule: RuleId, where: SyntaxNode | Range, message: string, extras?: ReportExtras): void;
 }
 
@@ -79,6 +91,7 @@ function runRules(root: SnapshotNode, source: string, options: LintOptions, onFa
     root,
     imports: collectImports(root),
     constants: collectModuleConstants(root),
+    project: options.project ? options.project.index.forFile(options.project.file, root) : undefined,
     report(rule, where, message, extras) {
       if (!enabled.has(rule)) return;
       const range = 'start' in where && 'end' in where && !('type' in where) ? where as Range : nodeRange(where as SyntaxNode);

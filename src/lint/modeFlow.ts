@@ -15,6 +15,7 @@
 // per tree. The analysis is linear in the file size (loops are bounded to two passes, nesting
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
+import type { ModeEffect, ModelFacts, ProjectView } from './project';
 import { calleeName, dottedName, importsContentKey, resolveName, type ImportTable } from './resolve';
 import { keptAcrossLints } from './snapshot';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
@@ -115,6 +116,7 @@ export interface ModeFlow {
 interface FlowSource {
   readonly root: SyntaxNode;
   readonly imports: ImportTable;
+  readonly project?: ProjectView;
 }
 
 const cache = new WeakMap<SyntaxNode, ModeFlow>();
@@ -122,7 +124,7 @@ const cache = new WeakMap<SyntaxNode, ModeFlow>();
 export function getModeFlow(context: FlowSource): ModeFlow {
   let flow = cache.get(context.root);
   if (!flow) {
-    flow = new Analyzer(context.root, context.imports).run();
+    flow = new Analyzer(context.root, context.imports, context.project).run();
     cache.set(context.root, flow);
   }
   return flow;
@@ -494,7 +496,7 @@ class Analyzer {
   private readonly importsKey: string;
   private module!: Scope;
 
-  constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable) {
+  constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable, readonly project?: ProjectView) {
     this.classes = classesByName(root);
     this.tables = { switched: this.switched, moduleNames: this.moduleNames, classes: this.classes, moduleFunctions: this.moduleFunctions };
     this.memoize = keptAcrossLints(root);
@@ -785,6 +787,11 @@ class Analyzer {
 
   get rootNode(): SyntaxNode {
     return this.root;
+  }
+
+  /** The construction a module-level name was assigned (`model = Net()` at the top of a script). */
+  moduleOrigin(key: string): SyntaxNode | undefined {
+    return this.module?.origins.get(key);
   }
 
   get importTable(): ImportTable {
@@ -1163,6 +1170,9 @@ class ScopeRun {
         const builder = this.moduleFunction(name);
         if (builder && this.returnsFreshModel(builder)) return { bits: TRAIN, evals: [] };
       }
+      // A model class or builder of another module of the project (or a known library factory).
+      const built = this.projectModel(current);
+      if (built) return built.evalOnReturn ? { bits: EVAL, evals: [] } : { bits: TRAIN, evals: [] };
       return { bits: UNKNOWN, evals: [] };
     }
     return { bits: UNKNOWN, evals: [] };
@@ -1291,6 +1301,7 @@ class ScopeRun {
       }
       return;
     }
+    if (this.projectEffects(call, callee, method, state)) return;
     if (method === 'apply') {
       const key = receiverKey(callee.childForFieldName('object'));
       const fn = positionalArguments(call)[0];
@@ -1316,6 +1327,52 @@ class ScopeRun {
       }
       this.observeModelCall(call, callee, state);
     }
+  }
+
+  /** A torch model built by a class or builder of another module (or a known library factory). */
+  private projectModel(call: SyntaxNode): ModelFacts | undefined {
+    const project = this.analyzer.project;
+    const dotted = project ? dottedName(call.childForFieldName('function')) : undefined;
+    const facts = dotted ? project!.built(dotted) : undefined;
+    return facts?.framework === 'torch' ? facts : undefined;
+  }
+
+  /**
+   * Switches made by a method of a project class (`model.train_start()`, defined in another
+   * module) or by a project function given the model (`set_eval(model)`). True when the callee is
+   * known to the project (its effects, possibly none, are applied).
+   */
+  private projectEffects(call: SyntaxNode, callee: SyntaxNode, method: string | undefined, state: State): boolean {
+    const project = this.analyzer.project;
+    if (!project) return false;
+    const apply = (effects: readonly ModeEffect[], param: string | undefined, key: string) => {
+      for (const effect of effects) {
+        const [head, ...rest] = effect.target.split('.');
+        if (head !== param) continue;
+        const mode: Mode = effect.mode === 'eval' ? { bits: EVAL, evals: [{ site: call, origin: call }] }
+          : { bits: effect.mode === 'train' ? TRAIN : UNKNOWN, evals: [] };
+        setMode(state, [key, ...rest].join('.'), mode);
+      }
+    };
+    if (method && callee.type === 'attribute') {
+      const key = receiverKey(callee.childForFieldName('object'));
+      const origin = key ? this.scope.origins.get(key) ?? this.analyzer.moduleOrigin(key) : undefined;
+      const facts = origin ? this.projectModel(origin) : undefined;
+      const found = facts?.classKey ? project.methodEffects(facts.classKey, method) : undefined;
+      if (key && found) {
+        apply(found.effects, found.params[0], key);
+        return true;
+      }
+    }
+    const dotted = dottedName(callee);
+    const fn = dotted && !this.scope.locals.has(dotted.split('.')[0]!) ? project.functionEffects(dotted) : undefined;
+    if (!fn) return false;
+    const args = positionalArguments(call);
+    fn.params.forEach((param, i) => {
+      const key = receiverKey(keywordArgument(call, param) ?? args[i]);
+      if (key) apply(fn.effects, param, key);
+    });
+    return true;
   }
 
   private appliesNoModeChange(fn: SyntaxNode): boolean {

@@ -21,6 +21,8 @@ export interface LintTask {
   contents?: Uint8Array;
   /** Apply safe fixes and write the file back (`--fix`); ignored with `contents`. */
   fix?: boolean;
+  /** Lint with the project index (the worker keeps one per set of roots, filled as files ask). */
+  project?: { roots: string[] };
 }
 
 export interface LintRequest {
@@ -28,6 +30,7 @@ export interface LintRequest {
   options: LintOptions;
   contents?: Uint8Array;
   fix?: boolean;
+  project?: { roots: string[] };
 }
 
 export interface LintWorkerPoolOptions {
@@ -70,8 +73,8 @@ export class LintWorkerPool {
   /** Lints files; resolves with one report per file, in order. Never rejects for a bad file. */
   lintFiles(files: readonly LintRequest[], onReport?: (report: FileReport) => void): Promise<FileReport[]> {
     if (this.disposed) return Promise.reject(new Error('the lint worker pool was disposed'));
-    const results = files.map(({ file, options, contents, fix }) => new Promise<FileReport>((resolve) => {
-      const task: LintTask = { id: this.nextId++, file, options, contents, fix };
+    const results = files.map(({ file, options, contents, fix, project }) => new Promise<FileReport>((resolve) => {
+      const task: LintTask = { id: this.nextId++, file, options, contents, fix, project };
       this.pending.set(task.id, (report) => {
         onReport?.(report);
         resolve(report);

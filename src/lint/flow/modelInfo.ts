@@ -5,8 +5,10 @@ import type { RuleContext } from '../linter';
 import { getModelGraphs, isBatchNorm, isDropout, modelContains, type ModelGraph } from '../modelGraph';
 import { isModelLikeName, type Scope, type ModeFlow, type ResolvedMode } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { calleeName, evalNumber } from '../resolve';
+import * as path from 'path';
+import { calleeName, dottedName, evalNumber } from '../resolve';
 import { keywordArgument, nodesOfType, walk } from '../syntax';
+import { modeSwitch } from '../project/summary';
 
 export interface ModelDescription {
   /** What the model is: `Net`, `nn.Sequential`, `torchvision resnet18`. */
@@ -70,7 +72,9 @@ export class ModelCatalog {
       // `build_model()`: a function of this file; the model is what it constructs and returns.
       if (!graph && depth <= 2) {
         const built = this.builderReturn(callee.text);
-        return built ? this.describeOrigin(built, undefined, depth + 1) : undefined;
+        const described = built ? this.describeOrigin(built, undefined, depth + 1) : undefined;
+        // Else a class or builder of another module imported relatively, or a local class with a project base.
+        return described ?? (depth === 0 ? this.describeFromProject(origin) : undefined);
       }
       // A wrapper built from submodules passed in: `Seq2Seq(encoder, decoder)`.
       if (!graph || depth > 2) return undefined;
@@ -92,7 +96,7 @@ export class ModelCatalog {
     }
     const builtin = builtinModeLayer(origin, this.context);
     const model = qualified?.endsWith('.from_pretrained') ? `${qualified.split('.').at(-2)!}.from_pretrained` : qualified?.split('.').pop() ?? 'model';
-    return builtin ? { model, layer: builtin, origin } : undefined;
+    return builtin ? { model, layer: builtin, origin } : this.describeFromProject(origin);
   }
 
   /** The constructor call a module-level function `name` returns (directly or through a local it assigns), if any. */
@@ -116,6 +120,45 @@ export class ModelCatalog {
     });
     return found;
   }
+
+  /** A model class or builder of another module of the project, or a library factory the table knows. */
+  private describeFromProject(origin: SyntaxNode): ModelDescription | undefined {
+    const dotted = this.context.project ? dottedName(origin.childForFieldName('function')) : undefined;
+    const facts = dotted ? this.context.project!.built(dotted) : undefined;
+    if (!facts || facts.framework !== 'torch') return undefined;
+    const layer = facts.dropout ?? facts.batchNorm;
+    if (!layer) return undefined;
+    const where = facts.file ? ` (${path.basename(facts.file)})` : '';
+    const owner = layer.owner !== facts.model ? ` in ${layer.owner}` : '';
+    return { model: `${facts.model}${where}`, layer: `${layer.display}${owner}`, origin };
+  }
+
+  /**
+   * The code's own evidence: it calls both `.train()` and `.eval()` on this receiver (or on the key
+   * it was resolved to), so it treats it as a model whose mode matters, whatever its type (an
+   * injected model, one from a module we cannot read).
+   */
+  describeByEvidence(keys: readonly string[]): ModelDescription | undefined {
+    if (!this.switchedBothWays) {
+      const modes = new Map<string, Set<string>>();
+      for (const call of nodesOfType(this.context.root, 'call')) {
+        const switched = modeSwitch(call);
+        if (!switched || switched.mode === 'unknown') continue;
+        let set = modes.get(switched.receiver);
+        if (!set) modes.set(switched.receiver, set = new Set());
+        set.add(switched.mode);
+      }
+      this.switchedBothWays = new Set([...modes].filter(([, set]) => set.size === 2).map(([receiver]) => receiver));
+    }
+    for (const candidate of keys) {
+      if (this.switchedBothWays.has(candidate)) {
+        return { model: 'a model this code switches between train() and eval()', layer: 'train/eval-dependent layers' };
+      }
+    }
+    return undefined;
+  }
+
+  private switchedBothWays: Set<string> | undefined;
 
   /** A torch model defined in this file that has dropout or BatchNorm (the file's "own" model). */
   fileDefinedModel(): ModelDescription | undefined {

@@ -152,7 +152,8 @@ export const trainingAfterEvalWithoutTrain: Rule = {
   id: 'DRP003',
   check(context) {
     // Nothing to find without an eval()/train(...) switch and a training step.
-    if (!/\.(?:eval|train)\(/.test(context.source) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
+    // With a project, helpers of other modules may switch modes (`model.train_start()`).
+    if ((!context.project && !/\.(?:eval|train)\(/.test(context.source)) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
     const importsKey = importsContentKey(context.imports);
     const classes = classesByName(context.root);
@@ -170,7 +171,8 @@ export const trainingAfterEvalWithoutTrain: Rule = {
         const culprit = findCulprit(context.root, paths, optimized);
         if (!culprit) continue;
         catalog ??= new ModelCatalog(context, flow);
-        const model = catalog.describe(scope, call.key, paths);
+        // Unknown models count when the code itself switches their mode both ways.
+        const model = catalog.describe(scope, call.key, paths) ?? catalog.describeByEvidence([culprit.path.key, call.key]);
         if (!model) continue;
         const id = `${culprit.path.key}@${culprit.eval.origin.id}`;
         if (reported.has(id)) continue;
