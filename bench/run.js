@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --quick] [-- --only=engine,masks,lint,keystroke,vsix,activation] [-- --package]`
+// `npm run bench [-- --json] [-- --quick] [-- --only=engine,masks,lint,index,keystroke,vsix,activation] [-- --package]`
 //
 // One run, one machine, the same data for everyone: engine training samples/s (ours vs TF.js cpu,
 // TF.js wasm, PyTorch CPU), dropout mask elements/s (ours vs torch F.dropout), lint lines/s over
@@ -222,7 +222,8 @@ async function main() {
   const result = {
     engine: { ours: null, tfjsCpu: null, tfjsWasm: null, torch: null },
     masks: { ours: null, torch: null },
-    lint: { ours: null, ruffWasm: null, treeSitterParse: null },
+    lint: { ours: null, ruffWasm: null, treeSitterParse: null, allCores: null, allCoresJobs: null },
+    index: { ms: null, files: null, lines: null },
     keystroke: { p50Ms: null, p95Ms: null, fileLines: KEYSTROKE_LINES },
     vsixBytes: null,
     activationMs: null,
@@ -262,7 +263,18 @@ async function main() {
       }
       if (peersInstalled()) cases.push({ key: 'ruffWasm', label: 'lint.ruffWasm', command: process.execPath, args: ['cases/lint-corpus.js', '--tool=ruff', `--files=${corpus}`, passes] });
       Object.assign(result.lint, interleavedCases(cases, rounds, 'linesPerSec'));
+      // The same corpus as a user lints it: the CLI, every core, with the project index.
+      if (!quick && fs.existsSync(path.join(root, 'dist', 'cli.js'))) {
+        const all = runCase('lint.allCores', process.execPath, ['cases/lint-all-cores.js', `--files=${corpus}`, `--dirs=${CORPUS_DIRS.filter((d) => fs.existsSync(d)).join(',')}`]);
+        result.lint.allCores = all ? all.linesPerSec : null;
+        result.lint.allCoresJobs = all ? all.jobs : null;
+      }
     }
+  }
+  if (wants('index') && bundles.lint.file) {
+    const dirs = CORPUS_DIRS.filter((d) => fs.existsSync(d));
+    const indexed = dirs.length ? runCase('index', process.execPath, ['cases/index-project.js', `--bundle=${bundles.lint.file}`, `--dirs=${dirs.join(',')}`]) : null;
+    result.index = { ms: indexed ? indexed.ms : null, files: indexed ? indexed.files : null, lines: indexed ? indexed.lines : null };
   }
   if (wants('keystroke') && bundles.lint.file && bundles.server.file) {
     // Edit → diagnostics published, through the language server over stdio.
@@ -338,6 +350,9 @@ function printTable(r) {
     ['lint (k lines/s)', 'ours', fmt(r.lint.ours && r.lint.ours / 1e3, 1), ''],
     ['', 'Ruff wasm', fmt(r.lint.ruffWasm && r.lint.ruffWasm / 1e3, 1), fx(r.ratios.lintVsRuffWasm)],
     ['', 'tree-sitter parse', fmt(r.lint.treeSitterParse && r.lint.treeSitterParse / 1e3, 1), fx(r.ratios.lintVsTreeSitterParse)],
+    ['', `CLI, ${r.lint.allCoresJobs ?? 'all'} cores + index`, fmt(r.lint.allCores && r.lint.allCores / 1e3, 1), ''],
+    ['index (torch+torchvision)', 'ms', fmt(r.index && r.index.ms), ''],
+    ['', 'files / k lines', r.index && r.index.files != null ? `${fmt(r.index.files)} / ${fmt(r.index.lines / 1e3, 0)}` : 'n/a', ''],
     [`keystroke (${r.keystroke.fileLines} lines)`, 'p50 ms', fmt(r.keystroke.p50Ms, 2), ''],
     ['', 'p95 ms', fmt(r.keystroke.p95Ms, 2), ''],
     ['', 'parse alone p95 ms', fmt(r.keystroke.parseOnlyP95Ms, 2), ''],
