@@ -611,5 +611,7 @@ class FileView implements ProjectView {
 function sameSummary(a: ModuleSummary | undefined, b: ModuleSummary | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  // Positions do not change what a module offers: typing above a class does not re-lint its importers.
+  const withoutPositions = (key: string, value: unknown) => (key === 'line' || key === 'lines' ? undefined : value);
+  return JSON.stringify(a, withoutPositions) === JSON.stringify(b, withoutPositions);
 }
