@@ -9,6 +9,8 @@ import * as path from 'path';
 import { calleeName, dottedName, evalNumber } from '../resolve';
 import { keywordArgument, nodesOfType, walk } from '../syntax';
 import { modeSwitch } from '../project/summary';
+import type { ModelFacts } from '../project';
+import { classMethods, parametersOf } from './pySyntax';
 
 export interface ModelDescription {
   /** What the model is: `Net`, `nn.Sequential`, `torchvision resnet18`. */
@@ -121,6 +123,35 @@ export class ModelCatalog {
     return found;
   }
 
+  /**
+   * A model handed in by callers elsewhere in the project: `self.model` assigned from an
+   * `__init__` parameter (`Trainer(Net(), ...)`), or a parameter of a module-level function
+   * (`evaluate(build_model(cfg), loader)`).
+   */
+  private describeInjected(candidates: ReadonlyArray<{ scope: Scope; key: string }>): ModelDescription | undefined {
+    const project = this.context.project;
+    if (!project) return undefined;
+    for (const { scope, key } of candidates) {
+      const [root, attribute, ...rest] = key.split('.');
+      let facts: ModelFacts | undefined;
+      const selfName = scope.params[0]?.name;
+      if (scope.cls && attribute && rest.length === 0 && root === selfName) {
+        const className = scope.cls.childForFieldName('name')?.text;
+        const init = classMethods(scope.cls).get('__init__');
+        const param = init && className ? initParameterStoredAs(init, attribute) : undefined;
+        if (param) facts = project.passedModel({ cls: className }, param);
+      } else if (!scope.cls && scope.node.type === 'function_definition' && isModuleLevel(scope.node) && !attribute && scope.params.some((p) => p.name === root)) {
+        facts = project.passedModel({ fn: scope.name }, root!);
+      }
+      const layer = facts ? facts.dropout ?? facts.batchNorm : undefined;
+      if (facts && layer) {
+        const where = facts.file ? ` from ${path.basename(facts.file)}` : '';
+        return { model: `${facts.model}${where}, passed in by a caller`, layer: `${layer.display}${layer.owner !== facts.model ? ` in ${layer.owner}` : ''}` };
+      }
+    }
+    return undefined;
+  }
+
   /** A model class or builder of another module of the project, or a library factory the table knows. */
   private describeFromProject(origin: SyntaxNode): ModelDescription | undefined {
     const dotted = this.context.project ? dottedName(origin.childForFieldName('function')) : undefined;
@@ -206,7 +237,10 @@ export class ModelCatalog {
       const described = this.describeOrigin(origin, candidate.scope);
       if (described) return described;
     }
-    if (sawOrigin || !isModelLikeName(key)) return undefined;
+    if (sawOrigin) return undefined;
+    const injected = this.describeInjected([{ scope, key }, ...paths]);
+    if (injected) return injected;
+    if (!isModelLikeName(key)) return undefined;
     return this.fileDefinedModel();
   }
 }
@@ -215,4 +249,22 @@ export class ModelCatalog {
 export function importsTorch(context: RuleContext): boolean {
   for (const [, qualified] of context.imports.entries()) if (qualified === 'torch' || qualified.startsWith('torch.')) return true;
   return nodesOfType(context.root, 'import_statement').some((n) => /\btorch\b/.test(n.text));
+}
+
+function isModuleLevel(fn: SyntaxNode): boolean {
+  const parent = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return parent?.type === 'module';
+}
+
+/** The `__init__` parameter stored as `self.<attribute> = <parameter>`, if any. */
+function initParameterStoredAs(init: SyntaxNode, attribute: string): string | undefined {
+  const params = new Set(parametersOf(init).map((p) => p.name));
+  let found: string | undefined;
+  for (const assignment of nodesOfType(init, 'assignment')) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== attribute) continue;
+    if (right?.type === 'identifier' && params.has(right.text)) found = right.text;
+  }
+  return found;
 }

@@ -49,6 +49,11 @@ export interface ProjectView {
   functionEffects(dotted: string): { params: string[]; effects: ModeEffect[] } | undefined;
   /** The switches a method of a project class makes on `self` and its attributes (inherited methods included). */
   methodEffects(classKey: string, method: string): { params: string[]; effects: ModeEffect[] } | undefined;
+  /**
+   * The model callers in the project pass to parameter `param` of this file's class `cls`
+   * (constructor injection) or module-level function `fn`, when one passes a known model.
+   */
+  passedModel(target: { cls?: string; fn?: string }, param: string): ModelFacts | undefined;
 }
 
 interface Entry {
@@ -110,10 +115,12 @@ export function summarizeSource(text: string): ModuleSummary {
 }
 
 function emptySummary(): ModuleSummary {
-  return { imports: { bindings: {}, stars: [] }, classes: {}, functions: {}, variables: {}, lines: 0 };
+  return { imports: { bindings: {}, stars: [] }, passes: [], classes: {}, functions: {}, variables: {}, lines: 0 };
 }
 
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
+/** How many files are read to answer a question about callers. */
+const MAX_CALLER_SEARCH_FILES = 3000;
 /** Modules larger than this are not summarised (generated code, data in .py files). */
 const MAX_MODULE_CHARS = 2 * 1024 * 1024;
 
@@ -208,13 +215,14 @@ export class ProjectIndex {
    * Summarises every Python file under `dir` (skipping VCS, caches, virtualenvs): the editor does
    * this in the background for its workspace folders, the bench for torch+torchvision.
    */
-  indexFolder(dir: string): IndexStats {
+  indexFolder(dir: string, maxFiles = Infinity): IndexStats {
     const start = Date.now();
     let files = 0;
     let lines = 0;
     const visit = (folder: string, depth: number) => {
       if (depth > 40) return;
       for (const name of this.files.list(folder).sort()) {
+        if (files >= maxFiles) return;
         const full = path.join(folder, name);
         if (/\.pyi?$/.test(name) && this.files.isFile(full)) {
           const entry = this.entry(full);
@@ -227,6 +235,53 @@ export class ProjectIndex {
     };
     visit(path.resolve(dir), 0);
     return { files, lines, ms: Date.now() - start };
+  }
+
+  private readonly indexedRoots = new Set<string>();
+
+  /**
+   * Questions about callers (who constructs `Trainer` with which model) need the whole project:
+   * its package root is indexed once, on the first such question (not an installed-packages folder).
+   */
+  private ensureProjectIndexed(file: string): void {
+    const root = moduleLocation(file, this.files).root;
+    if (this.indexedRoots.has(root)) return;
+    this.indexedRoots.add(root);
+    if (/(?:site|dist)-packages$/.test(root) || path.dirname(root) === root) return;
+    this.indexFolder(root, MAX_CALLER_SEARCH_FILES);
+  }
+
+  /**
+   * The model handed to parameter `param` of class `cls` (its `__init__`) or of module-level
+   * function `fn` in `file`, by a call somewhere in the project that passes a model it built
+   * (`Trainer(Net(), ...)`, `fit(model=build_model())`). The first known torch model wins.
+   */
+  passedModel(file: string, target: { cls?: string; fn?: string }, param: string, own?: Entry): ModelFacts | undefined {
+    this.ensureProjectIndexed(file);
+    const entries = [...(own ? [own] : []), ...[...this.entries.values()].filter((e): e is Entry => !!e && e.file !== own?.file)];
+    for (const entry of entries) {
+      for (const pass of entry.summary.passes) {
+        const resolved = this.resolveStored(pass.callee, entry, own);
+        let params: string[] | undefined;
+        if (resolved?.kind === 'class' && resolved.entry.file === file && resolved.summary.name === target.cls) params = resolved.summary.methods.__init__?.params.slice(1);
+        else if (resolved?.kind === 'function' && resolved.entry.file === file && resolved.summary.name === target.fn) params = resolved.summary.params;
+        if (!params) continue;
+        const index = params.indexOf(param);
+        const builder = pass.keywords[param] ?? (index >= 0 ? pass.args[index] : null);
+        if (!builder) continue;
+        const built = this.resolveStored(builder, entry, own);
+        const facts = built ? this.builtFrom(built, new Set()) : undefined;
+        if (facts?.framework === 'torch' && (facts.dropout || facts.batchNorm)) return facts;
+      }
+    }
+    return undefined;
+  }
+
+  /** A stored name of `entry`'s summary resolved; the linted file's own globals from its current text. */
+  private resolveStored(stored: string, entry: Entry, own: Entry | undefined): Resolved | undefined {
+    if (entry === own && stored.startsWith('@')) return this.resolveIn(own, stored.slice(1));
+    const absolute = this.absolute(stored, entry);
+    return absolute ? this.lookup(absolute, entry.file) : undefined;
   }
 
   /** Files indexed so far. */
@@ -605,6 +660,10 @@ class FileView implements ProjectView {
   methodEffects(classKey: string, method: string): { params: string[]; effects: ModeEffect[] } | undefined {
     const found = this.index.methodSummary(classKey, method);
     return found ? { params: found.params, effects: found.effects } : undefined;
+  }
+
+  passedModel(target: { cls?: string; fn?: string }, param: string): ModelFacts | undefined {
+    return this.index.passedModel(this.file, target, param, this.own());
   }
 }
 

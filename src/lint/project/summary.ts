@@ -63,8 +63,20 @@ export interface ClassSummary {
   methods: Record<string, FunctionSummary>;
 }
 
+/** A call that hands a model built here to a class or function (`Trainer(net, ...)`, `fit(model)`). */
+export interface ModelPassingCall {
+  /** The callee (stored name). */
+  callee: string;
+  /** Per positional argument: the builder of the model passed there, or null. */
+  args: Array<string | null>;
+  /** Per keyword argument: the builder of the model passed there. */
+  keywords: Record<string, string>;
+}
+
 export interface ModuleSummary {
   imports: ModuleImports;
+  /** Calls passing models built in this module to other callables (constructor injection, parameters). */
+  passes: ModelPassingCall[];
   classes: Record<string, ClassSummary>;
   functions: Record<string, FunctionSummary>;
   /** Module-level `name = Callee(...)` (assigned once): the stored callee. */
@@ -451,5 +463,76 @@ export function summarizeModule(root: SyntaxNode): ModuleSummary {
     const built = builtValue(value, namer, (n) => variableValues.get(n));
     if (built) variables[name] = built.built;
   }
-  return { imports, classes, functions, variables, lines: root.endPosition.row + 1 };
+  return { imports, passes: modelPassingCalls(root, namer, variableValues), classes, functions, variables, lines: root.endPosition.row + 1 };
+}
+
+/** The innermost function around a node, or undefined at module level. */
+function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
+  for (let up = node.parent; up; up = up.parent) if (up.type === 'function_definition') return up;
+  return undefined;
+}
+
+function localAssignments(fn: SyntaxNode): Map<string, SyntaxNode> {
+  const found = new Map<string, SyntaxNode>();
+  for (const node of ownNodes(fn.childForFieldName('body') ?? fn, new Set(['assignment']))) {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (left?.type === 'identifier' && right) found.set(left.text, right);
+  }
+  return found;
+}
+
+/** Names switched with `.train()` / `.eval()` in a scope's own code (or the module's top level). */
+function switchedReceivers(scope: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  for (const call of ownNodes(scope.type === 'function_definition' ? scope.childForFieldName('body') ?? scope : scope, new Set(['call']))) {
+    const switched = modeSwitch(call);
+    if (switched) names.add(switched.receiver.split('.')[0]!);
+  }
+  return names;
+}
+
+function modelPassingCalls(root: SyntaxNode, namer: Namer, moduleValues: ReadonlyMap<string, SyntaxNode>): ModelPassingCall[] {
+  const passes: ModelPassingCall[] = [];
+  const scopes = new Map<number, Map<string, SyntaxNode>>();
+  const switchedNames = new Map<number, Set<string>>();
+  for (const call of ownNodes(root, new Set(['call']), true)) {
+    const dotted = dottedName(call.childForFieldName('function'));
+    const callee = dotted ? namer.name(dotted) : undefined;
+    if (!callee) continue;
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+    if (!args.some((a) => a.type === 'identifier' || a.type === 'call' || a.type === 'keyword_argument')) continue;
+    const fn = enclosingFunction(call);
+    let locals = fn ? scopes.get(fn.id) : undefined;
+    if (fn && !locals) scopes.set(fn.id, locals = localAssignments(fn));
+    const assigned = (name: string) => locals?.get(name) ?? (fn ? undefined : moduleValues.get(name));
+    // Only models passed in the mode they were built in (train): not one the code switched itself.
+    const scopeKey = fn?.id ?? -1;
+    let switched = switchedNames.get(scopeKey);
+    if (!switched) switchedNames.set(scopeKey, switched = switchedReceivers(fn ?? root));
+    const fresh = (arg: SyntaxNode | null | undefined) => {
+      if (!arg || (arg.type === 'identifier' && switched!.has(arg.text))) return undefined;
+      const built = builtValue(arg, namer, assigned);
+      return built && !built.eval ? built : undefined;
+    };
+    const positional: Array<string | null> = [];
+    const keywords: Record<string, string> = Object.create(null) as Record<string, string>;
+    let any = false;
+    for (const arg of args) {
+      if (arg.type === 'keyword_argument') {
+        const built = fresh(arg.childForFieldName('value'));
+        const name = arg.childForFieldName('name')?.text;
+        if (built && name) {
+          keywords[name] = built.built;
+          any = true;
+        }
+      } else if (arg.type !== 'list_splat' && arg.type !== 'dictionary_splat') {
+        const built = fresh(arg);
+        positional.push(built?.built ?? null);
+        any ||= !!built;
+      }
+    }
+    if (any) passes.push({ callee, args: positional, keywords });
+  }
+  return passes;
 }

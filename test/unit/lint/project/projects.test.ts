@@ -86,7 +86,7 @@ describe('project fixtures: findings that need other modules of the project', fu
   }
 
   it('needs the index: without it, models from other modules stay unknown and nothing is found', () => {
-    for (const name of ['sibling_module', 'package_reexport', 'src_layout', 'builder_function', 'notebook_package', 'relative_submodule']) {
+    for (const name of ['sibling_module', 'package_reexport', 'src_layout', 'builder_function', 'notebook_package', 'relative_submodule', 'parameter_injection', 'mode_helpers']) {
       assert.deepStrictEqual(lintProject(path.join(base, name, 'buggy'), false), [], name);
     }
   });
