@@ -1440,7 +1440,7 @@ function trainArgument(call: SyntaxNode): number | undefined {
 // ---- contexts used by the rules -------------------------------------------------------------
 
 export interface InferenceContext {
-  kind: 'no-grad' | 'eval-function' | 'eval-loader';
+  kind: 'no-grad' | 'eval-function' | 'eval-loader' | 'loaded-weights';
   /** The `with` statement, `for` loop or function definition that makes it inference. */
   node: SyntaxNode;
   /** Human-readable: `inside torch.no_grad()`, `in evaluate()`, `over val_loader`. */
@@ -1533,6 +1533,34 @@ const trainingStepCache = new WeakMap<SyntaxNode, Map<number, boolean>>();
 const trainingStepMemos = new WeakMap<SyntaxNode, boolean>();
 
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
+/**
+ * A script that loads trained weights into the model (`model.load_state_dict(...)`) and then
+ * calls it, with no training step anywhere in that function (or module): it uses the model for
+ * inference even without `no_grad`.
+ */
+export function loadedWeightsContext(call: ModelCall, root: SyntaxNode): InferenceContext | undefined {
+  const scopeNode = call.scope.node;
+  const body = scopeNode.type === 'module' ? scopeNode : scopeNode.childForFieldName('body');
+  if (!body) return undefined;
+  let loaded: SyntaxNode | undefined;
+  for (const inner of callsWithin(root, body)) {
+    if (inner.startIndex >= call.call.startIndex) break;
+    const callee = inner.childForFieldName('function');
+    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'load_state_dict') continue;
+    const receiver = receiverKey(callee.childForFieldName('object'));
+    if (receiver === call.key || receiver === `${call.key}.module`) loaded = inner;
+  }
+  if (!loaded || containsTrainingStep(body, root)) return undefined;
+  return { kind: 'loaded-weights', node: enclosingStatementOf(call.call, body), label: `after its trained weights are loaded (line ${loaded.startPosition.row + 1}), with no training step` };
+}
+
+/** The statement directly in `body` that contains `node`. */
+function enclosingStatementOf(node: SyntaxNode, body: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.parent && current.parent.id !== body.id) current = current.parent;
+  return current;
+}
+
 export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
   if (keptAcrossLints(region) && region !== root) {
     let found = trainingStepMemos.get(region);

@@ -15,7 +15,7 @@
 // BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
 import type { Rule, RuleContext } from '../linter';
 import {
-  enclosingLoop, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
+  enclosingLoop, loadedWeightsContext, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
@@ -27,7 +27,7 @@ import { ModelCatalog, importsTorch } from '../flow/modelInfo';
 import { callsWithin, classDerivesFrom, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
 
 /** Text any inference context needs: a no_grad-like API, a trace, an evaluation-like function or loader name. */
-const INFERENCE_HINT = /no_grad|inference_mode|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
+const INFERENCE_HINT = /no_grad|inference_mode|load_state_dict|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
 
 const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
 
@@ -115,10 +115,14 @@ interface InferenceCall {
 function inferenceCall(call: ModelCall, context: RuleContext, importsKey: string): InferenceCall | undefined {
   // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
   if (call.mode.bits & (EVAL | UNKNOWN)) return undefined;
-  const contexts: InferenceContext[] = call.tracedBy
+  let contexts: InferenceContext[] = call.tracedBy
     ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
     : inferenceContexts(call.call, context.imports, importsKey);
-  if (contexts.length === 0) return undefined;
+  if (contexts.length === 0) {
+    const loaded = loadedWeightsContext(call, context.root);
+    if (!loaded) return undefined;
+    contexts = [loaded];
+  }
   const kinds = new Set(contexts.map((c) => c.kind));
   // A bare no_grad block inside a training loop is bookkeeping (EMA, targets, logging), not an evaluation.
   // Unless the statement says it evaluates (`val_pred = model(X_val)`).
