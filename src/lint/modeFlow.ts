@@ -794,6 +794,16 @@ class Analyzer {
     return this.module?.origins.get(key);
   }
 
+  /** The construction of `self.<attr>` in any method of the class analysed so far (`self.model = Net()` in `__init__`). */
+  classOrigin(cls: SyntaxNode, key: string): SyntaxNode | undefined {
+    for (const scope of this.scopes) {
+      if (scope.cls?.id !== cls.id) continue;
+      const found = scope.origins.get(key);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   get importTable(): ImportTable {
     return this.imports;
   }
@@ -1356,7 +1366,8 @@ class ScopeRun {
     };
     if (method && callee.type === 'attribute') {
       const key = receiverKey(callee.childForFieldName('object'));
-      const origin = key ? this.scope.origins.get(key) ?? this.analyzer.moduleOrigin(key) : undefined;
+      const inClass = key && this.scope.cls && key.startsWith(`${this.scope.params[0]?.name}.`) ? this.analyzer.classOrigin(this.scope.cls, key) : undefined;
+      const origin = key ? this.scope.origins.get(key) ?? inClass ?? this.analyzer.moduleOrigin(key) : undefined;
       const facts = origin ? this.projectModel(origin) : undefined;
       const found = facts?.classKey ? project.methodEffects(facts.classKey, method) : undefined;
       if (key && found) {
