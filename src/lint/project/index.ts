@@ -119,6 +119,8 @@ function emptySummary(): ModuleSummary {
 }
 
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
+/** Folders of installed packages (a package root found there is not a project root). */
+const INSTALLED_PACKAGES = /(?:site|dist)-packages$/;
 /** How many files are read to answer a question about callers. */
 const MAX_CALLER_SEARCH_FILES = 3000;
 /** Modules larger than this are not summarised (generated code, data in .py files). */
@@ -247,7 +249,7 @@ export class ProjectIndex {
     const root = moduleLocation(file, this.files).root;
     if (this.indexedRoots.has(root)) return;
     this.indexedRoots.add(root);
-    if (/(?:site|dist)-packages$/.test(root) || path.dirname(root) === root) return;
+    if (INSTALLED_PACKAGES.test(root) || path.dirname(root) === root) return;
     this.indexFolder(root, MAX_CALLER_SEARCH_FILES);
   }
 
@@ -370,12 +372,25 @@ export class ProjectIndex {
     const cached = this.moduleFiles.get(key);
     if (cached !== undefined) return cached ?? undefined;
     let found: string | undefined;
+    const top = name.split('.')[0]!;
     for (const root of roots) {
+      // Installed packages are libraries, not the project: only a package's own modules are read there.
+      if (INSTALLED_PACKAGES.test(root) && top !== this.topPackage(fromFile)) continue;
       found = moduleFile(root, name, this.files);
       if (found) break;
     }
     this.moduleFiles.set(key, found ?? null);
     return found;
+  }
+
+  private readonly topPackages = new Map<string, string>();
+
+  /** The top-level package (or script module) a file belongs to. */
+  private topPackage(file: string): string {
+    const dir = path.dirname(file);
+    let top = this.topPackages.get(dir);
+    if (top === undefined) this.topPackages.set(dir, top = moduleLocation(file, this.files).name.split('.')[0] ?? '');
+    return top;
   }
 
   /** Absolute form of a stored name of `entry`'s summary. */

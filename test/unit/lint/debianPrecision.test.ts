@@ -52,7 +52,8 @@ describe('precision on Debian\'s model sources (python3-torch, -torchvision, -to
     const files = collectFiles(Object.keys(CORPUS).map((folder) => path.join(DIST_PACKAGES, folder)));
     const pool = new LintWorkerPool({ workerScript: WORKER, size: Math.max(1, Math.min(2, os.cpus().length)) });
     try {
-      reports = await pool.lintFiles(files.map((file) => ({ file, options: resolveLintOptions([findProjectConfig(file, configs)], file) })));
+      // As the CLI lints: each file with the project index (models, builders and helpers of other modules).
+      reports = await pool.lintFiles(files.map((file) => ({ file, options: resolveLintOptions([findProjectConfig(file, configs)], file), project: { roots: [] } })));
     } finally {
       await pool.dispose();
     }
