@@ -2,6 +2,7 @@
 // reported (and only then), dependents are the modules that import a file (directly or through a
 // re-exporting package), deleted modules become unknown, and configured roots are searched.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { lintSource } from '../../../../src/lint';
 import { ProjectIndex } from '../../../../src/lint/project';
@@ -63,7 +64,7 @@ describe('project index: keeping it current', () => {
     const train = path.join(dir, 'train.py');
     const model = path.join(dir, 'model.py');
     assert.deepStrictEqual(drp002Lines(index, train, TRAIN), [7]);
-    require('fs').rmSync(model);
+    fs.rmSync(model);
     index.remove(model);
     assert.deepStrictEqual(drp002Lines(index, train, TRAIN), []);
     writeFiles(dir, { 'model.py': MODEL_WITH_DROPOUT });
