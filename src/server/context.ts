@@ -229,7 +229,8 @@ export class ServerContext {
       await this.settle();
       const current = this.targetByKey(key);
       if (!current || this.published.get(key) === DocumentStore.signature(current)) return; // a merged edit, already linted
-      const result = await this.computeResult(key);
+      // A code action or pull may already have linted this very content.
+      const result = this.currentResult(current) ?? await this.computeResult(key);
       if (!result) return;
       // Edits that arrived during the lint make it stale: they are processed first, then checked.
       await this.settle();
