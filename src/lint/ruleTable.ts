@@ -39,6 +39,7 @@ const RULE_ROWS = [
   { id: 'DRP015', name: 'uniform-dropout-rate', defaultSeverity: 'hint', summary: 'Three or more dropout layers all use the same rate.' },
   { id: 'DRP016', name: 'dropout-forced-on-at-inference', defaultSeverity: 'warning', summary: 'Dropout is forced on (training=True) on an inference path without MC averaging.' },
   { id: 'DRP017', name: 'unused-dropout-output', defaultSeverity: 'warning', summary: 'A dropout result is computed but the pre-dropout value is used.' },
+  { id: 'DRP018', name: 'manual-dropout-without-training-guard', defaultSeverity: 'warning', summary: 'A hand-made dropout mask in forward/call is applied at inference too.' },
 ] as const satisfies readonly RuleRow[];
 
 /** Every rule id, in table order, as a type: adding a row adds the id. */

@@ -23,13 +23,15 @@ const UNIFORM_FUNCTIONS = new Set([
   'numpy.random.uniform', 'tensorflow.random.uniform', 'keras.random.uniform', 'jax.random.uniform',
 ]);
 const BERNOULLI_FUNCTIONS = new Set(['torch.bernoulli', 'tensorflow.random.stateless_binomial']);
-const CASTS = new Set(['float', 'double', 'half', 'bfloat16', 'to', 'type', 'type_as', 'astype', 'int', 'long', 'bool', 'cuda', 'detach']);
+const CASTS = new Set(['expand_as', 'expand', 'float', 'double', 'half', 'bfloat16', 'to', 'type', 'type_as', 'astype', 'int', 'long', 'bool', 'cuda', 'detach']);
 
 interface Mask {
   /** The expression creating the mask. */
   node: SyntaxNode;
   /** Text of the keep probability, when it can be written down. */
   keep?: string;
+  /** Text of the drop rate, when the mask is written in terms of it (`rand_like(x) > p`). */
+  rate?: string;
   /** Dotted names the threshold / probability mentions (`p`, `self.p`, `keep_prob`). */
   rateNames: string[];
   /** Does the mask have a per-element shape (not `(B, 1)` per sample)? */
@@ -52,6 +54,11 @@ function stripCasts(node: SyntaxNode): SyntaxNode {
   for (;;) {
     if (current.type !== 'call') return current;
     const callee = current.childForFieldName('function');
+    // `tf.cast(mask, dtype)` / `K.cast(...)`: the first argument.
+    if (callee && /(?:^|\.)cast$/.test(callee.text) && positionalArguments(current)[0]) {
+      current = stripParens(positionalArguments(current)[0]);
+      continue;
+    }
     if (callee?.type !== 'attribute' || !CASTS.has(callee.childForFieldName('attribute')?.text ?? '')) return current;
     current = stripParens(callee.childForFieldName('object')!);
   }
@@ -69,6 +76,14 @@ function namesIn(node: SyntaxNode | undefined, exclude?: SyntaxNode): string[] {
     return undefined;
   });
   return names;
+}
+
+/** `X` of a `1 - X` expression, else undefined. */
+function oneMinusOperand(node: SyntaxNode): string | undefined {
+  const inner = stripParens(node);
+  if (inner.type !== 'binary_operator' || inner.childForFieldName('operator')?.text !== '-') return undefined;
+  if (inner.childForFieldName('left')?.text !== '1' && inner.childForFieldName('left')?.text !== '1.0') return undefined;
+  return inner.childForFieldName('right')?.text;
 }
 
 function keepOperand(keep: string): string {
@@ -121,8 +136,9 @@ function maskOf(expr: SyntaxNode, context: RuleContext): Mask | undefined {
     // `u < t` keeps with probability t; `u > t` keeps with probability 1 - t.
     const keepsBelow = leftRandom ? operator.startsWith('<') : operator.startsWith('>');
     const keep = keepsBelow ? threshold.text : `1 - ${operand(threshold.text, threshold)}`;
+    const rate = keepsBelow ? oneMinusOperand(threshold) : threshold.text;
     const rateNames = namesIn(threshold);
-    return { node, keep, rateNames, elementwise: shapeIsElementwise(random), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: random.childForFieldName('arguments')?.text ?? '' };
+    return { node, keep, rate, rateNames, elementwise: shapeIsElementwise(random), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: random.childForFieldName('arguments')?.text ?? '' };
   }
   if (node.type !== 'call') return undefined;
   const callee = node.childForFieldName('function');
@@ -145,19 +161,19 @@ function maskOf(expr: SyntaxNode, context: RuleContext): Mask | undefined {
       }
       elementwise = shapeIsElementwise(inner);
     }
-    return { node, keep, rateNames, elementwise, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: probability.text };
+    return { node, keep, rate: keep !== undefined ? oneMinusOperand(stripParens(inner.type === 'call' ? positionalArguments(inner).at(-1) ?? inner : inner)) : undefined, rateNames, elementwise, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: probability.text };
   }
   if (qualified === 'numpy.random.binomial' || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'binomial' && /rng|random/i.test(callee.childForFieldName('object')?.text ?? ''))) {
     if (args[0]?.text !== '1' || !args[1]) return undefined;
     const rateNames = namesIn(args[1]);
     const size = args[2] ?? node.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'size');
     const literalOne = size ? /(?:^|[(,\s])1\s*[,)]/.test(size.text) : false;
-    return { node, keep: args[1].text, rateNames, elementwise: !literalOne, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: size?.text ?? '' };
+    return { node, keep: args[1].text, rate: oneMinusOperand(args[1]), rateNames, elementwise: !literalOne, named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: size?.text ?? '' };
   }
   if (callee?.type === 'attribute' && /^bernoulli_?$/.test(callee.childForFieldName('attribute')?.text ?? '') && args[0]) {
     const receiver = stripParens(callee.childForFieldName('object')!);
     const rateNames = namesIn(args[0]);
-    return { node, keep: args[0].text, rateNames, elementwise: receiver.type !== 'call' || shapeIsElementwise(receiver), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: receiver.text };
+    return { node, keep: args[0].text, rate: oneMinusOperand(args[0]), rateNames, elementwise: receiver.type !== 'call' || shapeIsElementwise(receiver), named: rateNames.some((n) => DROP_WORDS.test(n)), shapeText: receiver.text };
   }
   return undefined;
 }
@@ -218,10 +234,29 @@ function fileScalesBy(root: SyntaxNode, names: readonly string[], mask: SyntaxNo
 /** Every mask source has one of these names; scopes without them are skipped without walking. */
 const MASK_SOURCE = /\b(?:rand|rand_like|random|random_sample|uniform_?|bernoulli_?|binomial)\s*\(/;
 
-export const unscaledManualDropout: Rule = {
-  id: 'DRP009',
-  check(context) {
-    if (!MASK_SOURCE.test(context.source)) return;
+/** A hand-made dropout mask multiplied into activations, and how (or whether) it is scaled. */
+export interface ManualDropout {
+  product: SyntaxNode;
+  /** The mask's creating expression. */
+  maskNode: SyntaxNode;
+  mask: Mask;
+  variable?: string;
+  /** The activation it multiplies. */
+  activation: SyntaxNode;
+  inPlace: boolean;
+  scope: SyntaxNode;
+  scopeName: string;
+  /** `ok`: divided/multiplied by something else or rescaled later; `none`: unscaled; `wrong`: scaled by the rate or multiplied by keep. */
+  scaling: 'ok' | 'none' | 'wrong';
+  /** For `wrong`: the factor and what it does. */
+  wrongFactor?: { node: SyntaxNode; operator: string; why: string };
+}
+
+/** Every hand-made dropout mask product in the file (DRP009 judges the scaling, DRP018 the training guard). */
+export function manualDropouts(context: RuleContext): ManualDropout[] {
+  const found: ManualDropout[] = [];
+  if (!MASK_SOURCE.test(context.source)) return found;
+  {
     for (const scope of scopes(context.root)) {
       if (scope.type === 'function_definition' && !MASK_SOURCE.test(scope.text)) continue;
       const scopeName = scope.type === 'function_definition' ? scope.childForFieldName('name')?.text ?? '' : '';
@@ -239,6 +274,15 @@ export const unscaledManualDropout: Rule = {
             return;
           }
           const stripped = stripCasts(right);
+          // `mask = u.bernoulli_(q) / q`: a mask scaled where it is made.
+          if (stripped.type === 'binary_operator' && /^[*/]$/.test(stripped.childForFieldName('operator')?.text ?? '')) {
+            const scaledMask = maskOf(stripped.childForFieldName('left')!, context);
+            if (scaledMask) {
+              masks.set(left.text, { ...scaledMask, named: scaledMask.named || DROP_WORDS.test(left.text) || DROP_WORDS.test(scopeName) });
+              rescaled.add(left.text);
+              return;
+            }
+          }
           if (masks.has(left.text) && stripped.type === 'binary_operator' && /^[*/]$/.test(stripped.childForFieldName('operator')?.text ?? '') && namesIn(stripped).includes(left.text)) {
             rescaled.add(left.text);
           }
@@ -287,7 +331,11 @@ export const unscaledManualDropout: Rule = {
         if (!mask) return;
         // Per-sample / per-channel masks are a different technique; element-wise masks must either
         // follow the activation's shape or be named as dropout.
-        if (!mask.elementwise) return;
+        if (!mask.elementwise) {
+          // Per-sample / shared-over-time masks: not judged for scaling, but still a dropout for DRP018.
+          found.push({ product, maskNode: mask.node, mask, variable, activation: other, inPlace, scope, scopeName, scaling: 'ok' });
+          return;
+        }
         const named = mask.named || DROP_WORDS.test(scopeName);
         const activation = stripParens(other).text;
         const followsShape = /^[\w.]+$/.test(activation) && new RegExp(`(?:^|[^\\w.])${activation.replace(/\./g, '\\.')}(?![\\w])`).test(mask.shapeText);
@@ -302,32 +350,101 @@ export const unscaledManualDropout: Rule = {
         } else if (mask.rateNames.length === 0 || !(mask.named || (followsShape && probabilityName))) {
           return;
         }
-        if (variable && rescaled.has(variable)) return;
+        // A mask blended with a fill (`x * m + noise * (1 - m)`) is not a dropout mask at all.
         if (variable && blendedWithFill(product, variable)) return;
+        const record: ManualDropout = { product, maskNode: mask.node, mask, variable, activation: other, inPlace, scope, scopeName, scaling: 'ok' };
+        found.push(record);
+        const factor = inPlace ? undefined : scaleFactor(product);
+        if (factor) {
+          const wrong = wrongScale(factor, mask);
+          if (wrong) {
+            record.scaling = 'wrong';
+            record.wrongFactor = { node: factor.node, operator: factor.operator, why: wrong };
+          }
+          return;
+        }
+        if (variable && rescaled.has(variable)) return;
         if (!inPlace && scaledInPlace(product)) return;
         // The product's result rescaled afterwards (`out = x * m` ... `out /= keep`).
         const assigned = product.parent?.type === 'assignment' ? product.parent.childForFieldName('left')?.text : inPlace ? other.text : undefined;
         if (assigned && rescaledAfter(scope, assigned, product)) return;
         if (fileScalesBy(context.root, mask.rateNames, mask.node, product)) return;
-        const fix: Fix | undefined = mask.keep
-          ? {
-            title: `Scale by 1/(${mask.keep}) (inverted dropout)`,
-            safe: false,
-            edits: inPlace
-              ? [{ range: nodeRange(maskNode), newText: `${operand(maskNode.text, maskNode)} / ${keepOperand(mask.keep)}` }]
-              : [{ range: nodeRange(product), newText: `${product.type === 'call' ? product.text : `(${product.text})`} / ${keepOperand(mask.keep)}` }],
-          }
-          : undefined;
-        const keepText = mask.keep ? ` (keep probability ${mask.keep})` : '';
-        context.report('DRP009', product,
-          `Hand-made dropout mask ${variable ? `'${variable}'` : `'${stripped.text.slice(0, 40)}'`}${keepText} is multiplied into '${other.text.slice(0, 40)}' without 1/keep scaling at train time or keep scaling at test time: activations at test time are 1/keep times larger than the network saw in training. Divide by the keep probability (inverted dropout) or use a framework dropout.`,
-          { fixes: fix ? [fix] : [] });
+        record.scaling = 'none';
       });
       function isMaskOperand(node: SyntaxNode): boolean {
         const stripped = stripCasts(node);
         if ((stripped.type === 'identifier' || stripped.type === 'attribute') && masks.has(stripped.text)) return true;
         return stripped.type === 'comparison_operator' || stripped.type === 'call' ? maskOf(node, context) !== undefined : false;
       }
+    }
+  }
+  return found;
+}
+
+/** The factor a product is multiplied or divided by right away (`x * m * F`, `(x * m) / F`). */
+function scaleFactor(product: SyntaxNode): { node: SyntaxNode; operator: string } | undefined {
+  let current: SyntaxNode = product;
+  let parent = current.parent;
+  while (parent?.type === 'parenthesized_expression') {
+    current = parent;
+    parent = parent.parent;
+  }
+  if (parent?.type !== 'binary_operator') return undefined;
+  const operator = parent.childForFieldName('operator')?.text ?? '';
+  if (operator !== '*' && operator !== '/') return undefined;
+  const left = parent.childForFieldName('left');
+  const right = parent.childForFieldName('right');
+  if (!left || !right || !left.equals(current)) return undefined;
+  return { node: right, operator };
+}
+
+/** Why a factor is the wrong scale for this mask, or undefined when it is not known to be wrong. */
+function wrongScale(factor: { node: SyntaxNode; operator: string }, mask: Mask): string | undefined {
+  const text = stripParens(factor.node).text.replace(/\s+/g, ' ');
+  const same = (other: string | undefined): boolean => other !== undefined && stripParensText(other) === text;
+  const dropNamed = (factor.node.type === 'identifier' || factor.node.type === 'attribute') && /drop(?!out_?keep)|dropped/i.test(text) && !/keep|retain/i.test(text);
+  if (factor.operator === '*' && (same(mask.rate) || dropNamed)) return 'multiplies by the drop rate';
+  if (factor.operator === '*' && same(mask.keep)) return 'multiplies by the keep probability at train time';
+  if (factor.operator === '/' && (same(mask.rate) || dropNamed)) return 'divides by the drop rate instead of the keep probability';
+  return undefined;
+}
+
+function stripParensText(text: string): string {
+  let current = text.trim().replace(/\s+/g, ' ');
+  while (/^\(.*\)$/.test(current)) current = current.slice(1, -1).trim();
+  return current;
+}
+
+export const unscaledManualDropout: Rule = {
+  id: 'DRP009',
+  check(context) {
+    for (const record of manualDropouts(context)) {
+      const { product, mask, variable, inPlace } = record;
+      const maskNode = inPlace ? (product.childForFieldName('right') ?? product) : record.maskNode;
+      const label = variable ? `'${variable}'` : `'${stripCasts(record.maskNode).text.slice(0, 40)}'`;
+      const keepText = mask.keep ? ` (keep probability ${mask.keep})` : '';
+      if (record.scaling === 'wrong' && record.wrongFactor) {
+        const factor = record.wrongFactor.node;
+        const scaled = factor.parent!;
+        const fixText = mask.keep ? `${product.type === 'call' ? product.text : `(${product.text})`} / ${keepOperand(mask.keep)}` : undefined;
+        context.report('DRP009', scaled,
+          `Hand-made dropout mask ${label}${keepText} is scaled by ${record.wrongFactor.operator} ${factor.text}, which ${record.wrongFactor.why}: the expected activation during training is no longer the one the network sees at test time. Divide by the keep probability${mask.keep ? ` (/ ${keepOperand(mask.keep)})` : ''}.`,
+          { fixes: fixText ? [{ title: `Scale by 1/(${mask.keep}) (inverted dropout)`, safe: false, edits: [{ range: nodeRange(scaled), newText: fixText }] }] : [] });
+        continue;
+      }
+      if (record.scaling !== 'none') continue;
+      const fix: Fix | undefined = mask.keep
+        ? {
+          title: `Scale by 1/(${mask.keep}) (inverted dropout)`,
+          safe: false,
+          edits: inPlace
+            ? [{ range: nodeRange(maskNode), newText: `${operand(maskNode.text, maskNode)} / ${keepOperand(mask.keep)}` }]
+            : [{ range: nodeRange(product), newText: `${product.type === 'call' ? product.text : `(${product.text})`} / ${keepOperand(mask.keep)}` }],
+        }
+        : undefined;
+      context.report('DRP009', product,
+        `Hand-made dropout mask ${label}${keepText} is multiplied into '${record.activation.text.slice(0, 40)}' without 1/keep scaling at train time or keep scaling at test time: activations at test time are 1/keep times larger than the network saw in training. Divide by the keep probability (inverted dropout) or use a framework dropout.`,
+        { fixes: fix ? [fix] : [] });
     }
   },
 };

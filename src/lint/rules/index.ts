@@ -19,6 +19,7 @@ import { heavyInputDropout } from './DRP014';
 import { uniformDropoutRate } from './DRP015';
 import { dropoutForcedOnAtInference } from './DRP016';
 import { unusedDropoutOutput } from './DRP017';
+import { manualDropoutWithoutTrainingGuard } from './DRP018';
 
 export const ALL_RULES: readonly Rule[] = [
   dropoutOnOutputLayer,
@@ -38,4 +39,5 @@ export const ALL_RULES: readonly Rule[] = [
   uniformDropoutRate,
   dropoutForcedOnAtInference,
   unusedDropoutOutput,
+  manualDropoutWithoutTrainingGuard,
 ];

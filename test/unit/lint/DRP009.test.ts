@@ -63,4 +63,15 @@ describe('DRP009 unscaled-manual-dropout', () => {
     assert.deepStrictEqual(at(lint(lines('x + noise * block_mask')), 'DRP009'), []);
     assert.deepStrictEqual(at(lint(lines('x * block_mask')), 'DRP009'), ['14:16']);
   });
+
+  it('flags a mask scaled by the wrong factor (the rate, or keep multiplied in); / keep is silent', () => {
+    const source = fixture('DRP009', 'wrong_scale.py');
+    const findings = lint(source).filter((f) => f.rule === 'DRP009');
+    assert.deepStrictEqual(at(findings, 'DRP009'), ['8:12', '13:12', '18:12']);
+    assert.match(findings[0].message, /scaled by \* p, which multiplies by the drop rate.*Divide by the keep probability \(\/ \(1 - p\)\)/);
+    assert.match(findings[1].message, /scaled by \/ dropped_fraction, which divides by the drop rate instead of the keep probability/);
+    assert.match(findings[2].message, /scaled by \* keep, which multiplies by the keep probability at train time/);
+    const fixed = applyEdits(source, findings[0].fixes[0].edits);
+    assert.match(fixed, /return \(x \* mask\) \/ \(1 - p\)\n/);
+  });
 });
