@@ -184,6 +184,8 @@ function intern<T>(cache: Map<string, T>, key: string, make: () => T): T {
 export function collectImports(root: SyntaxNode, table?: ImportTable): ImportTable {
   const ops: ImportOp[] = [];
   for (const statement of importStatements(root)) for (const op of importOps(statement)) ops.push(op);
+  // A file with no imports at all (a pasted snippet, a lone notebook cell) is read by the names it uses.
+  if (ops.length === 0) ops.push(...impliedImports(root));
   const fill = (target: ImportTable): ImportTable => {
     for (const op of ops) {
       if (op.length === 1) target.addStar(op[0]);
@@ -193,6 +195,59 @@ export function collectImports(root: SyntaxNode, table?: ImportTable): ImportTab
   };
   if (table) return fill(table);
   return intern(internedTables, JSON.stringify(ops), () => fill(new ImportTable()).seal());
+}
+
+// Names a snippet without imports uses as if imported: PyTorch's conventional aliases, or Keras'
+// bare layer names (`Sequential()`, `model.add(Dropout(0.5))`).
+const TORCH_ALIASES: ReadonlyArray<[string, string]> = [['nn', 'torch.nn'], ['F', 'torch.nn.functional'], ['torch', 'torch']];
+const KERAS_ALIASES: ReadonlyArray<[string, string]> = [['tf', 'tensorflow'], ['keras', 'keras'], ['layers', 'keras.layers']];
+const KERAS_BARE = new Set([
+  'Sequential', 'Model', 'Input', 'Dense', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout',
+  'GaussianDropout', 'Activation', 'Flatten', 'Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D',
+  'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'BatchNormalization', 'LayerNormalization', 'Embedding',
+  'LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'Reshape', 'Concatenate', 'Add',
+]);
+const KERAS_TOP = new Set(['Sequential', 'Model', 'Input']);
+
+/** Imports implied by the names of a file that has none; names the file defines itself are its own. */
+function impliedImports(root: SyntaxNode): ImportOp[] {
+  const used = new Set<string>();
+  const heads = new Set<string>();
+  const defined = new Set<string>();
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'string' || node.type === 'comment') continue;
+    if (node.type === 'identifier') used.add(node.text);
+    else if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      if (object?.type === 'identifier') heads.add(object.text);
+    } else if (node.type === 'class_definition' || node.type === 'function_definition') {
+      const name = node.childForFieldName('name')?.text;
+      if (name) defined.add(name);
+    } else if (node.type === 'assignment') {
+      const left = node.childForFieldName('left');
+      if (left?.type === 'identifier') defined.add(left.text);
+    } else if (node.type === 'parameters') {
+      for (const p of node.namedChildren) {
+        const name = p?.type === 'identifier' ? p : p?.childForFieldName('name') ?? p?.namedChildren.find((c) => c?.type === 'identifier');
+        if (name) defined.add(name.text);
+      }
+    }
+    for (let i = node.namedChildCount - 1; i >= 0; i--) {
+      const child = node.namedChild(i);
+      if (child) stack.push(child);
+    }
+  }
+  const free = (name: string): boolean => !defined.has(name);
+  const torch = TORCH_ALIASES.filter(([alias]) => heads.has(alias) && free(alias));
+  if (torch.length) return torch;
+  const keras: ImportOp[] = KERAS_ALIASES.filter(([alias]) => heads.has(alias) && free(alias));
+  // Bare layer names only with a bare Keras model class in sight (`Sequential()`, `Model(...)`).
+  if ([...KERAS_TOP].some((name) => used.has(name) && free(name))) {
+    for (const name of KERAS_BARE) if (used.has(name) && free(name)) keras.push([name, name === 'Sequential' || name === 'Model' || name === 'Input' ? `keras.${name}` : `keras.layers.${name}`]);
+  }
+  return keras;
 }
 
 // Spellings of one framework module that mean the same thing for our purposes.

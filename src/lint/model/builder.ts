@@ -814,7 +814,19 @@ function usedAsModel(name: string, scope: SyntaxNode): boolean {
     const before = start > 0 && isWordChar(text.charCodeAt(start - 1));
     if (before !== isWordChar(text.charCodeAt(start))) return true;
   }
-  return false;
+  // A module-level Sequential that nothing else names (a pasted snippet, a notebook cell) is the model itself.
+  return scope.type === 'module' && wordOccurrences(text, name) === 1;
+}
+
+/** How often `name` occurs in `text` as a whole word. */
+function wordOccurrences(text: string, name: string): number {
+  let count = 0;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    const before = at > 0 && isWordChar(text.charCodeAt(at - 1));
+    const after = at + name.length < text.length && isWordChar(text.charCodeAt(at + name.length));
+    if (!before && !after) count++;
+  }
+  return count;
 }
 
 function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode, trace?: ModuleTrace): ModelGraph | undefined {

@@ -1041,6 +1041,10 @@ export class Interp {
       const part = this.opNode(method, 'reshape', call, [object]);
       return part;
     }
+    // `x.view(x.size(0), -1)` / `x.view(-1, 16 * 5 * 5)` / `x.reshape(batch, -1)`: a 2-D result is a flatten.
+    if ((method === 'view' || method === 'reshape') && isFlattenShape(call)) {
+      return this.opNode(method, 'flatten', call, [object]);
+    }
     const spec = tensorMethodSpec(method);
     if (spec) {
       const def = this.newDef({ kind: spec.kind, activation: spec.activation, display: method, node: call });
@@ -1386,4 +1390,12 @@ function calleeText(call: SyntaxNode): string {
   const fn = call.childForFieldName('function');
   const text = fn ? dottedName(fn) ?? fn.type : 'call';
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Two shape arguments, one of them a literal -1: the tensor is flattened to (batch, features). */
+function isFlattenShape(call: SyntaxNode): boolean {
+  const args = positionalArguments(call);
+  if (args.length !== 2 || (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' || a?.type === 'list_splat')) return false;
+  const minusOne = (n: SyntaxNode): boolean => n.type === 'unary_operator' && n.text.replace(/\s+/g, '') === '-1';
+  return minusOne(args[0]) !== minusOne(args[1]);
 }

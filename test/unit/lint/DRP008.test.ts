@@ -63,4 +63,13 @@ describe('DRP008 on a dropout module shared with the classifier', () => {
     assert.deepStrictEqual(at(findings, 'DRP008'), [where(source, 'self.drop(torch.relu')]);
     assert.deepStrictEqual(findings[0].fixes, []);
   });
+  it('reads x.view(x.size(0), -1) and x.view(-1, n) as the flatten: the dropout before it is hinted, the one after it is not', () => {
+    const viewSource = fixture('DRP008', 'view_flatten.py');
+    const viewFindings = lint(viewSource);
+    assert.deepStrictEqual(at(viewFindings, 'DRP008'), [where(viewSource, 'self.map_drop(x)')]);
+    assert.match(viewFindings.find((f) => f.rule === 'DRP008')!.message, /self\.map_drop \(nn\.Dropout, p=0\.25\).*self\.conv_b/);
+    // A reshape that keeps three dimensions is not a flatten: nothing proves the dropout sits before one.
+    const notFlat = viewSource.replace('x.view(x.size(0), -1)', 'x.view(x.size(0), 32, -1)');
+    assert.deepStrictEqual(at(lint(notFlat), 'DRP008'), []);
+  });
 });
