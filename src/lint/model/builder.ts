@@ -814,9 +814,12 @@ function usedAsModel(name: string, scope: SyntaxNode): boolean {
     const before = start > 0 && isWordChar(text.charCodeAt(start - 1));
     if (before !== isWordChar(text.charCodeAt(start))) return true;
   }
-  // A module-level Sequential that nothing else names (a pasted snippet, a notebook cell) is the model itself.
-  return scope.type === 'module' && wordOccurrences(text, name) === 1;
+  // A module-level Sequential that nothing else names (a pasted snippet, a notebook cell) is the model
+  // itself, unless its name says it is a part (`block`, `features`, `encoder`...).
+  return scope.type === 'module' && !PART_NAME.test(name) && wordOccurrences(text, name) === 1;
 }
+
+const PART_NAME = /block|feature|layer|stem|trunk|body|encoder|decoder|backbone|stage|branch|part|module|head|cell|unit|embed/i;
 
 /** How often `name` occurs in `text` as a whole word. */
 function wordOccurrences(text: string, name: string): number {

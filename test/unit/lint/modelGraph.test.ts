@@ -43,7 +43,7 @@ describe('model graph', () => {
     assert.strictEqual(net.kind, 'module-class');
     assert.strictEqual(net.framework, 'torch');
     assert.ok(net.flowKnown);
-    assert.deepStrictEqual(chain(net), ['conv', 'activation', 'pool', 'reshape', 'activation', 'dropout:0.4', 'dense']);
+    assert.deepStrictEqual(chain(net), ['conv', 'activation', 'pool', 'flatten', 'activation', 'dropout:0.4', 'dense']); // x.view(x.size(0), -1) flattens
     assert.deepStrictEqual(net.layers.map((l) => l.inputs), [[], [0], [1], [2], [3], [4], [5]]);
     assert.deepStrictEqual(net.outputs, [6]);
     assert.ok(net.layers[0].fromModelInput);

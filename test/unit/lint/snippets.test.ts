@@ -43,10 +43,12 @@ describe('module-level Sequential', () => {
   it('is the model when nothing else names it (DRP001 on its final dropout), a block when another model uses it', () => {
     const source = fixture('module_sequential.py');
     assert.deepStrictEqual(all(source), ['DRP001 9:5']);
-    // Whatever it is called (`regressor` is a model name anyway; `layers_a` is not).
-    const neutral = source.replace(/regressor/g, 'layers_a');
+    // Whatever it is called (`regressor` is a model name anyway; `mlp_a` is not).
+    const neutral = source.replace(/regressor/g, 'mlp_a');
     assert.deepStrictEqual(all(neutral), ['DRP001 9:5']);
+    // Named as a part of something: a block.
+    assert.deepStrictEqual(all(source.replace(/regressor/g, 'conv_block')), []);
     // Used by name elsewhere (not as a model): a block again.
-    assert.deepStrictEqual(all(`${neutral}\nparts = [layers_a]\n`), []);
+    assert.deepStrictEqual(all(`${neutral}\nparts = [mlp_a]\n`), []);
   });
 });
