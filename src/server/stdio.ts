@@ -8,6 +8,8 @@ import { createServerConnection } from './transport';
 export function startStdioServer(options: ServerOptions): void {
   // Anything printed by accident must not corrupt the protocol stream.
   console.log = console.info = console.debug = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
+  // A failed promise somewhere (e.g. a notification to a client that went away) is logged, never fatal.
+  process.on('unhandledRejection', (reason) => process.stderr.write(`dropout-lab server: unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`));
   const reader = new StreamMessageReader(process.stdin);
   const writer = new StreamMessageWriter(process.stdout);
   let shutdown = false;

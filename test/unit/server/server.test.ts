@@ -160,6 +160,13 @@ describe('language server over stdio', function () {
     assert.strictEqual(hover, null);
   });
 
+  it('ends when the editor closes its stdin without shutdown (exit code 1), never lingering', async () => {
+    client = new LspTestClient();
+    await client.initialize();
+    client.child.stdin.end();
+    assert.strictEqual(await client.exited, 1);
+  });
+
   it('answers an unknown method with MethodNotFound and bad params with InvalidParams', async () => {
     client = new LspTestClient();
     await client.initialize();
