@@ -93,6 +93,12 @@ describe('dropout APIs of every framework', () => {
     });
   });
 
+  it('Keras 3 keras.random.dropout in a layer\'s call: flagged without a training guard, silent under `if training:`', () => {
+    const source = fixture('apis/keras3_random.py');
+    assert.deepStrictEqual(all(source), ['DRP004 14:16']);
+    assert.match(lint(source)[0].message, /keras\.random\.dropout\(rate=self\.rate\) in NoisyDense\.call always drops, also at inference/);
+  });
+
   it('keras.backend.dropout takes its rate as `level`', () => {
     assert.deepStrictEqual(at(lint('from keras import backend as K\nx = K.dropout(x, level=1.5)\n'), 'DRP010'), ['2:24']);
     assert.deepStrictEqual(at(lint('from keras import backend as K\nx = K.dropout(x, level=0.5)\n'), 'DRP010'), []);
