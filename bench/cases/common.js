@@ -71,4 +71,16 @@ async function trainingCase(setup) {
   emit({ samplesPerSec: samples / (Math.min(...times) / 1000), epochMs: times, loss: losses, ...info });
 }
 
-module.exports = { args, loadDataset, emit, main, trainingCase, now: () => performance.now() };
+/**
+ * The matrix products of one training step of the bench MLP (784-256-128-10, batch 64), as
+ * [transA, transB, m, n, k]: forward X·W per layer, then per layer from the top the weight
+ * gradient Xᵀ·dZ and (above the first layer) the input gradient dZ·Wᵀ. Weights are stored in × out.
+ */
+const MLP_GEMMS = [
+  [false, false, 64, 256, 784], [false, false, 64, 128, 256], [false, false, 64, 10, 128],
+  [true, false, 128, 10, 64], [false, true, 64, 128, 10],
+  [true, false, 256, 128, 64], [false, true, 64, 256, 128],
+  [true, false, 784, 256, 64],
+];
+
+module.exports = { MLP_GEMMS, args, loadDataset, emit, main, trainingCase, now: () => performance.now() };

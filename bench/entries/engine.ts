@@ -4,5 +4,5 @@ export { Optimizer } from '../../src/engine/optimizer';
 export { Rng, sampleKeepBits } from '../../src/engine/rng';
 export { applyKeepBits } from '../../src/engine/kernels/fused';
 export { gemm, setGemmBackend } from '../../src/engine/kernels/gemm';
-export { wasmGemmAvailable } from '../../src/engine/kernels/gemmWasm';
+export { activeWasmKernel, relaxedMaddFuses, wasmGemmAvailable } from '../../src/engine/kernels/gemmWasm';
 export { ClassifierTrainer } from '../../src/engine/trainer';

@@ -25,6 +25,10 @@ export function biasActivationDropout(
   z: Float32Array, bias: Float32Array | null, rows: number, cols: number, activation: number,
   keepBits: Uint32Array | null, scale: number, a: Float32Array, h: Float32Array,
 ): void {
+  if (activation === ACT_RELU && h !== a) {
+    reluThenDropout(z, bias, rows, cols, keepBits, scale, a, h);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     for (let c = 0; c < cols; c++) {
@@ -43,6 +47,34 @@ export function biasActivationDropout(
       else if (h !== a) h[i] = a[i];
     }
   }
+}
+
+/**
+ * The ReLU case of biasActivationDropout with the same float32 results: the activation loop has no
+ * per-element switch, and the mask goes through applyKeepBits (SIMD, no branch that mispredicts
+ * half the time at p = 0.5), which rounds a·scale to float32 as the generic loop's store does.
+ */
+function reluThenDropout(
+  z: Float32Array, bias: Float32Array | null, rows: number, cols: number,
+  keepBits: Uint32Array | null, scale: number, a: Float32Array, h: Float32Array,
+): void {
+  const count = rows * cols;
+  if (bias) {
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) {
+        const v = z[base + c] + bias[c];
+        a[base + c] = v > 0 ? v : 0;
+      }
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const v = z[i];
+      a[i] = v > 0 ? v : 0;
+    }
+  }
+  if (keepBits) applyKeepBits(a, keepBits, scale, count, h);
+  else h.set(a.subarray(0, count));
 }
 
 /**

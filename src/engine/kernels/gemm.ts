@@ -1,9 +1,11 @@
 // Dense float32 matrix multiply used by the trainer. Row-major, no leading dimensions:
 //   C (m×n) = op(A) (m×k) · op(B) (k×n)  [+ C when accumulate]
-// op(X) is X or Xᵀ. Large products run on the WebAssembly SIMD kernel (gemmWasm.ts) when the
-// runtime can compile it, otherwise on the register-tiled TypeScript kernel `gemmTiled`; tiny ones on
-// the plain reference `gemmReference`. All three round every product to float32 and add in the same
-// order, so they give bitwise-equal results (see gemmWasm.ts for the Inf/NaN-times-zero caveat).
+// op(X) is X or Xᵀ. Large products run on a WebAssembly SIMD kernel (gemmWasm.ts) when the
+// runtime can compile one, otherwise on the register-tiled TypeScript kernel `gemmTiled`; tiny ones on
+// the plain reference `gemmReference`. The TypeScript kernels and the 'simd128' wasm kernel round
+// every product to float32 and add in the same order, so they give bitwise-equal results (see
+// gemmWasm.ts for the Inf/NaN-times-zero caveat). The 'relaxed-fma' wasm kernel, taken where the
+// runtime has relaxed SIMD, fuses each multiply-add on FMA hardware: it equals `gemmFmaReference`.
 //
 // Notes for the trainer (from profiling `npm run bench` → engine.ours, batch 64, 784-256-128-10):
 // with the SIMD kernel the matmuls are about a third of a training step. The rest: Optimizer.step
@@ -105,6 +107,64 @@ export function gemmTiled(
     for (let j = i < m4 ? n4 : 0; j < n; j++) {
       let acc = accumulate ? c[i * n + j] : 0;
       for (let p = 0; p < k; p++) acc = fr(acc + fr(a[i * aRs + p * aCs] * b[p * bRs + j * bCs]));
+      c[i * n + j] = acc;
+    }
+  }
+}
+
+const fmaScratch = new Float64Array(1);
+const fmaScratchWords = new Uint32Array(fmaScratch.buffer);
+/** Index of the low 32 bits of a double in fmaScratchWords (platform byte order). */
+const LOW = new Uint8Array(new Float64Array([1]).buffer)[0] === 0 ? 0 : 1;
+
+/**
+ * float32 fused multiply-add: a·b + c rounded once to float32 (a, b, c float32 values), as
+ * f32x4.relaxed_madd computes it on FMA hardware.
+ *
+ * Why not just Math.fround(a * b + c): the double product of two floats is exact (24 + 24 bits), but
+ * the double sum then rounds a second time, and rounding twice can land on a float32 tie that the
+ * exact value does not sit on. Example: a = 1 + 2^-12, b = (2^24 - 4095)·2^-48, c = 1 give the exact
+ * 1 + 2^-24 + 2^-60 (rounds up to 1 + 2^-23); the double sum is 1 + 2^-24, a tie that rounds to 1.
+ * Fix (Boldo & Melquiond's round-to-odd): compute the double sum's exact error with TwoSum; when it
+ * is non-zero and the sum's last bit is even, step one double ulp towards the exact value. Rounding
+ * to odd at 53 bits then to nearest at 24 (≤ 53 - 2) equals rounding the exact value once.
+ */
+export function fmaF32(a: number, b: number, c: number): number {
+  const product = a * b; // exact
+  const sum = product + c;
+  if (!Number.isFinite(sum)) return Math.fround(sum);
+  // TwoSum (Knuth): sum + error = product + c exactly.
+  const bVirtual = sum - product;
+  const error = (product - (sum - bVirtual)) + (c - bVirtual);
+  if (error === 0) return Math.fround(sum);
+  fmaScratch[0] = sum;
+  const low = fmaScratchWords[LOW];
+  if ((low & 1) === 0) {
+    // sum ≠ 0 here (a double sum that rounds to 0 is exact). +1 on the bits moves away from 0; an
+    // even low word never carries, and -1 borrows from the high word only when the low word is 0.
+    if ((sum > 0) === (error > 0)) fmaScratchWords[LOW] = low + 1;
+    else if (low !== 0) fmaScratchWords[LOW] = low - 1;
+    else { fmaScratchWords[LOW] = 0xffffffff; fmaScratchWords[1 - LOW] -= 1; }
+  }
+  return Math.fround(fmaScratch[0]);
+}
+
+/**
+ * The reference for the 'relaxed-fma' kernel where it fuses: c ← fmaF32(a, b, c) for p = 0 … k-1 in
+ * order, from 0 or from C (accumulate). Slow; for tests.
+ */
+export function gemmFmaReference(
+  transA: boolean, transB: boolean,
+  m: number, n: number, k: number,
+  a: Float32Array, b: Float32Array, c: Float32Array,
+  accumulate = false,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = accumulate ? c[i * n + j] : 0;
+      for (let p = 0; p < k; p++) {
+        acc = fmaF32(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], acc);
+      }
       c[i * n + j] = acc;
     }
   }

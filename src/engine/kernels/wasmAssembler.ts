@@ -54,6 +54,9 @@ export enum Simd {
   F32x4Sub = 0xe5,
   F32x4Mul = 0xe6,
   F32x4Max = 0xe9,
+  F32x4ExtractLane = 0x1f,
+  /** Relaxed SIMD: a·b + c per lane, fused (one rounding) or not, as the hardware does it. */
+  F32x4RelaxedMadd = 0x105,
 }
 
 /** Builds one function body. Labels are structured (block/loop depth), as in the text format. */
