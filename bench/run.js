@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench [-- --json] [-- --quick] [-- --only=engine,masks,lint,index,keystroke,vsix,activation] [-- --package]`
+// `npm run bench [-- --json] [-- --quick] [-- --only=engine,gemm,masks,lint,index,keystroke,vsix,activation] [-- --package]`
 //
-// One run, one machine, the same data for everyone: engine training samples/s (ours vs TF.js cpu,
-// TF.js wasm, PyTorch CPU), dropout mask elements/s (ours vs torch F.dropout), lint lines/s over
+// One run, one machine, the same data for everyone: engine training samples/s (ours on each gemm
+// kernel vs TF.js cpu, TF.js wasm, PyTorch CPU on the BLAS it finds, named), gemm GFLOP/s on the
+// MLP's products (ours vs OpenBLAS sgemm), dropout mask elements/s (ours vs torch F.dropout), lint lines/s over
 // the Debian torch + torchvision sources (ours vs Ruff wasm vs tree-sitter parse alone), keystroke
 // re-lint latency, .vsix size and activation time. Every case runs in its own process, one thread.
 // Peers that are missing or fail are reported as null with a note; the run itself never fails.
@@ -45,10 +46,30 @@ function ensurePeers() {
   if (r.status !== 0) notes.push(`peer install failed (npm install in bench/): ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}`);
 }
 
+/** Every case's environment: one thread; `overrides` adds variables, or removes those set to undefined. */
+function caseEnv(overrides = {}) {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...overrides };
+  for (const [key, v] of Object.entries(env)) if (v === undefined) delete env[key];
+  return env;
+}
+
+/**
+ * PyTorch's environment: OpenBLAS on one thread, and without the machine's OPENBLAS_CORETYPE /
+ * OPENBLAS_L2_SIZE, which can pin OpenBLAS to slower kernels than it would pick for this CPU.
+ */
+const TORCH_ENV = { OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined };
+
+/**
+ * Node 20 (V8 11.3) validates relaxed-SIMD wasm only behind this flag; V8 ≥ 11.4 (recent Chrome,
+ * Electron, VS Code) has it on. "ours" runs with it, "oursSimd128" forces the 128-bit SIMD fallback.
+ */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+const FALLBACK_ENV = { DROPOUT_LAB_GEMM: 'simd128' };
+
 /** Runs one case in its own process; returns its last JSON line or null (with a note). */
-function runCase(label, command, args, timeoutMs = 20 * 60_000) {
+function runCase(label, command, args, timeoutMs = 20 * 60_000, envOverrides = {}) {
   log(`bench: ${label} ...`);
-  const r = spawnSync(command, args, { cwd: __dirname, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  const r = spawnSync(command, args, { cwd: __dirname, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: caseEnv(envOverrides) });
   const lines = (r.stdout || '').trim().split('\n').filter(Boolean);
   let result = null;
   try {
@@ -162,7 +183,7 @@ async function interleavedEpochs(systems, data) {
   const running = [];
   for (const system of systems) {
     log(`bench: engine.${system.key} warm-up ...`);
-    const child = spawn(system.command, [...system.args, `--data=${data}`, '--serve=1'], { cwd: __dirname, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+    const child = spawn(system.command, [...system.args, `--data=${data}`, '--serve=1'], { cwd: __dirname, stdio: ['pipe', 'pipe', 'pipe'], env: caseEnv(system.env) });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
     const next = jsonLines(child);
@@ -172,7 +193,7 @@ async function interleavedEpochs(systems, data) {
       child.kill();
       continue;
     }
-    running.push({ ...system, child, next, times: [] });
+    running.push({ ...system, child, next, ready, times: [], cpuTimes: [] });
   }
   const meta = JSON.parse(fs.readFileSync(path.join(data, 'meta.json'), 'utf8'));
   const samples = Math.floor(meta.count / meta.batch) * meta.batch;
@@ -183,19 +204,29 @@ async function interleavedEpochs(systems, data) {
       log(`bench: engine.${system.key} epoch ${round + 1}/${system.epochs} ...`);
       system.child.stdin.write('epoch\n');
       const answer = await system.next(15 * 60_000);
-      if (typeof answer.ms === 'number') system.times.push(answer.ms);
+      if (typeof answer.ms === 'number') {
+        system.times.push(answer.ms);
+        // CPU time too: on a shared machine it leaves out the time the process waited for a core.
+        if (typeof answer.cpuMs === 'number') system.cpuTimes.push(answer.cpuMs);
+      }
       else { system.failed = true; notes.push(`engine.${system.key}: ${answer.error || 'no epoch time'}`); }
     }
   }
   const rates = {};
+  const ready = {};
   for (const system of running) {
     system.child.stdin.end('quit\n');
+    ready[system.key] = system.ready;
     if (system.times.length) {
       rates[system.key] = samples / (Math.min(...system.times) / 1000);
-      details[`engine.${system.key}`] = { samplesPerSec: rates[system.key], epochMs: system.times };
+      details[`engine.${system.key}`] = {
+        samplesPerSec: rates[system.key], epochMs: system.times,
+        ...(system.cpuTimes.length ? { cpuSamplesPerSec: samples / (Math.min(...system.cpuTimes) / 1000), epochCpuMs: system.cpuTimes } : {}),
+        ...(system.describe ? system.describe(system.ready) : {}),
+      };
     }
   }
-  return rates;
+  return { rates, ready };
 }
 
 /** Runs the cases in rounds (a, b, c, a, b, c, ...), one process each time; the best value counts. */
@@ -203,7 +234,9 @@ function interleavedCases(cases, rounds, key) {
   const best = {};
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
-      const v = value(runCase(`${c.label}${rounds > 1 ? ` (round ${round + 1})` : ''}`, c.command, c.args), key);
+      const r = runCase(`${c.label}${rounds > 1 ? ` (round ${round + 1})` : ''}`, c.command, c.args, undefined, c.env);
+      if (r && c.onResult) c.onResult(r);
+      const v = value(r, key);
       if (v != null && (best[c.key] == null || v > best[c.key])) best[c.key] = v;
     }
   }
@@ -218,9 +251,11 @@ async function main() {
   ensurePeers();
   const bundles = buildBenchBundles();
   for (const [name, b] of Object.entries(bundles)) if (b.error) notes.push(`build ${name}: ${b.error}`);
-  const haveTorch = (wants('engine') || wants('masks')) && torchAvailable();
+  const haveTorch = (wants('engine') || wants('gemm') || wants('masks')) && torchAvailable();
+  let torchBlas = null;
   const result = {
-    engine: { ours: null, tfjsCpu: null, tfjsWasm: null, torch: null },
+    engine: { ours: null, tfjsCpu: null, tfjsWasm: null, torch: null, torchBlas: null, oursKernel: null, oursSimd128: null },
+    gemm: { ours: null, openblas: null, oursSimd128: null },
     masks: { ours: null, torch: null },
     lint: { ours: null, ruffWasm: null, treeSitterParse: null, allCores: null, allCoresJobs: null },
     index: { ms: null, files: null, lines: null },
@@ -232,15 +267,38 @@ async function main() {
   if (wants('engine')) {
     const data = writeDataset();
     const systems = [];
-    if (bundles.engine.file) systems.push({ key: 'ours', command: process.execPath, args: ['cases/engine-ours.js', `--bundle=${bundles.engine.file}`], epochs: ENGINE_EPOCHS });
+    const kernelOf = (ready) => ({ gemmKernel: ready.gemmKernel ?? null, relaxedMaddFuses: ready.relaxedMaddFuses ?? null });
+    if (bundles.engine.file) {
+      systems.push({ key: 'ours', command: process.execPath, args: [RELAXED_SIMD_FLAG, 'cases/engine-ours.js', `--bundle=${bundles.engine.file}`], epochs: ENGINE_EPOCHS, describe: kernelOf });
+      systems.push({ key: 'oursSimd128', command: process.execPath, args: ['cases/engine-ours.js', `--bundle=${bundles.engine.file}`], env: FALLBACK_ENV, epochs: ENGINE_EPOCHS, describe: kernelOf });
+    }
     if (peersInstalled()) {
       systems.push({ key: 'tfjsWasm', command: process.execPath, args: ['cases/engine-tfjs.js', '--backend=wasm'], epochs: ENGINE_EPOCHS });
       // The pure-JS backend needs about a minute an epoch: fewer rounds.
       systems.push({ key: 'tfjsCpu', command: process.execPath, args: ['cases/engine-tfjs.js', '--backend=cpu'], epochs: quick ? 1 : 2 });
     }
-    if (haveTorch) systems.push({ key: 'torch', command: PYTHON, args: ['cases/torch_bench.py', '--mode=engine'], epochs: ENGINE_EPOCHS });
-    const rates = await interleavedEpochs(systems, data);
+    if (haveTorch) systems.push({ key: 'torch', command: PYTHON, args: ['cases/torch_bench.py', '--mode=engine'], env: TORCH_ENV, epochs: ENGINE_EPOCHS, describe: (ready) => ({ blas: ready.blas ?? null, torchEnv: 'OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset' }) });
+    const { rates, ready } = await interleavedEpochs(systems, data);
     for (const [key, rate] of Object.entries(rates)) result.engine[key] = rate;
+    if (ready.ours) result.engine.oursKernel = ready.ours.gemmKernel ?? null;
+    if (ready.torch) torchBlas = ready.torch.blas ?? null;
+    result.engine.torchBlas = torchBlas ? torchBlas.name : null;
+  }
+  if (wants('gemm')) {
+    const cases = [];
+    const shapes = `--shapes=${JSON.stringify(require('./cases/common').MLP_GEMMS)}`;
+    if (bundles.engine.file) {
+      cases.push({ key: 'ours', label: 'gemm.ours', command: process.execPath, args: [RELAXED_SIMD_FLAG, 'cases/gemm-ours.js', `--bundle=${bundles.engine.file}`] });
+      cases.push({ key: 'oursSimd128', label: 'gemm.oursSimd128', command: process.execPath, args: ['cases/gemm-ours.js', `--bundle=${bundles.engine.file}`], env: FALLBACK_ENV });
+    }
+    let gemmBlas = null;
+    if (haveTorch) cases.push({ key: 'openblas', label: 'gemm.openblas', command: PYTHON, args: ['cases/torch_bench.py', '--mode=gemm', shapes], env: TORCH_ENV, onResult: (r) => { gemmBlas = r.blas || null; } });
+    Object.assign(result.gemm, interleavedCases(cases, quick ? 1 : 3, 'gflops'));
+    if (result.gemm.openblas != null && (!gemmBlas || gemmBlas.kind !== 'openblas')) {
+      notes.push(`gemm.openblas: torch's sgemm ran on ${gemmBlas ? gemmBlas.name : 'an unknown BLAS'}, not OpenBLAS — not reported (sudo apt-get install libopenblas0-pthread)`);
+      result.gemm.openblas = null;
+    }
+    torchBlas ??= gemmBlas;
   }
   const rounds = quick ? 1 : 2;
   if (wants('masks')) {
@@ -305,10 +363,19 @@ async function main() {
     }
   }
 
+  // A ratio against PyTorch on the reference BLAS compares with a slow BLAS, not with PyTorch: refuse it.
+  const torchOptimized = torchBlas != null && (torchBlas.kind === 'openblas' || torchBlas.kind === 'mkl');
+  if (result.engine.torch != null && !torchOptimized) {
+    notes.push(`engine vs PyTorch: no ratio — torch ran on ${torchBlas ? torchBlas.name : 'a BLAS it could not name'}; install an optimized one (sudo apt-get install libopenblas0-pthread) and re-run`);
+  }
+  const torchRate = torchOptimized ? result.engine.torch : null;
   result.ratios = {
     engineVsTfjsWasm: ratio(result.engine.ours, result.engine.tfjsWasm),
     engineVsTfjsCpu: ratio(result.engine.ours, result.engine.tfjsCpu),
-    engineVsTorch: ratio(result.engine.ours, result.engine.torch),
+    engineVsTorch: ratio(result.engine.ours, torchRate),
+    engineSimd128VsTorch: ratio(result.engine.oursSimd128, torchRate),
+    gemmVsOpenblas: ratio(result.gemm.ours, result.gemm.openblas),
+    gemmSimd128VsOpenblas: ratio(result.gemm.oursSimd128, result.gemm.openblas),
     masksVsTorch: ratio(result.masks.ours, result.masks.torch),
     lintVsRuffWasm: ratio(result.lint.ours, result.lint.ruffWasm),
     lintVsTreeSitterParse: ratio(result.lint.ours, result.lint.treeSitterParse),
@@ -317,6 +384,8 @@ async function main() {
   result.targets = {
     engineAtLeast3xTfjsWasm: met(result.ratios.engineVsTfjsWasm, (r) => r >= 3),
     engineAtLeast10xTfjsCpu: met(result.ratios.engineVsTfjsCpu, (r) => r >= 10),
+    // Only where the FMA kernel ran: 128-bit wasm SIMD with FMA is about half of AVX2's reach.
+    engineAtLeastHalfTorchOpenBlas: result.engine.oursKernel === 'relaxed-fma' ? met(result.ratios.engineVsTorch, (r) => r >= 0.5) : null,
     masksAtLeast500M: met(result.masks.ours, (v) => v >= 500e6),
     lintAtLeast2xRuffWasm: met(result.ratios.lintVsRuffWasm, (r) => r >= 2),
     keystrokeP95AtMost15Ms: met(result.keystroke.p95Ms, (v) => v <= 15),
@@ -341,10 +410,16 @@ const fx = (r) => (r == null ? '' : `${fmt(r, 2)}×`);
 
 function printTable(r) {
   const rows = [
-    ['engine (samples/s)', 'ours', fmt(r.engine.ours), ''],
+    ['engine (samples/s)', `ours (${r.engine.oursKernel || 'n/a'})`, fmt(r.engine.ours), ''],
+    ['', 'ours (simd128 fallback)', fmt(r.engine.oursSimd128), ''],
     ['', 'TF.js wasm', fmt(r.engine.tfjsWasm), fx(r.ratios.engineVsTfjsWasm)],
     ['', 'TF.js cpu', fmt(r.engine.tfjsCpu), fx(r.ratios.engineVsTfjsCpu)],
-    ['', 'PyTorch CPU', fmt(r.engine.torch), fx(r.ratios.engineVsTorch)],
+    ['', `PyTorch CPU (${r.engine.torchBlas || 'BLAS unknown'})`, fmt(r.engine.torch), fx(r.ratios.engineVsTorch)],
+    ['', '  ours simd128 ÷ PyTorch', '', fx(r.ratios.engineSimd128VsTorch)],
+    ['gemm, MLP products (GFLOP/s)', `ours (${r.engine.oursKernel || 'best kernel'})`, fmt(r.gemm.ours, 1), ''],
+    ['', 'ours (simd128 fallback)', fmt(r.gemm.oursSimd128, 1), ''],
+    ['', 'OpenBLAS sgemm (1 thread)', fmt(r.gemm.openblas, 1), fx(r.ratios.gemmVsOpenblas)],
+    ['', '  ours simd128 ÷ OpenBLAS', '', fx(r.ratios.gemmSimd128VsOpenblas)],
     ['masks (M elements/s)', 'ours', fmt(r.masks.ours && r.masks.ours / 1e6, 1), ''],
     ['', 'torch F.dropout', fmt(r.masks.torch && r.masks.torch / 1e6, 1), fx(r.ratios.masksVsTorch)],
     ['lint (k lines/s)', 'ours', fmt(r.lint.ours && r.lint.ours / 1e3, 1), ''],

@@ -51,13 +51,15 @@ async function trainingCase(setup) {
   }
   const { runEpoch, samples, info } = session;
   if (a.serve) {
-    emit({ ready: true });
+    emit({ ready: true, ...info });
     const lines = require('readline').createInterface({ input: process.stdin });
     for await (const line of lines) {
       if (line.trim() !== 'epoch') break;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const loss = runEpoch();
-      emit({ ms: performance.now() - t0, loss });
+      const cpu = process.cpuUsage(c0);
+      emit({ ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, loss });
     }
     process.exit(0);
   }

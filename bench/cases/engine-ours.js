@@ -48,6 +48,6 @@ trainingCase(async (a) => {
   return {
     runEpoch,
     samples: batches * batch,
-    info: { wasmGemm: engine.wasmGemmAvailable(), trainer: typeof engine.ClassifierTrainer === 'function' ? 'ClassifierTrainer' : 'Network' },
+    info: { wasmGemm: engine.wasmGemmAvailable(), gemmKernel: engine.activeWasmKernel(), relaxedMaddFuses: engine.relaxedMaddFuses(), trainer: typeof engine.ClassifierTrainer === 'function' ? 'ClassifierTrainer' : 'Network' },
   };
 });

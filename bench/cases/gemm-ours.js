@@ -16,18 +16,20 @@ function randomArray(length, seed) {
 
 main(async (a) => {
   const engine = require(a.bundle);
-  const seconds = Number(a.seconds || 1);
+  const seconds = Number(a.seconds || 2);
   const operands = MLP_GEMMS.map(([, , m, n, k], i) => ({ a: randomArray(m * k, 2 * i + 1), b: randomArray(k * n, 2 * i + 2), c: new Float32Array(m * n) }));
   const flops = MLP_GEMMS.reduce((sum, [, , m, n, k]) => sum + 2 * m * n * k, 0);
   const step = () => MLP_GEMMS.forEach(([ta, tb, m, n, k], i) => engine.gemm(ta, tb, m, n, k, operands[i].a, operands[i].b, operands[i].c));
   // Warm-up: V8 compiles wasm with its baseline tier first.
   for (const end = now() + 300; now() < end;) step();
-  // Best of several timed blocks of steps, so a busy machine's interruptions count as little as possible.
+  // Best of many short timed blocks (two steps, a few ms), so a busy machine's interruptions count
+  // as little as possible.
   let best = Infinity;
   for (const end = now() + seconds * 1000; now() < end;) {
     const t0 = now();
-    for (let r = 0; r < 10; r++) step();
-    best = Math.min(best, (now() - t0) / 10);
+    step();
+    step();
+    best = Math.min(best, (now() - t0) / 2);
   }
   return { gflops: flops / (best / 1000) / 1e9, stepMs: best, flopsPerStep: flops, kernel: engine.activeWasmKernel(), fused: engine.relaxedMaddFuses() };
 });
