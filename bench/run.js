@@ -369,11 +369,16 @@ async function main() {
     notes.push(`engine vs PyTorch: no ratio — torch ran on ${torchBlas ? torchBlas.name : 'a BLAS it could not name'}; install an optimized one (sudo apt-get install libopenblas0-pthread) and re-run`);
   }
   const torchRate = torchOptimized ? result.engine.torch : null;
+  const cpuRate = (key) => (details[`engine.${key}`] ? details[`engine.${key}`].cpuSamplesPerSec ?? null : null);
   result.ratios = {
     engineVsTfjsWasm: ratio(result.engine.ours, result.engine.tfjsWasm),
     engineVsTfjsCpu: ratio(result.engine.ours, result.engine.tfjsCpu),
     engineVsTorch: ratio(result.engine.ours, torchRate),
     engineSimd128VsTorch: ratio(result.engine.oursSimd128, torchRate),
+    // The same by CPU time per epoch (details[...].cpuSamplesPerSec): on a loaded machine wall-clock
+    // epochs mostly measure the wait for a core.
+    engineVsTorchCpuTime: torchOptimized ? ratio(cpuRate('ours'), cpuRate('torch')) : null,
+    engineSimd128VsTorchCpuTime: torchOptimized ? ratio(cpuRate('oursSimd128'), cpuRate('torch')) : null,
     gemmVsOpenblas: ratio(result.gemm.ours, result.gemm.openblas),
     gemmSimd128VsOpenblas: ratio(result.gemm.oursSimd128, result.gemm.openblas),
     masksVsTorch: ratio(result.masks.ours, result.masks.torch),
@@ -416,6 +421,8 @@ function printTable(r) {
     ['', 'TF.js cpu', fmt(r.engine.tfjsCpu), fx(r.ratios.engineVsTfjsCpu)],
     ['', `PyTorch CPU (${r.engine.torchBlas || 'BLAS unknown'})`, fmt(r.engine.torch), fx(r.ratios.engineVsTorch)],
     ['', '  ours simd128 ÷ PyTorch', '', fx(r.ratios.engineSimd128VsTorch)],
+    ['', '  by CPU time: ours ÷ PyTorch', '', fx(r.ratios.engineVsTorchCpuTime)],
+    ['', '  by CPU time: simd128 ÷ PyTorch', '', fx(r.ratios.engineSimd128VsTorchCpuTime)],
     ['gemm, MLP products (GFLOP/s)', `ours (${r.engine.oursKernel || 'best kernel'})`, fmt(r.gemm.ours, 1), ''],
     ['', 'ours (simd128 fallback)', fmt(r.gemm.oursSimd128, 1), ''],
     ['', 'OpenBLAS sgemm (1 thread)', fmt(r.gemm.openblas, 1), fx(r.ratios.gemmVsOpenblas)],
