@@ -15,8 +15,9 @@ export function registerConfigurationHandlers(ctx: ServerContext): void {
   });
   connection.onDidChangeWatchedFiles((params) => {
     const changes = (Array.isArray(params?.changes) ? params.changes : []).filter((change) => typeof change?.uri === 'string');
-    // Python modules on disk: the project index re-reads them (open files are the editor's text).
-    for (const change of changes) if (/\.pyi?$/i.test(change.uri) && !ctx.store.text.get(change.uri)) ctx.project.watched(change.uri, change.type);
+    // Python modules on disk: the project index re-reads them (for open files the editor's text still
+    // wins, but the disk's new text must be the one that counts once they close).
+    for (const change of changes) if (/\.pyi?$/i.test(change.uri)) ctx.project.watched(change.uri, change.type);
     const configs = changes.filter((change) => change.uri.endsWith('/pyproject.toml'));
     if (!configs.length) return;
     for (const change of configs) ctx.configs.invalidate(change.uri);

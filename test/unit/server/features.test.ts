@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import type { CodeAction, CodeLens, Diagnostic, DocumentDiagnosticReport, Hover, MarkupContent, ShowMessageParams } from 'vscode-languageserver-protocol/node';
 import { runCli } from '../cli/cliRunner';
 import { tempDir, writeFiles } from '../lint/tempFiles';
-import { applyWorkspaceEdit, LspTestClient } from './lspClient';
+import { applyWorkspaceEdit, LspTestClient, REPO } from './lspClient';
 import { MODEL } from './server.test';
 
 const SEVERITY: Record<string, number> = { error: 1, warning: 2, information: 3, hint: 4 };
@@ -320,36 +320,44 @@ describe('language server project knowledge', function () {
     client = undefined;
   });
 
-  const MODULE = 'import torch.nn as nn\n\n\nclass Tagger(nn.Module):\n    def __init__(self, vocab=3000, hidden=64):\n        super().__init__()\n        self.embed = nn.Linear(vocab, hidden)\n        self.drop = nn.Dropout(0.3)\n        self.out = nn.Linear(hidden, 5)\n\n    def forward(self, x):\n        return self.out(self.drop(self.embed(x).tanh()))\n';
-  const SCRIPT = 'import torch\nfrom torch import nn, optim\n\nfrom tagger import Tagger\n\n\ndef fit(batches, held_out, rounds=3):\n    net = Tagger()\n    opt = optim.SGD(net.parameters(), lr=0.1)\n    for _ in range(rounds):\n        net.train()\n        for x, y in batches:\n            opt.zero_grad()\n            nn.functional.cross_entropy(net(x), y).backward()\n            opt.step()\n        with torch.no_grad():\n            hits = sum((net(x).argmax(1) == y).sum().item() for x, y in held_out)\n        print(hits)\n';
+  // The project fixture: train.py evaluates a model class defined in model.py without eval().
+  const FIXTURE = path.join(REPO, 'test', 'fixtures', 'projects', 'sibling_module', 'buggy');
+  const MODULE = fs.readFileSync(path.join(FIXTURE, 'model.py'), 'utf8');
+  const SCRIPT = fs.readFileSync(path.join(FIXTURE, 'train.py'), 'utf8');
 
   function cliTuples(file: string, dir: string): string[] {
     return fromCli(cliRecords(file, dir));
   }
 
-  it('re-lints an open file when a module it imports changes in the editor or on disk, agreeing with the CLI on the same files', async () => {
+  it('re-lints an open file when a module it imports changes on disk or in the editor, agreeing with the CLI on the same files', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'tagger.py': MODULE, 'fit.py': SCRIPT });
-    const moduleUri = pathToFileURL(path.join(dir, 'tagger.py')).toString();
-    const scriptUri = pathToFileURL(path.join(dir, 'fit.py')).toString();
+    writeFiles(dir, { 'model.py': MODULE, 'train.py': SCRIPT });
+    const moduleUri = pathToFileURL(path.join(dir, 'model.py')).toString();
+    const scriptUri = pathToFileURL(path.join(dir, 'train.py')).toString();
     client = new LspTestClient({ rootUri: pathToFileURL(dir).toString() });
     await client.initialize();
-    await client.open(moduleUri, MODULE);
     await client.open(scriptUri, SCRIPT);
-    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1)), cliTuples(path.join(dir, 'fit.py'), dir));
+    const first = await client.diagnostics(scriptUri, 1);
+    assert.deepStrictEqual(rules(first), ['DRP002'], 'the model from model.py is known in train.py');
+    assert.deepStrictEqual(fromLsp(first), cliTuples(path.join(dir, 'train.py'), dir));
 
-    // The module loses its dropout in the editor (and, for the CLI, on disk): fit.py is linted again.
-    const withoutDropout = MODULE.replace('nn.Dropout(0.3)', 'nn.Identity()');
+    // model.py (not open) loses its dropout on disk: the watcher event brings train.py up to date.
+    const withoutDropout = MODULE.replace(/nn\.Dropout\([^)]*\)/, 'nn.Identity()');
+    assert.notStrictEqual(withoutDropout, MODULE);
+    writeFiles(dir, { 'model.py': withoutDropout });
     let since = client.messages.length;
-    await client.change(moduleUri, 2, [{ text: withoutDropout }]);
-    writeFiles(dir, { 'tagger.py': withoutDropout });
-    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1, since)), cliTuples(path.join(dir, 'fit.py'), dir));
-
-    // Closed in the editor, then changed on disk: the watcher event brings fit.py up to date again.
-    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: moduleUri } });
-    writeFiles(dir, { 'tagger.py': MODULE.replace('nn.Dropout(0.3)', 'nn.Dropout(0.5)') });
-    since = client.messages.length;
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: moduleUri, type: 2 }] });
-    assert.deepStrictEqual(fromLsp(await client.diagnostics(scriptUri, 1, since)), cliTuples(path.join(dir, 'fit.py'), dir));
+    const second = await client.diagnostics(scriptUri, 1, since);
+    assert.deepStrictEqual(rules(second), [], 'no dropout in the model, nothing to warn about');
+    assert.deepStrictEqual(fromLsp(second), cliTuples(path.join(dir, 'train.py'), dir));
+
+    // Opened and edited in the editor, dropout back: the editor's text counts before it is saved.
+    since = client.messages.length;
+    await client.open(moduleUri, withoutDropout);
+    await client.change(moduleUri, 2, [{ text: MODULE }]);
+    writeFiles(dir, { 'model.py': MODULE }); // for the CLI's view of the same files
+    const third = await client.diagnostics(scriptUri, 1, since);
+    assert.deepStrictEqual(rules(third), ['DRP002']);
+    assert.deepStrictEqual(fromLsp(third), cliTuples(path.join(dir, 'train.py'), dir));
   });
 });
