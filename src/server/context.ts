@@ -3,7 +3,7 @@
 // each register one group of LSP methods against it.
 import * as path from 'path';
 import { MessageType, ShowMessageNotification, type CancellationToken, type ClientCapabilities, type Connection, type Diagnostic } from 'vscode-languageserver';
-import { resolveLintOptions } from '../lint/config';
+import { projectRoots, resolveLintOptions } from '../lint/config';
 import type { LintOptions } from '../lint/linter';
 import { RuleDocs, toDiagnostic } from './convert';
 import { DocumentStore, type LintTarget } from './documents';
@@ -112,9 +112,6 @@ export class ServerContext {
     return folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
   }
 
-  async lintOptionsFor(uri: string, settings: ServerSettings): Promise<LintOptions> {
-    return resolveLintOptions([this.configs.layerFor(uri), settings.layer], filePathOf(uri));
-  }
 
   // ---- results --------------------------------------------------------------------------------
 
@@ -156,9 +153,10 @@ export class ServerContext {
       this.results.set(key, result);
       return result;
     }
-    const project = this.project.option(key);
-    // Cross-module knowledge (models and helpers of other modules) when the core takes it.
-    const options = { ...await this.lintOptionsFor(key, settings), ...(project ? { project } : {}) } as LintOptions;
+    const layers = [this.configs.layerFor(key), settings.layer];
+    // Cross-module knowledge: models, builders and mode helpers of other modules of the project.
+    const project = this.project.option(key, projectRoots(layers));
+    const options: LintOptions = { ...resolveLintOptions(layers, filePathOf(key)), ...(project ? { project } : {}) };
     const now = this.targetByKey(key);
     if (!now || DocumentStore.signature(now) !== signature || token?.isCancellationRequested) return undefined;
     const started = performance.now();

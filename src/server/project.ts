@@ -1,4 +1,5 @@
-// Cross-module knowledge for the server: one ProjectIndex (src/lint/project) for the workspace, fed
+// Cross-module knowledge for the server: a ProjectIndex (src/lint/project) per set of import roots
+// (`[tool.dropout-lab] roots` / `dropoutLab.roots`; usually one for the whole workspace), fed
 // with the editor's text of open files and with watcher events for the rest, so a model defined in
 // model.py is known while train.py is linted. A file's summary is refreshed a moment after its
 // edits stop (summarising costs a parse); when it changed, the open files that import it are
@@ -11,16 +12,34 @@ import { filePathOf } from './projectConfig';
 const SUMMARY_DELAY_MS = 250;
 
 export class ProjectService {
-  readonly index = new ProjectIndex();
+  private readonly indexes = new Map<string, ProjectIndex>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** @param onDependentsChanged called with the absolute paths of files whose lint may change */
   constructor(private readonly onDependentsChanged: (files: string[]) => void) {}
 
   /** The `project` lint option for a document or notebook URI (undefined outside the file system). */
-  option(uri: string): { index: ProjectIndex; file: string } | undefined {
+  option(uri: string, roots: readonly string[] = []): { index: ProjectIndex; file: string } | undefined {
     const file = filePathOf(uri);
-    return file ? { index: this.index, file: path.resolve(file) } : undefined;
+    return file ? { index: this.indexFor(roots), file: path.resolve(file) } : undefined;
+  }
+
+  /** The index for these extra import roots (created on first use). */
+  indexFor(roots: readonly string[]): ProjectIndex {
+    const key = roots.join('\0');
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new ProjectIndex({ roots });
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  /** Runs `change` on every index; the files whose lint may change in any of them. */
+  private each(change: (index: ProjectIndex) => string[]): string[] {
+    const files = new Set<string>();
+    for (const index of this.indexes.values()) for (const file of change(index)) files.add(file);
+    return [...files];
   }
 
   /** The editor's text of a Python file changed (or it opened): refresh its summary soon. */
@@ -30,7 +49,8 @@ export class ProjectService {
     clearTimeout(this.timers.get(file));
     this.timers.set(file, setTimeout(() => {
       this.timers.delete(file);
-      if (this.index.update(file, text())) this.notify(file);
+      const current = text();
+      this.report(this.each((index) => (index.update(file, current) ? index.dependentsOf(file) : [])));
     }, SUMMARY_DELAY_MS));
   }
 
@@ -40,24 +60,23 @@ export class ProjectService {
     if (!file) return;
     clearTimeout(this.timers.get(file));
     this.timers.delete(file);
-    if (this.index.close(file)) this.notify(file);
+    this.report(this.each((index) => (index.close(file) ? index.dependentsOf(file) : [])));
   }
 
   /** A watcher event for a Python file (1 created, 2 changed, 3 deleted). */
   watched(uri: string, type: number): void {
     const file = filePathOf(uri);
     if (!file || !/\.pyi?$/i.test(file)) return;
-    if (type === 3) {
-      const dependents = this.index.dependentsOf(file);
-      this.index.remove(file);
-      this.onDependentsChanged(dependents);
-    } else if (this.index.changed(file)) {
-      this.notify(file);
-    }
+    this.report(this.each((index) => {
+      if (type !== 3) return index.changed(file) ? index.dependentsOf(file) : [];
+      const dependents = index.dependentsOf(file);
+      index.remove(file);
+      return dependents;
+    }));
   }
 
-  private notify(file: string): void {
-    this.onDependentsChanged(this.index.dependentsOf(file));
+  private report(files: string[]): void {
+    if (files.length) this.onDependentsChanged(files);
   }
 
   dispose(): void {

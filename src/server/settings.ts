@@ -1,7 +1,7 @@
 // The `dropoutLab.*` settings as the server gets them: from `workspace/configuration` (section
 // `dropoutLab`, per document) when the client supports it, else from `workspace/didChangeConfiguration`
 // or `initializationOptions.settings`. Same names and meanings as the VS Code settings:
-//   enable, run (onType|onSave), select, ignore, severity, perFileIgnores, maxFileSize,
+//   enable, run (onType|onSave), select, ignore, severity, perFileIgnores, maxFileSize, roots,
 //   codeActions.{fix,disableLine,showDocumentation}, codeLens.enable
 // The lint settings become the top configuration layer over pyproject.toml (src/lint/config.ts).
 // A value that is absent, null, [] or {} counts as "not set", so it never hides pyproject.toml
@@ -22,7 +22,7 @@ export interface ServerSettings {
   problems: string[];
 }
 
-const LINT_SETTINGS = ['select', 'ignore', 'severity', 'perFileIgnores', 'maxFileSize'] as const;
+const LINT_SETTINGS = ['select', 'ignore', 'severity', 'perFileIgnores', 'maxFileSize', 'roots'] as const;
 
 function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;

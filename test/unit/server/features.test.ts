@@ -360,4 +360,27 @@ describe('language server project knowledge', function () {
     assert.deepStrictEqual(rules(third), ['DRP002']);
     assert.deepStrictEqual(fromLsp(third), cliTuples(path.join(dir, 'train.py'), dir));
   });
+
+  it('finds modules under extra import roots from pyproject.toml or dropoutLab.roots, as the CLI does', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'pyproject.toml': '[tool.dropout-lab]\nroots = ["src/lib"]\n', 'src/lib/model.py': MODULE, 'train.py': SCRIPT });
+    const scriptUri = pathToFileURL(path.join(dir, 'train.py')).toString();
+    let settings: unknown = {};
+    client = new LspTestClient({ rootUri: pathToFileURL(dir).toString(), capabilities: { workspace: { configuration: true } }, configuration: () => settings });
+    await client.initialize();
+    await client.open(scriptUri, SCRIPT);
+    const viaPyproject = await client.diagnostics(scriptUri, 1);
+    assert.deepStrictEqual(rules(viaPyproject), ['DRP002'], 'model.py is found under src/lib');
+    assert.deepStrictEqual(fromLsp(viaPyproject), cliTuples(path.join(dir, 'train.py'), dir));
+
+    // Without the pyproject.toml entry the module is unknown, until the editor setting names the root.
+    writeFiles(dir, { 'pyproject.toml': '[tool.dropout-lab]\nignore = ["DRP015"]\n' });
+    let since = client.messages.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'pyproject.toml')).toString(), type: 2 }] });
+    assert.deepStrictEqual(rules(await client.diagnostics(scriptUri, 1, since)), []);
+    settings = { roots: ['src/lib'] };
+    since = client.messages.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepStrictEqual(rules(await client.diagnostics(scriptUri, 1, since)), ['DRP002']);
+  });
 });
