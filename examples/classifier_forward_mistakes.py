@@ -20,6 +20,6 @@ class TextClassifier(nn.Module):
         x = self.embedding(tokens, offsets)
         x = nn.Dropout(0.3)(x)                 # DRP005: new module on every call, always in training mode
         x = F.relu(self.hidden(x))
-        x = F.dropout(x, 0.2, training=self.training)                  # DRP004: training flag not passed (defaults to True)
+        x = F.dropout(x, 0.2)                  # DRP004: training flag not passed (defaults to True)
         logits = self.head(x)
         return self.out_drop(logits)           # DRP001: dropout applied to the logits
