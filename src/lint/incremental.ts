@@ -25,7 +25,7 @@ import {
   DEFAULT_PARSE_TIMEOUT_MS, describeError, lintSnapshotSafely, parseTimeoutNotice, parseWithTimeout, sizeLimitNotice,
   type LintOptions, type LintResult,
 } from './linter';
-import { snapshotTree, type SnapshotNode, type UnchangedText } from './snapshot';
+import { snapshotTree, type SnapshotNode } from './snapshot';
 import type { Position, Range } from './types';
 
 export interface DocumentChange {
@@ -36,7 +36,7 @@ export interface DocumentChange {
 interface CachedDocument {
   text: string;
   tree: Tree;
-  /** The rules' plain-JS copy of `tree`, taken lazily; the next incremental snapshot adopts its unchanged statements. */
+  /** The rules' plain-JS copy of `tree`, taken lazily (a settings change re-lints it without copying again). */
   snapshot?: SnapshotNode;
 }
 
@@ -83,28 +83,6 @@ function positionAt(text: string, offset: number): Point {
   return { row, column: offset - lineStart };
 }
 
-/**
- * The part of a document a batch of edits touched, in the newest text's offsets; outside it the
- * text is unchanged (the snapshot adopts statements there without comparing the texts).
- */
-export class EditedRegion {
-  private start = Infinity;
-  private end = -Infinity;
-
-  /** One replacement of [start, oldEnd) by text ending at newEnd, relative to the text after the previous ones. */
-  add(start: number, oldEnd: number, newEnd: number): void {
-    if (this.end >= oldEnd) this.end += newEnd - oldEnd;
-    else if (this.end > start) this.end = newEnd;
-    this.start = Math.min(this.start, start);
-    this.end = Math.max(this.end, newEnd);
-  }
-
-  /** Lengths of the unchanged start and end of the newest text (of `length` units); undefined before any edit. */
-  unchanged(length: number): UnchangedText | undefined {
-    return this.end < this.start ? undefined : { prefix: this.start, suffix: length - this.end };
-  }
-}
-
 export class IncrementalLinter {
   private readonly parser = createPythonParser();
   private readonly documents = new Map<string, CachedDocument>();
@@ -145,12 +123,10 @@ export class IncrementalLinter {
       return this.open(key, expectedText, options);
     }
     let text = cached.text;
-    const edited = new EditedRegion();
     try {
       for (const change of changes) {
         const startIndex = offsetAt(text, change.range.start);
         const oldEndIndex = Math.max(startIndex, offsetAt(text, change.range.end));
-        edited.add(startIndex, oldEndIndex, startIndex + change.text.length);
         const startPosition = positionAt(text, startIndex);
         const oldEndPosition = positionAt(text, oldEndIndex);
         text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
@@ -168,7 +144,7 @@ export class IncrementalLinter {
       return expectedText !== undefined ? this.open(key, expectedText, options) : this.skippedResult(`could not apply the edit: ${describeError(error)}`);
     }
     if (expectedText !== undefined && expectedText !== text) return this.open(key, expectedText, options);
-    return this.reparse(key, cached, text, options, edited.unchanged(text.length));
+    return this.reparse(key, cached, text, options);
   }
 
   /** Re-lints after the text changed, without a change list: diffs against the cached text. */
@@ -191,7 +167,7 @@ export class IncrementalLinter {
       oldEndPosition: positionAt(old, old.length - suffix),
       newEndPosition: advance(startPosition, newText.slice(prefix, newText.length - suffix)),
     });
-    return this.reparse(key, cached, newText, options, { prefix, suffix });
+    return this.reparse(key, cached, newText, options);
   }
 
   /** Re-runs the rules on the cached tree. */
@@ -213,17 +189,17 @@ export class IncrementalLinter {
     this.parser.delete();
   }
 
-  private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions, unchanged?: UnchangedText): LintResult {
+  private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions): LintResult {
     const oldTree = cached.tree;
     this.documents.delete(key);
     try {
-      return this.parseAndLint(key, text, oldTree, options, cached.snapshot, unchanged);
+      return this.parseAndLint(key, text, oldTree, options);
     } finally {
       oldTree.delete();
     }
   }
 
-  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions, oldSnapshot?: SnapshotNode, unchanged?: UnchangedText): LintResult {
+  private parseAndLint(key: string, text: string, oldTree: Tree | undefined, options: LintOptions): LintResult {
     if (this.disposed) return this.skippedResult('the linter was disposed');
     try {
       const tooLarge = sizeLimitNotice(text, options);
@@ -233,8 +209,6 @@ export class IncrementalLinter {
       if (!tree) return { findings: [], skipped: parseTimeoutNotice(timeout), failures: [] };
       const entry: CachedDocument = { text, tree };
       this.touch(key, entry);
-      // Unchanged top-level statements are taken over from the previous snapshot (same objects).
-      if (oldTree && oldSnapshot) entry.snapshot = snapshotTree(tree, text, { previous: oldSnapshot, changedRanges: tree.getChangedRanges(oldTree), unchanged });
       return this.lintCached(entry, options);
     } catch (error) {
       return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };

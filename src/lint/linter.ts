@@ -124,19 +124,14 @@ function runRules(root: SnapshotNode, source: string, options: LintOptions, onFa
 /** Lints an already parsed tree (the editor passes its incrementally reparsed tree). */
 export function lintTree(tree: Tree, source: string, options: LintOptions = {}): Finding[] {
   // Rules read the tree through a plain-JS snapshot: far cheaper than web-tree-sitter's wasm nodes.
-  return runRules(oneShotSnapshot(tree, source), source, options);
-}
-
-/** A snapshot linted once and dropped: no later snapshot adopts it, so the rules keep no memos of its nodes. */
-function oneShotSnapshot(tree: Tree, source: string): SnapshotNode {
-  return snapshotTree(tree, source, undefined, true);
+  return runRules(snapshotTree(tree, source), source, options);
 }
 
 /** Like `lintTree`, but never throws: a crashing rule becomes a `failures` entry. */
 export function lintTreeSafely(tree: Tree, source: string, options: LintOptions = {}): LintResult {
   let root: SnapshotNode;
   try {
-    root = oneShotSnapshot(tree, source);
+    root = snapshotTree(tree, source);
   } catch (error) {
     return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
   }

@@ -16,11 +16,10 @@
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
 import type { ModeEffect, ModelFacts, ProjectView } from './project';
-import { calleeName, dottedName, importsContentKey, resolveName, type ImportTable } from './resolve';
-import { keptAcrossLints } from './snapshot';
+import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsOfSubtree, callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
+  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -61,11 +60,6 @@ export interface Scope {
   origins: Map<string, SyntaxNode>;
   analyzed: boolean;
   inProgress: boolean;
-  /**
-   * The same object across lints while this scope's analysis is reused (same model calls with the
-   * same modes, same exit): rules may keep per-scope conclusions that depend on nothing else.
-   */
-  version: object;
 }
 
 export interface ModelCall {
@@ -101,10 +95,7 @@ export interface ResolvedMode {
   unresolved: boolean;
 }
 
-/**
- * The flow of one tree. For an incremental snapshot it is valid until a later snapshot of the same
- * document is analysed: that analysis takes over the model calls of the functions it reuses.
- */
+/** The flow of one tree. */
 export interface ModeFlow {
   scopes: Scope[];
   module: Scope;
@@ -130,170 +121,6 @@ export function getModeFlow(context: FlowSource): ModeFlow {
   return flow;
 }
 
-// ---- memo of function analyses across lints -------------------------------------------------
-//
-// The incremental snapshot hands the same node objects to the next lint for every top-level
-// statement an edit did not touch, so a function node that survives has the same text and
-// structure. Its analysis is a deterministic function of that subtree and of what it read outside
-// it; the memo keeps those reads with their answers. Reads that do not change during a lint (the
-// `switched` keys, module names, the class and function tables — which settle the function each
-// call targets) are checked up front, only for the names whose entries changed since the tables
-// they were last checked with. Reads whose answer depends on when they happen (a callee's
-// summary; for a nested function, which function a call targets, since it sees its enclosing
-// function's locals bound so far) and the call sites the analysis registered are replayed in their
-// original order, so callees are analysed and call sites registered in exactly the order a fresh
-// analysis produces. How a callee's key maps back at a call needs no check: it depends on the call
-// and on the callee's parameters and locals, fixed by the callee node the target check compared.
-// When a replayed read answers differently, the function is analysed again from the start,
-// skipping the call sites the replay already registered (they are the ones the new run adds first).
-
-const enum Read {
-  /** A call targets an in-file function, as settled by the static reads (functions not nested in another). */
-  Target,
-  /** `calledFunction(call)` answered `target` (undefined: no in-file function); replayed for nested functions. */
-  Callee,
-  /** The summary of the last target: its exit state (undefined while it was being analysed), read with `locals` own locals bound. */
-  Summary,
-  /** A call site of the last target was registered with this state. */
-  Site,
-}
-
-type FlowEvent =
-  | { kind: Read.Target | Read.Callee; call: SyntaxNode; target: SyntaxNode | undefined; boundSelf: boolean }
-  | { kind: Read.Summary; exit: State | undefined; locals: number }
-  | { kind: Read.Site; state: State };
-
-/** Questions to tables that stay the same during one lint. */
-const enum Table {
-  Switched,
-  ModuleName,
-  ClassName,
-  FunctionName,
-  TorchClass,
-  ModuleFunction,
-  ClassNode,
-}
-
-const TABLE_COUNT = 7;
-
-type Answer = boolean | SyntaxNode | undefined;
-
-/** Answers recorded by one analysis, each question once: per table, [name, answer] pairs. */
-class StaticReads {
-  readonly answers: Array<Array<string | Answer> | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  /** Bit `1 << table` for each table with answers. */
-  tables = 0;
-  private readonly asked = new Set<string>();
-
-  /** `active` false: nothing is kept (no memo will be validated against these reads). */
-  constructor(private readonly active = true) {}
-
-  record(table: Table, name: string, answer: Answer): void {
-    if (!this.active) return;
-    // Class and function tables are keyed by identifiers: a dotted name is never in them.
-    if (table !== Table.Switched && (name === '' || name.includes('.'))) return;
-    const question = `${table}:${name}`;
-    if (this.asked.has(question)) return;
-    this.asked.add(question);
-    (this.answers[table] ??= []).push(name, answer);
-    this.tables |= 1 << table;
-  }
-}
-
-/** The tables of one lint that static reads consult. */
-interface Tables {
-  switched: ReadonlySet<string>;
-  moduleNames: ReadonlySet<string>;
-  classes: ReadonlyMap<string, SyntaxNode>;
-  moduleFunctions: ReadonlyMap<string, SyntaxNode>;
-}
-
-/** Per table, the names whose answer may differ between two lints' tables (undefined: none; `null`: any), and a bit per changed table. */
-interface TableChanges {
-  names: Array<ReadonlySet<string> | null | undefined>;
-  tables: number;
-}
-
-function changedMembers(before: ReadonlySet<string>, after: ReadonlySet<string>): Set<string> | undefined {
-  let changed: Set<string> | undefined;
-  for (const name of before) if (!after.has(name)) (changed ??= new Set()).add(name);
-  for (const name of after) if (!before.has(name)) (changed ??= new Set()).add(name);
-  return changed;
-}
-
-function changedEntries<T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, sameKeysOnly: boolean): Set<string> | undefined {
-  let changed: Set<string> | undefined;
-  for (const [name, value] of before) if (sameKeysOnly ? !after.has(name) : after.get(name) !== value) (changed ??= new Set()).add(name);
-  for (const name of after.keys()) if (!before.has(name)) (changed ??= new Set()).add(name);
-  return changed;
-}
-
-function tableChanges(before: Tables, after: Tables): TableChanges {
-  const classNodes = changedEntries(before.classes, after.classes, false);
-  // Indexed by `Table`.
-  const names = [
-    changedMembers(before.switched, after.switched),
-    changedMembers(before.moduleNames, after.moduleNames),
-    changedEntries(before.classes, after.classes, true),
-    changedEntries(before.moduleFunctions, after.moduleFunctions, true),
-    // Torch-ness follows base classes through the class table: any changed class may change any answer.
-    classNodes ? null : undefined,
-    changedEntries(before.moduleFunctions, after.moduleFunctions, false),
-    classNodes,
-  ];
-  let tables = 0;
-  names.forEach((changed, table) => {
-    if (changed !== undefined) tables |= 1 << table;
-  });
-  return { names, tables };
-}
-
-interface ScopeMemo {
-  importsKey: string;
-  reads: StaticReads['answers'];
-  /** `StaticReads.tables`. */
-  readTables: number;
-  /** The tables the reads last answered as recorded with (only names changed since need asking again). */
-  checkedWith: Tables;
-  events: FlowEvent[];
-  exit: State;
-  /** The model calls, shared by the scopes that reuse this analysis (each points its calls' `scope` at itself). */
-  modelCalls: ModelCall[];
-  origins: Map<string, SyntaxNode>;
-  /** Own locals in the order they were first bound (replayed progressively when nested functions may read them). */
-  locals: string[];
-  /** The same, complete (shared by the scopes that reuse this analysis; never modified). */
-  localSet: ReadonlySet<string>;
-  globals: ReadonlySet<string>;
-}
-
-/** `version` of a scope not analysed yet. */
-const NEVER_REUSED: object = Object.freeze({});
-
-interface FunctionMemo {
-  /** Name, class and parameters: fixed for a node object (its subtree and its ancestors in the statement do not change). */
-  name: string;
-  cls: SyntaxNode | undefined;
-  params: Parameter[];
-  /** The last analysis. */
-  analysis?: ScopeMemo;
-}
-
-/** Per function node of an incremental snapshot. */
-const functionMemos = new WeakMap<SyntaxNode, FunctionMemo>();
-
-/** A scope with the memo of its function node (snapshot functions only). */
-interface MemoizedScope extends Scope {
-  memo: FunctionMemo | undefined;
-}
-
-/** Methods of a class node by name (fixed for a node object). */
-const methodTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
-
-/** `.eval()` / `.train()` receiver keys of a top-level statement (fixed for a node object). */
-const switchedByStatement = new WeakMap<SyntaxNode, string[]>();
-
-
 /** Receiver keys of the `.eval()` / `.train()` calls among `calls`. */
 function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unknown }): void {
   for (const call of calls) {
@@ -304,27 +131,6 @@ function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unk
     const key = receiverKey(callee.childForFieldName('object'));
     if (key) into.add(key);
   }
-}
-
-function sameMode(a: Mode, b: Mode): boolean {
-  if (a === b) return true;
-  if (a.bits !== b.bits || a.evals.length !== b.evals.length) return false;
-  for (let i = 0; i < a.evals.length; i++) {
-    if (a.evals[i]!.site !== b.evals[i]!.site || a.evals[i]!.origin !== b.evals[i]!.origin) return false;
-  }
-  return true;
-}
-
-/** Same keys in the same order with the same modes (eval sites by node identity). */
-function sameExitState(a: State | undefined, b: State | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.size !== b.size) return false;
-  const other = b.entries();
-  for (const [key, mode] of a) {
-    const next = other.next().value as [string, Mode];
-    if (next[0] !== key || !sameMode(mode, next[1])) return false;
-  }
-  return true;
 }
 
 // ---- mode values ----------------------------------------------------------------------------
@@ -480,8 +286,8 @@ const MAX_LOOP_DEPTH_FOR_TWO_PASSES = 4;
 class Analyzer {
   private readonly scopes: Scope[] = [];
   private readonly byNode = new Map<number, Scope>();
-  private readonly moduleFunctions = new Map<string, SyntaxNode>();
-  private readonly classes: ReadonlyMap<string, SyntaxNode>;
+  readonly moduleFunctions = new Map<string, SyntaxNode>();
+  readonly classes: ReadonlyMap<string, SyntaxNode>;
   private readonly torchClasses = new Map<string, boolean>();
   private readonly callSitesByCallee = new Map<Scope, CallSite[]>();
   private readonly methodsByClass = new Map<number, Map<string, SyntaxNode>>();
@@ -489,38 +295,16 @@ class Analyzer {
   readonly moduleNames = new Set<string>();
   /** Receivers of `.eval()` / `.train()` anywhere in the file: the keys worth tracking through assignments. */
   readonly switched = new Set<string>();
-  private readonly tables: Tables;
-  private readonly changesSince = new Map<Tables, TableChanges>();
-  /** Only nodes of a snapshot kept for later lints come back; a one-shot lint skips the bookkeeping. */
-  private readonly memoize: boolean;
-  private readonly importsKey: string;
   private module!: Scope;
 
   constructor(private readonly root: SyntaxNode, private readonly imports: ImportTable, readonly project?: ProjectView) {
     this.classes = classesByName(root);
-    this.tables = { switched: this.switched, moduleNames: this.moduleNames, classes: this.classes, moduleFunctions: this.moduleFunctions };
-    this.memoize = keptAcrossLints(root);
-    this.importsKey = this.memoize ? importsContentKey(imports) : '';
     for (const statement of root.namedChildren) {
       const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
       const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
       if (left?.type === 'identifier') this.moduleNames.add(left.text);
     }
-    if (this.memoize) {
-      // Per top-level statement: only the statements an edit touched are searched again.
-      for (const statement of root.children) {
-        if (!statement) continue;
-        let keys = switchedByStatement.get(statement);
-        if (!keys) {
-          const found = new Set<string>();
-          switchedKeys(callsOfSubtree(statement), found);
-          switchedByStatement.set(statement, keys = [...found]);
-        }
-        for (const key of keys) this.switched.add(key);
-      }
-    } else {
-      switchedKeys(nodesOfType(root, 'call'), this.switched);
-    }
+    switchedKeys(nodesOfType(root, 'call'), this.switched);
   }
 
   run(): ModeFlow {
@@ -549,18 +333,11 @@ class Analyzer {
 
   private makeScope(node: SyntaxNode): Scope {
     const isModule = node.type === 'module';
-    let info = isModule ? undefined : functionMemos.get(node);
-    if (!info) {
-      info = isModule
-        ? { name: '<module>', cls: undefined, params: [] }
-        : { name: node.childForFieldName('name')?.text ?? '<function>', cls: methodClass(node), params: parametersOf(node) };
-      if (!isModule && this.memoize) functionMemos.set(node, info);
-    }
-    const scope: MemoizedScope = {
+    const scope: Scope = {
       node,
-      name: info.name,
-      cls: info.cls,
-      params: info.params,
+      name: isModule ? '<module>' : node.childForFieldName('name')?.text ?? '<function>',
+      cls: isModule ? undefined : methodClass(node),
+      params: isModule ? [] : parametersOf(node),
       locals: new Set(),
       globals: new Set(),
       nested: new Map(),
@@ -569,8 +346,6 @@ class Analyzer {
       origins: new Map(),
       analyzed: false,
       inProgress: false,
-      version: NEVER_REUSED,
-      memo: isModule || !this.memoize ? undefined : info,
     };
     if (!isModule) this.scopes.push(scope);
     this.byNode.set(node.id, scope);
@@ -580,121 +355,12 @@ class Analyzer {
   private analyze(scope: Scope): void {
     if (scope.analyzed || scope.inProgress) return;
     scope.inProgress = true;
-    const isModule = scope.node.type === 'module';
-    const functionMemo = (scope as MemoizedScope).memo;
-    const memo = functionMemo?.analysis;
-    let sitesReplayed = 0;
-    if (memo && memo.importsKey === this.importsKey && this.staticReadsHold(memo)) {
-      sitesReplayed = this.replay(scope, memo);
-      if (sitesReplayed < 0) {
-        scope.inProgress = false;
-        scope.analyzed = true;
-        return;
-      }
-      // The replay bound some locals early; nothing read them since (the callees it reached are
-      // analysed already), and the run binds them again at the moments it records.
-      scope.locals = new Set();
-    }
-    const body = isModule ? scope.node : scope.node.childForFieldName('body');
-    const run = new ScopeRun(this, scope, sitesReplayed, functionMemo !== undefined);
+    const body = scope.node.type === 'module' ? scope.node : scope.node.childForFieldName('body');
+    const run = new ScopeRun(this, scope);
     const end = body ? run.block(body, new Map(), true, 0) : new Map();
     scope.exit = joinStates(run.returned, end) ?? new Map();
     scope.inProgress = false;
     scope.analyzed = true;
-    scope.version = {};
-    if (functionMemo) {
-      functionMemo.analysis = scope.version = {
-        importsKey: this.importsKey,
-        reads: run.reads.answers,
-        readTables: run.reads.tables,
-        checkedWith: this.tables,
-        events: run.events,
-        exit: scope.exit,
-        modelCalls: scope.modelCalls,
-        origins: scope.origins,
-        locals: [...scope.locals],
-        localSet: scope.locals,
-        globals: scope.globals,
-      };
-    }
-  }
-
-  private staticReadsHold(memo: ScopeMemo): boolean {
-    if (memo.checkedWith === this.tables) return true;
-    let changes = this.changesSince.get(memo.checkedWith);
-    if (!changes) this.changesSince.set(memo.checkedWith, changes = tableChanges(memo.checkedWith, this.tables));
-    for (let table = 0; (memo.readTables & changes.tables) !== 0 && table < TABLE_COUNT; table++) {
-      const answers = memo.reads[table];
-      const changed = changes.names[table];
-      if (!answers || changed === undefined) continue;
-      for (let i = 0; i < answers.length; i += 2) {
-        const name = answers[i] as string;
-        if ((changed === null || changed.has(name)) && this.answer(table, name) !== answers[i + 1]) return false;
-      }
-    }
-    memo.checkedWith = this.tables;
-    return true;
-  }
-
-  /** The answer to a static question (see `Table`). */
-  answer(table: Table, name: string): boolean | SyntaxNode | undefined {
-    switch (table) {
-      case Table.Switched: return this.switched.has(name);
-      case Table.ModuleName: return this.moduleNames.has(name);
-      case Table.ClassName: return this.classes.has(name);
-      case Table.FunctionName: return this.moduleFunctions.has(name);
-      case Table.TorchClass: return this.isTorchClass(name);
-      case Table.ModuleFunction: return this.moduleFunctions.get(name);
-      case Table.ClassNode: return this.classes.get(name);
-    }
-  }
-
-  /**
-   * Replays a memoized analysis of `scope` (see the memo notes above). Returns -1 when every read
-   * answered as recorded and the scope holds the memoized results, else the number of call sites
-   * registered before the first differing answer.
-   */
-  private replay(scope: Scope, memo: ScopeMemo): number {
-    let sites = 0;
-    let locals = 0;
-    let call: SyntaxNode | undefined;
-    let target: Scope | undefined;
-    let boundSelf = false;
-    for (const event of memo.events) {
-      switch (event.kind) {
-        case Read.Target:
-          call = event.call;
-          target = this.scopeOf(event.target!);
-          boundSelf = event.boundSelf;
-          break;
-        case Read.Callee: {
-          const found = this.calledFunction(event.call, scope);
-          if (found?.scope.node !== event.target || (found?.boundSelf ?? false) !== event.boundSelf) return sites;
-          call = event.call;
-          target = found?.scope;
-          boundSelf = event.boundSelf;
-          break;
-        }
-        case Read.Summary:
-          // Functions analysed from here (nested ones) see the locals bound so far.
-          while (locals < event.locals) scope.locals.add(memo.locals[locals++]!);
-          if (!sameExitState(this.summary(target!), event.exit)) return sites;
-          break;
-        case Read.Site:
-          this.addCallSite({ call: call!, caller: scope, callee: target!, state: event.state, boundSelf });
-          sites++;
-          break;
-      }
-    }
-    scope.locals = memo.localSet as Set<string>;
-    scope.globals = memo.globals as Set<string>;
-    scope.exit = memo.exit;
-    scope.version = memo;
-    scope.origins = memo.origins;
-    // The previous lint's scope is gone with its flow: its calls move to this one.
-    for (const call of memo.modelCalls) call.scope = scope;
-    scope.modelCalls = memo.modelCalls;
-    return -1;
   }
 
   /** The summary (exit state) of a function, analysing it first; undefined while it is being analysed (recursion). */
@@ -711,7 +377,7 @@ class Analyzer {
   }
 
   /** The in-file function a call targets: `f(...)` (lexically), `self.m(...)` in a method. */
-  calledFunction(call: SyntaxNode, from: Scope, reads?: StaticReads): { scope: Scope; boundSelf: boolean } | undefined {
+  calledFunction(call: SyntaxNode, from: Scope): { scope: Scope; boundSelf: boolean } | undefined {
     const callee = call.childForFieldName('function');
     if (!callee) return undefined;
     if (callee.type === 'identifier') {
@@ -723,48 +389,34 @@ class Analyzer {
         if (scope.locals.has(name) && scope !== from) return undefined;
       }
       const fn = this.moduleFunctions.get(name);
-      reads?.record(Table.ModuleFunction, name, fn);
       return fn ? { scope: this.scopeOf(fn)!, boundSelf: false } : undefined;
     }
     if (callee.type === 'attribute' && from.cls) {
       const object = callee.childForFieldName('object');
       const selfParam = from.params[0]?.name;
       if (object?.type === 'identifier' && object.text === selfParam) {
-        const method = this.findMethod(from.cls, callee.childForFieldName('attribute')?.text ?? '', reads);
+        const method = this.findMethod(from.cls, callee.childForFieldName('attribute')?.text ?? '');
         return method ? { scope: this.scopeOf(method)!, boundSelf: true } : undefined;
       }
     }
     return undefined;
   }
 
-  private findMethod(cls: SyntaxNode, name: string, reads: StaticReads | undefined, seen = new Set<number>()): SyntaxNode | undefined {
+  private findMethod(cls: SyntaxNode, name: string, seen = new Set<number>()): SyntaxNode | undefined {
     if (seen.has(cls.id)) return undefined;
     seen.add(cls.id);
     let methods = this.methodsByClass.get(cls.id);
-    if (!methods) {
-      methods = this.memoize ? methodTables.get(cls) : undefined;
-      if (!methods) {
-        methods = classMethods(cls);
-        if (this.memoize) methodTables.set(cls, methods);
-      }
-      this.methodsByClass.set(cls.id, methods);
-    }
+    if (!methods) this.methodsByClass.set(cls.id, methods = classMethods(cls));
     const own = methods.get(name);
     if (own) return own;
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
       if (!base) continue;
       const baseName = dottedName(base) ?? '';
       const local = this.classes.get(baseName);
-      reads?.record(Table.ClassNode, baseName, local);
-      const found = local ? this.findMethod(local, name, reads, seen) : undefined;
+      const found = local ? this.findMethod(local, name, seen) : undefined;
       if (found) return found;
     }
     return undefined;
-  }
-
-  /** Does a call target depend on when it is asked (a nested function sees its enclosing function's locals as they are bound)? */
-  hasEnclosingFunction(scope: Scope): boolean {
-    return this.enclosingScope(scope) !== undefined;
   }
 
   private enclosingScope(scope: Scope): Scope | undefined {
@@ -775,7 +427,7 @@ class Analyzer {
     return undefined;
   }
 
-  private isTorchClass(name: string): boolean {
+  isTorchClass(name: string): boolean {
     let torch = this.torchClasses.get(name);
     if (torch === undefined) {
       const cls = this.classes.get(name);
@@ -888,34 +540,7 @@ class ScopeRun {
   returned: State | null = null;
   /** Names bound by `for` targets and `with ... as` in this scope. */
   private readonly loopTargets = new Set<string>();
-  /** What this run read outside its scope (see the memo notes at the top). */
-  readonly reads: StaticReads;
-  readonly events: FlowEvent[] = [];
-  /** Call targets depend on the moment they are asked (see `Read.Callee`). */
-  private readonly targetsAreTimed: boolean;
-
-  /**
-   * `sitesToSkip`: call sites a partial replay already registered for this scope. `memoizing`:
-   * the run is kept for a later lint's replay, so its reads and events are recorded.
-   */
-  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope, private sitesToSkip = 0, private readonly memoizing = true) {
-    this.targetsAreTimed = analyzer.hasEnclosingFunction(scope);
-    this.reads = new StaticReads(memoizing);
-  }
-
-  private ask(table: Table, name: string): boolean {
-    const answer = this.analyzer.answer(table, name) as boolean;
-    // A name that is no class is not torch whatever the other classes are: its answer hangs on the name alone.
-    if (table === Table.TorchClass && !answer && !this.analyzer.answer(Table.ClassName, name)) this.reads.record(Table.ClassName, name, false);
-    else this.reads.record(table, name, answer);
-    return answer;
-  }
-
-  private moduleFunction(name: string): SyntaxNode | undefined {
-    const answer = this.analyzer.answer(Table.ModuleFunction, name) as SyntaxNode | undefined;
-    this.reads.record(Table.ModuleFunction, name, answer);
-    return answer;
-  }
+  constructor(private readonly analyzer: Analyzer, private readonly scope: Scope) {}
 
   block(block: SyntaxNode, state: State | null, recording: boolean, depth: number): State | null {
     let current = state;
@@ -1103,7 +728,7 @@ class ScopeRun {
       if (target.type === 'identifier') this.scope.locals.add(key);
       const mode = value ? this.valueMode(value, state) : { bits: UNKNOWN, evals: [] };
       // Only keys that can matter are tracked: models (known mode), receivers of eval()/train(), keys already tracked.
-      if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.ask(Table.Switched, key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
+      if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.analyzer.switched.has(key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
       if (value) {
         const origin = this.constructorOf(value);
         if (origin) this.scope.origins.set(key, origin);
@@ -1174,10 +799,10 @@ class ScopeRun {
       }
       if (qualified && (/^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified))) return { bits: TRAIN, evals: [] };
       const name = callee?.type === 'identifier' ? callee.text : undefined;
-      if (name && !qualified && this.ask(Table.TorchClass, name)) return { bits: TRAIN, evals: [] };
+      if (name && !qualified && this.analyzer.isTorchClass(name)) return { bits: TRAIN, evals: [] };
       // `model = build_model()`: a builder of this file that returns a model it just constructed.
       if (name && !qualified && !this.analyzer.importTable.lookup(name)) {
-        const builder = this.moduleFunction(name);
+        const builder = this.analyzer.moduleFunctions.get(name);
         if (builder && this.returnsFreshModel(builder)) return { bits: TRAIN, evals: [] };
       }
       // A model class or builder of another module of the project (or a known library factory).
@@ -1205,7 +830,7 @@ class ScopeRun {
       }
       const qualified = calleeName(current, this.analyzer.importTable);
       if (qualified) return /^torch\.nn\.[A-Z]/.test(qualified) || /^torchvision\.models\./.test(qualified) || /^timm\.create_model$/.test(qualified);
-      return callee?.type === 'identifier' && this.ask(Table.TorchClass, callee.text);
+      return callee?.type === 'identifier' && this.analyzer.isTorchClass(callee.text);
     }
     return false;
   }
@@ -1284,21 +909,11 @@ class ScopeRun {
       setMode(state, key, mode === EVAL ? { bits: EVAL, evals: [{ site: call, origin: call }] } : { bits: mode ?? UNKNOWN, evals: [] });
       return;
     }
-    const target = this.analyzer.calledFunction(call, this.scope, this.reads);
-    if (this.memoizing) {
-      if (this.targetsAreTimed) this.events.push({ kind: Read.Callee, call, target: target?.scope.node, boundSelf: target?.boundSelf ?? false });
-      else if (target) this.events.push({ kind: Read.Target, call, target: target.scope.node, boundSelf: target.boundSelf });
-    }
+    const target = this.analyzer.calledFunction(call, this.scope);
     if (target) {
       const site: CallSite = { call, caller: this.scope, callee: target.scope, state: new Map(state), boundSelf: target.boundSelf };
-      if (recording) {
-        if (this.memoizing) this.events.push({ kind: Read.Site, state: site.state });
-        if (this.sitesToSkip > 0) this.sitesToSkip--;
-        else this.analyzer.addCallSite(site);
-      }
-      const localsKnown = this.scope.locals.size;
+      if (recording) this.analyzer.addCallSite(site);
       const exit = this.analyzer.summary(target.scope);
-      if (this.memoizing) this.events.push({ kind: Read.Summary, exit, locals: localsKnown });
       if (!exit) return;
       for (const [calleeKey, effect] of exit) {
         if (effect.bits === ENTRY) continue;
@@ -1388,7 +1003,7 @@ class ScopeRun {
 
   private appliesNoModeChange(fn: SyntaxNode): boolean {
     if (fn.type !== 'identifier') return false;
-    const target = this.moduleFunction(fn.text);
+    const target = this.analyzer.moduleFunctions.get(fn.text);
     if (!target) return false;
     let changes = false;
     walk(target, (node) => {
@@ -1412,10 +1027,10 @@ class ScopeRun {
     const root = rootOf(key);
     // Untracked keys are kept when they may name a model: model-like names, parameters (resolved
     // through call sites) and module-level names.
-    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.ask(Table.Switched, key)
-      && !this.scope.params.some((p) => p.name === root) && !this.ask(Table.ModuleName, root)) return;
+    if (mode === ENTRY_MODE && !isModelLikeName(key) && !this.analyzer.switched.has(key)
+      && !this.scope.params.some((p) => p.name === root) && !this.analyzer.moduleNames.has(root)) return;
     // Imported names, classes and functions of this file are not models being called.
-    if (this.analyzer.importTable.lookup(root) || this.ask(Table.ClassName, key) || this.ask(Table.FunctionName, key)) return;
+    if (this.analyzer.importTable.lookup(root) || this.analyzer.classes.has(key) || this.analyzer.moduleFunctions.has(key)) return;
     if (resolveName(receiver, this.analyzer.importTable)) return;
     this.scope.modelCalls.push({ call, key: key.endsWith('.module') ? key.slice(0, -7) : key, mode, scope: this.scope });
   }
@@ -1491,24 +1106,8 @@ function loopIterable(node: SyntaxNode | null): SyntaxNode | null {
   return current;
 }
 
-const contextMemos = new WeakMap<SyntaxNode, { importsKey: string; contexts: InferenceContext[] }>();
-
-/**
- * Innermost-first inference contexts around a node, up to and including its function. They depend
- * only on the node's ancestors within its top-level statement and on the imports, so with the
- * imports' `importsContentKey` a snapshot node keeps its answer across lints while the imports read the
- * same. Shared: do not modify.
- */
-export function inferenceContexts(node: SyntaxNode, imports: ImportTable, importsKey?: string): InferenceContext[] {
-  if (importsKey === undefined || !keptAcrossLints(node)) return findInferenceContexts(node, imports);
-  const memo = contextMemos.get(node);
-  if (memo?.importsKey === importsKey) return memo.contexts;
-  const contexts = findInferenceContexts(node, imports);
-  contextMemos.set(node, { importsKey, contexts });
-  return contexts;
-}
-
-function findInferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
+/** Innermost-first inference contexts around a node, up to and including its function. */
+export function inferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
   const found: InferenceContext[] = [];
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === 'with_statement') {
@@ -1540,8 +1139,6 @@ function findInferenceContexts(node: SyntaxNode, imports: ImportTable): Inferenc
 }
 
 const trainingStepCache = new WeakMap<SyntaxNode, Map<number, boolean>>();
-/** Per snapshot node: the answer depends on the region's subtree alone, which a surviving node keeps. */
-const trainingStepMemos = new WeakMap<SyntaxNode, boolean>();
 
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
 /**
@@ -1573,11 +1170,6 @@ function enclosingStatementOf(node: SyntaxNode, body: SyntaxNode): SyntaxNode {
 }
 
 export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
-  if (keptAcrossLints(region) && region !== root) {
-    let found = trainingStepMemos.get(region);
-    if (found === undefined) trainingStepMemos.set(region, found = hasTrainingStep(callsWithin(root, region)));
-    return found;
-  }
   let cache = trainingStepCache.get(root);
   if (!cache) trainingStepCache.set(root, cache = new Map());
   let found = cache.get(region.id);

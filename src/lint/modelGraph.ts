@@ -9,11 +9,7 @@
 //   modelContains(graph, predicate, all)   does this model (or a user block it uses) contain X?
 //   upstream / downstream helpers to walk the data flow.
 //
-// Across lints of one document (incremental snapshots), the builder hands back the SAME graph
-// objects for models whose code and reads did not change (see model/builder.ts): their ranges,
-// isTopLevel and (models of the module body) unusedDropouts are updated each lint, nothing else
-// changes. Treat graphs as read-only; a per-graph cache (WeakMap keyed by the graph) of anything
-// else stays valid for as long as the object is returned.
+// Graphs are built afresh for every lint and shared by its rules: treat them as read-only.
 //
 // Names resolve through imports only: a user class called `Dropout` is not a dropout, and a user
 // nn.Module subclass used as a layer is kind 'other' (with `userClass` naming it).

@@ -9,12 +9,14 @@ export class ImportTable {
   private readonly bindings = new Map<string, string>();
   /** modules imported with `from M import *` */
   private readonly starModules: string[] = [];
-  /** Set on tables shared between lints (see `collectImports`): caches rely on them never changing. */
-  private sealed = false;
+  /** `resolveName` per snapshot node under this table (rules ask about the same nodes again); emptied when the table changes. */
+  readonly resolvedNames = new Map<SyntaxNode, string | null>();
+  /** `calleeName` per snapshot call node, likewise. */
+  readonly calleeNames = new Map<SyntaxNode, string | null>();
 
   bind(local: string, qualified: string): void {
-    this.checkWritable();
     this.bindings.set(local, qualified);
+    this.forget();
   }
 
   lookup(local: string): string | undefined {
@@ -22,17 +24,13 @@ export class ImportTable {
   }
 
   addStar(module: string): void {
-    this.checkWritable();
     this.starModules.push(module);
+    this.forget();
   }
 
-  seal(): this {
-    this.sealed = true;
-    return this;
-  }
-
-  private checkWritable(): void {
-    if (this.sealed) throw new Error('ImportTable: a table shared between lints is read-only');
+  private forget(): void {
+    this.resolvedNames.clear();
+    this.calleeNames.clear();
   }
 
   get stars(): readonly string[] {
@@ -42,24 +40,6 @@ export class ImportTable {
   entries(): IterableIterator<[string, string]> {
     return this.bindings.entries();
   }
-}
-
-let lastImportsKey = '';
-
-/**
- * The import table's content as a string, to tell across lints whether the imports changed (a
- * lint may get a new table): memoized analyses compare it before reusing a result. Computed
- * afresh on each call (a table a caller fills itself can still change), so take it once per lint.
- */
-export function importsContentKey(imports: ImportTable): string {
-  const parts: string[] = [];
-  for (const [local, qualified] of imports.entries()) parts.push(`${local}=${qualified}`);
-  parts.push(`*${imports.stars.join(',')}`);
-  let key = parts.join('\n');
-  // The same string object lint after lint keeps the per-unit comparisons cheap.
-  if (key === lastImportsKey) key = lastImportsKey;
-  lastImportsKey = key;
-  return key;
 }
 
 /** Dotted text of an identifier / attribute chain (`torch.nn.Dropout`), or undefined for anything else. */
@@ -77,12 +57,7 @@ export function dottedName(node: SyntaxNode | null | undefined): string | undefi
 /** What one import statement binds, in order: `[local, qualified]`, or `[module]` for `from M import *`. */
 type ImportOp = readonly [string, string] | readonly [string];
 
-/** Per import statement node: its bindings depend on its own subtree only, so adopted statements keep them. */
-const importOpsCache = new WeakMap<SyntaxNode, readonly ImportOp[]>();
-
 function importOps(node: SyntaxNode): readonly ImportOp[] {
-  const cached = importOpsCache.get(node);
-  if (cached) return cached;
   const ops: ImportOp[] = [];
   if (node.type === 'import_statement') {
     for (const child of node.namedChildren) {
@@ -113,7 +88,6 @@ function importOps(node: SyntaxNode): readonly ImportOp[] {
       }
     }
   }
-  importOpsCache.set(node, ops);
   return ops;
 }
 
@@ -158,43 +132,17 @@ function reachedByImportWalk(node: SyntaxNode, root: SyntaxNode): boolean {
   return true;
 }
 
-/** Recent import tables by content: the same bindings give the same table object across lints. */
-const internedTables = new Map<string, ImportTable>();
-const INTERNED_LIMIT = 32;
-
-function intern<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let value = cache.get(key);
-  if (value !== undefined) {
-    // Most recently used last, so the oldest is evicted first.
-    cache.delete(key);
-  } else {
-    value = make();
-    if (cache.size >= INTERNED_LIMIT) cache.delete(cache.keys().next().value as string);
-  }
-  cache.set(key, value);
-  return value;
-}
-
-/**
- * Collects every import statement in the tree (module level and nested), in source order. Without
- * `table`, a file whose imports bind exactly what an earlier lint's did gets that lint's table
- * object back (it is shared: do not modify it), so caches keyed by the table (`calleeName`, the
- * rules' per-unit memos) stay valid across edits that leave the imports alone.
- */
-export function collectImports(root: SyntaxNode, table?: ImportTable): ImportTable {
+/** Collects every import statement in the tree (module level and nested), in source order, into `table`. */
+export function collectImports(root: SyntaxNode, table = new ImportTable()): ImportTable {
   const ops: ImportOp[] = [];
   for (const statement of importStatements(root)) for (const op of importOps(statement)) ops.push(op);
   // A file with no imports at all (a pasted snippet, a lone notebook cell) is read by the names it uses.
   if (ops.length === 0) ops.push(...impliedImports(root));
-  const fill = (target: ImportTable): ImportTable => {
-    for (const op of ops) {
-      if (op.length === 1) target.addStar(op[0]);
-      else target.bind(op[0], op[1]);
-    }
-    return target;
-  };
-  if (table) return fill(table);
-  return intern(internedTables, JSON.stringify(ops), () => fill(new ImportTable()).seal());
+  for (const op of ops) {
+    if (op.length === 1) table.addStar(op[0]);
+    else table.bind(op[0], op[1]);
+  }
+  return table;
 }
 
 // Names a snippet without imports uses as if imported: PyTorch's conventional aliases, or Keras'
@@ -298,7 +246,7 @@ export function canonicalName(qualified: string): string {
  */
 export function resolveName(node: SyntaxNode | null | undefined, imports: ImportTable): string | undefined {
   if (!node || (node.type !== 'identifier' && node.type !== 'attribute')) return undefined;
-  const cache = node instanceof SnapshotNode ? resolvedNames.for(imports) : undefined;
+  const cache = node instanceof SnapshotNode ? imports.resolvedNames : undefined;
   const cached = cache?.get(node);
   if (cached !== undefined) return cached ?? undefined;
   const resolved = resolveUncached(node, imports);
@@ -317,37 +265,13 @@ function resolveUncached(node: SyntaxNode, imports: ImportTable): string | undef
   return undefined;
 }
 
-/**
- * Resolved names per import table, per node. An incremental snapshot keeps statement nodes across
- * edits, and tables are shared between lints with the same imports: an edited import gives a
- * different table, so it never leaves a stale name behind.
- */
-class NameCaches {
-  private readonly byTable = new WeakMap<ImportTable, WeakMap<SyntaxNode, string | null>>();
-  // The table of the current lint, without the outer lookup (every call of a lint asks for it).
-  private lastTable: ImportTable | undefined;
-  private lastCache: WeakMap<SyntaxNode, string | null> | undefined;
-
-  for(imports: ImportTable): WeakMap<SyntaxNode, string | null> {
-    if (imports === this.lastTable) return this.lastCache!;
-    let cache = this.byTable.get(imports);
-    if (!cache) this.byTable.set(imports, cache = new WeakMap());
-    this.lastTable = imports;
-    this.lastCache = cache;
-    return cache;
-  }
-}
-
-const resolvedNames = new NameCaches();
-const calleeNames = new NameCaches();
-
-/** `resolveName` of a call's callee, cached per call node (rules share the nodes of `nodesOfType`). */
+/** `resolveName` of a call's callee, cached per snapshot call node (rules share the nodes of `nodesOfType`). */
 export function calleeName(call: SyntaxNode, imports: ImportTable): string | undefined {
-  const cache = calleeNames.for(imports);
-  const cached = cache.get(call);
+  const cache = call instanceof SnapshotNode ? imports.calleeNames : undefined;
+  const cached = cache?.get(call);
   if (cached !== undefined) return cached ?? undefined;
   const resolved = resolveName(call.childForFieldName('function'), imports);
-  cache.set(call, resolved ?? null);
+  cache?.set(call, resolved ?? null);
   return resolved;
 }
 
@@ -390,12 +314,9 @@ export function evalNumber(node: SyntaxNode | null | undefined, constants?: Read
   }
 }
 
-/** Recent constant tables by content, like `internedTables`. */
-const internedConstants = new Map<string, ReadonlyMap<string, number>>();
-
 /**
  * Module-level `NAME = <number>` assignments that are assigned exactly once, so using them as a
- * literal rate is sound. Equal contents give the same (shared, read-only) map object across lints.
+ * literal rate is sound.
  */
 export function collectModuleConstants(root: SyntaxNode): ReadonlyMap<string, number> {
   const counts = new Map<string, number>();
@@ -411,8 +332,5 @@ export function collectModuleConstants(root: SyntaxNode): ReadonlyMap<string, nu
     if (value !== undefined) values.set(left.text, value);
   }
   for (const [name, count] of counts) if (count !== 1) values.delete(name);
-  // Names are identifiers; `-0` is kept apart from `0` (String(-0) is "0").
-  let key = '';
-  for (const [name, value] of values) key += `${name}=${Object.is(value, -0) ? '-0' : String(value)}\n`;
-  return intern(internedConstants, key, () => values);
+  return values;
 }

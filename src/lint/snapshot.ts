@@ -36,36 +36,13 @@ export interface SyntaxNode {
 
 const NO_NODES: readonly SnapshotNode[] = Object.freeze([]);
 
-/** Shared state of one snapshot: the source, its segments in order, and named nodes by type (built on demand). */
+/** Shared state of one snapshot: the source, every node in pre-order (index = id), named nodes by type. */
 class Snapshot {
-  readonly segments: Segment[] = [];
-  private allNodes: SnapshotNode[] | undefined;
-  private readonly namedByType = new Map<string, SnapshotNode[]>();
+  readonly nodes: SnapshotNode[] = [];
+  readonly namedByType = new Map<string, SnapshotNode[]>();
   private lineStarts: number[] | undefined;
-  /** Set when no later lint adopts this snapshot's nodes (a one-shot lint drops it afterwards). */
-  oneShot = false;
 
   constructor(readonly source: string) {}
-
-  /** Every node in pre-order (index = id): the segments' arrays joined, on first use. */
-  get nodes(): SnapshotNode[] {
-    return this.allNodes ??= ([] as SnapshotNode[]).concat(...this.segments.map((segment) => segment.nodes));
-  }
-
-  /** Named nodes of one type in pre-order, joined from the segments on first use. */
-  named(type: string): readonly SnapshotNode[] {
-    let list = this.namedByType.get(type);
-    if (!list) {
-      const parts: SnapshotNode[][] = [];
-      for (const segment of this.segments) {
-        const part = segment.namedByType.get(type);
-        if (part) parts.push(part);
-      }
-      list = parts.length === 1 ? parts[0].slice() : ([] as SnapshotNode[]).concat(...parts);
-      this.namedByType.set(type, list);
-    }
-    return list;
-  }
 
   /** Row/column of a UTF-16 index: rows advance at '\n' only, like tree-sitter's points. */
   point(index: number): Point {
@@ -87,32 +64,6 @@ class Snapshot {
   }
 }
 
-/**
- * The nodes of one top-level statement (or the root alone). Nodes keep ids and indexes relative
- * to their segment, so when a later snapshot adopts the statement, moving it (new snapshot, new
- * first id, shifted indexes) is three writes here instead of a pass over every node.
- */
-class Segment {
-  readonly nodes: SnapshotNode[] = [];
-  readonly namedByType = new Map<string, SnapshotNode[]>();
-
-  constructor(
-    public snapshot: Snapshot,
-    /** Id of the segment's first node. */
-    public firstId: number,
-    /** Added to every index stored in the segment's nodes. */
-    public shift: number,
-  ) {}
-}
-
-/**
- * Whether `node` belongs to a snapshot a later lint may adopt nodes from (any snapshot not
- * marked one-shot). Memos keyed by node objects are recorded and consulted only then.
- */
-export function keptAcrossLints(node: SyntaxNode): boolean {
-  return node instanceof SnapshotNode && !node.segment.snapshot.oneShot;
-}
-
 export class SnapshotNode implements SyntaxNode {
   parent: SnapshotNode | null = null;
   children: readonly SnapshotNode[] = NO_NODES;
@@ -121,44 +72,22 @@ export class SnapshotNode implements SyntaxNode {
   fieldNames: (string | null)[] | undefined;
   /** Position in the parent's `children`. */
   indexInParent = 0;
-  /** Position of the last node of this subtree in the segment. */
-  localLast: number;
+  /** Id of the last node of this subtree in pre-order. */
+  lastDescendantId: number;
   hasError = false;
   private cachedText: string | undefined;
 
   constructor(
-    readonly segment: Segment,
-    /** Position in the segment's pre-order. */
-    readonly localId: number,
+    private readonly snapshot: Snapshot,
+    /** Pre-order index in the snapshot. */
+    readonly id: number,
     readonly type: string,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
-    private readonly localStart: number,
-    private readonly localEnd: number,
+    readonly startIndex: number,
+    readonly endIndex: number,
   ) {
-    this.localLast = localId;
-  }
-
-  /** Pre-order index in the whole snapshot. */
-  get id(): number {
-    return this.segment.firstId + this.localId;
-  }
-
-  /** Id of the last node of this subtree in pre-order. */
-  get lastDescendantId(): number {
-    return this.segment.firstId + this.localLast;
-  }
-
-  get startIndex(): number {
-    return this.localStart + this.segment.shift;
-  }
-
-  get endIndex(): number {
-    return this.localEnd + this.segment.shift;
-  }
-
-  private get snapshot(): Snapshot {
-    return this.segment.snapshot;
+    this.lastDescendantId = id;
   }
 
   get isError(): boolean {
@@ -286,7 +215,7 @@ export class SnapshotNode implements SyntaxNode {
 
   /** Named nodes of this node's tree grouped by type, in pre-order (shared, do not mutate). */
   namedNodesOfType(type: string): readonly SnapshotNode[] {
-    return this.snapshot.named(type);
+    return this.snapshot.namedByType.get(type) ?? NO_NODES;
   }
 }
 
@@ -311,197 +240,74 @@ function symbolTable(language: Language): SymbolTable {
   return table;
 }
 
-/** What an incremental snapshot may take over from the previous snapshot of the same document. */
-export interface SnapshotReuse {
-  /** Root of the previous snapshot. Its adopted subtrees move into the new snapshot: do not use it afterwards. */
-  previous: SnapshotNode;
-  /**
-   * Ranges (in the new source's UTF-16 indexes) whose syntactic structure changed, from
-   * `newTree.getChangedRanges(editedOldTree)`.
-   */
-  changedRanges: ReadonlyArray<{ startIndex: number; endIndex: number }>;
-  /** Lengths of the text's unchanged start and end, when the caller knows them from its edits (else found by comparing). */
-  unchanged?: UnchangedText;
-}
-
-export interface UnchangedText {
-  prefix: number;
-  suffix: number;
-}
-
-/**
- * A top-level statement of the previous snapshot that can stand for the statement the cursor is on:
- * its text lies wholly in the unchanged prefix or suffix of the source, it has the same type and
- * extent (shifted by the length change), and no changed range of tree-sitter's touches it — so its
- * subtree is the same, node for node, and only its indexes move.
- */
-class ReusableStatements {
-  private readonly byOldStart = new Map<number, SnapshotNode>();
-  private readonly prefix: number;
-  private readonly suffixStart: number;
-  readonly shift: number;
-
-  constructor(private readonly reuse: SnapshotReuse, source: string) {
-    const oldSource = reuse.previous.snapshotSource;
-    const shorter = Math.min(oldSource.length, source.length);
-    let prefix = 0;
-    let suffix = 0;
-    const known = reuse.unchanged;
-    if (known && known.prefix >= 0 && known.suffix >= 0 && known.prefix + known.suffix <= shorter) {
-      prefix = known.prefix;
-      suffix = known.suffix;
-    } else {
-      while (prefix < shorter && oldSource.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
-      while (suffix < shorter - prefix && oldSource.charCodeAt(oldSource.length - 1 - suffix) === source.charCodeAt(source.length - 1 - suffix)) suffix++;
-    }
-    this.prefix = prefix;
-    this.suffixStart = source.length - suffix;
-    this.shift = source.length - oldSource.length;
-    for (const statement of reuse.previous.children) this.byOldStart.set(statement.startIndex, statement);
-  }
-
-  /** The old statement for a new top-level node at [start, end), or undefined. */
-  find(type: string, start: number, end: number): { node: SnapshotNode; shift: number } | undefined {
-    if (end <= start) return undefined;
-    let shift: number;
-    if (end <= this.prefix) shift = 0;
-    else if (start >= this.suffixStart) shift = this.shift;
-    else return undefined;
-    const old = this.byOldStart.get(start - shift);
-    if (!old || old.type !== type || old.endIndex + shift !== end) return undefined;
-    for (const changed of this.reuse.changedRanges) if (changed.startIndex <= end && start <= changed.endIndex) return undefined;
-    return { node: old, shift };
-  }
-}
-
 /**
  * Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from.
  * Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves; the
  * missing flag is only asked for when the tree has errors (without them no node is missing, and
  * no node has an error).
- *
- * With `reuse` (the previous snapshot of the same document, after an incremental re-parse), the
- * top-level statements the edit did not touch are taken over instead of copied again: the same
- * objects, with their indexes shifted and ids renumbered in plain JS. Analyses may therefore key
- * caches on statement objects across edits; the result is node for node what a full copy gives.
- * With `oneShot` (a lint that drops the snapshot afterwards), no later snapshot adopts from this
- * one: analyses skip their memos for its nodes (see `keptAcrossLints`).
  */
-export function snapshotTree(tree: Tree, source: string, reuse?: SnapshotReuse, oneShot = false): SnapshotNode {
+export function snapshotTree(tree: Tree, source: string): SnapshotNode {
   const snapshot = new Snapshot(source);
-  snapshot.oneShot = oneShot;
-  const segments = snapshot.segments;
+  const nodes = snapshot.nodes;
+  const namedByType = snapshot.namedByType;
   const language = tree.language;
   const { types, named } = symbolTable(language);
   const fieldNames = language.fields;
   const mayHaveMissing = tree.rootNode.hasError;
-  const reusable = reuse ? new ReusableStatements(reuse, source) : undefined;
   const cursor = tree.walk();
-  /** Nodes in the segments so far: the next segment's first id. */
-  let count = 0;
-  const openSegment = (): Segment => {
-    const segment = new Segment(snapshot, count, 0);
-    segments.push(segment);
-    return segment;
-  };
   try {
-    const typeOf = (symbol: number): string => {
+    const make = (parent: SnapshotNode | null): SnapshotNode => {
+      const symbol = cursor.nodeTypeId;
       let type = types[symbol];
       if (type === undefined) {
         type = types[symbol] = language.types[symbol] || 'ERROR';
         named[symbol] = language.nodeTypeIsNamed(symbol);
       }
-      return type;
-    };
-    const attach = (node: SnapshotNode, parent: SnapshotNode) => {
-      node.parent = parent;
-      const siblings = parent.children as SnapshotNode[];
-      node.indexInParent = siblings.length;
-      siblings.push(node);
-      const fieldId = cursor.currentFieldId;
-      if (fieldId !== 0) {
-        const fields = parent.fieldNames ??= [];
-        while (fields.length < node.indexInParent) fields.push(null);
-        fields.push(fieldNames[fieldId]);
-      }
-    };
-    const make = (segment: Segment, parent: SnapshotNode | null): SnapshotNode => {
-      const symbol = cursor.nodeTypeId;
-      const type = typeOf(symbol);
       const isNamed = named[symbol];
-      const nodes = segment.nodes;
-      const node = new SnapshotNode(segment, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
       nodes.push(node);
-      count++;
       if (isNamed) {
-        const list = segment.namedByType.get(type);
+        const list = namedByType.get(type);
         if (list) list.push(node);
-        else segment.namedByType.set(type, [node]);
+        else namedByType.set(type, [node]);
       }
-      if (parent) attach(node, parent);
+      if (parent) {
+        node.parent = parent;
+        const siblings = parent.children as SnapshotNode[];
+        node.indexInParent = siblings.length;
+        siblings.push(node);
+        const fieldId = cursor.currentFieldId;
+        if (fieldId !== 0) {
+          const fields = parent.fieldNames ??= [];
+          while (fields.length < node.indexInParent) fields.push(null);
+          fields.push(fieldNames[fieldId]);
+        }
+      }
       return node;
     };
     const finish = (node: SnapshotNode) => {
-      node.localLast = node.segment.nodes.length - 1;
+      node.lastDescendantId = nodes.length - 1;
       if (!mayHaveMissing) return;
       if (node.isMissing || node.type === 'ERROR') node.hasError = true;
       else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
     };
-    /**
-     * Takes over an old top-level statement (the cursor is on its new counterpart): its segment
-     * moves into this snapshot. Only statements without errors are adopted.
-     */
-    const adopt = (old: SnapshotNode, shift: number, root: SnapshotNode) => {
-      const segment = old.segment;
-      segment.snapshot = snapshot;
-      segment.firstId = count;
-      segment.shift += shift;
-      segments.push(segment);
-      count += segment.nodes.length;
-      attach(old, root);
-    };
-    const root = make(openSegment(), null);
-    if (!cursor.gotoFirstChild()) {
-      finish(root);
-      return root;
-    }
-    root.children = [];
-    // Top level: adopt unchanged statements, copy the rest with the cursor walk below.
+    const root = make(null);
+    let current = root;
     for (;;) {
-      let taken = reusable?.find(typeOf(cursor.nodeTypeId), cursor.startIndex, cursor.endIndex);
-      // Error recovery can differ inside an unchanged extent: statements with errors are copied afresh.
-      if (taken && (taken.node.hasError || (mayHaveMissing && cursor.currentNode.hasError))) taken = undefined;
-      if (taken) adopt(taken.node, taken.shift, root);
-      // A one-shot snapshot is never adopted from: its statements share the root's segment.
-      else copySubtree(make(oneShot ? root.segment : openSegment(), root));
-      if (!cursor.gotoNextSibling()) break;
-    }
-    cursor.gotoParent();
-    finish(root);
-    // The root's subtree spans every segment.
-    root.localLast = count - 1;
-    return root;
-
-    /** Copies the subtree under the cursor (whose node is `top`, first of its segment), leaving the cursor on it. */
-    function copySubtree(top: SnapshotNode): void {
-      const segment = top.segment;
-      let current = top;
+      if (cursor.gotoFirstChild()) {
+        current.children = [];
+        current = make(current);
+        continue;
+      }
       for (;;) {
-        if (cursor.gotoFirstChild()) {
-          current.children = [];
-          current = make(segment, current);
-          continue;
+        finish(current);
+        if (current === root) return root;
+        if (cursor.gotoNextSibling()) {
+          current = make(current.parent);
+          break;
         }
-        for (;;) {
-          finish(current);
-          if (current === top) return;
-          if (cursor.gotoNextSibling()) {
-            current = make(segment, current.parent);
-            break;
-          }
-          cursor.gotoParent();
-          current = current.parent!;
-        }
+        cursor.gotoParent();
+        current = current.parent!;
       }
     }
   } finally {

@@ -1,9 +1,7 @@
 // Small helpers over tree-sitter nodes used by every rule.
 import type { SyntaxNode } from './parser';
-import { keptAcrossLints, SnapshotNode } from './snapshot';
-import type { ReportExtras, RuleContext } from './linter';
-import type { ImportTable } from './resolve';
-import type { Range, RuleId } from './types';
+import { SnapshotNode } from './snapshot';
+import type { Range } from './types';
 
 export function nodeRange(node: SyntaxNode): Range {
   return {
@@ -110,61 +108,4 @@ export function nodesOfTypeIn(root: SyntaxNode, unit: SyntaxNode, type: string):
   let end = lo;
   while (end < nodes.length && nodes[end].id <= unit.lastDescendantId) end++;
   return nodes.slice(lo, end);
-}
-
-/**
- * A finding a memoized rule reports again on a later lint: the node it points at (its range is
- * taken afresh each time, positions move with edits) and its message; `extras` builds fixes and
- * related locations from nodes at that time, for the same reason.
- */
-export interface MemoReport {
-  where: SyntaxNode;
-  message: string;
-  extras?: () => ReportExtras;
-}
-
-/** Something a rule read outside the unit, re-read on reuse: true while it still reads the same. */
-export type MemoCheck = (context: RuleContext) => boolean;
-
-interface MemoEntry<Variant> {
-  imports: ImportTable;
-  constants: ReadonlyMap<string, number>;
-  variant: Variant;
-  checks: readonly MemoCheck[];
-  reports: readonly MemoReport[];
-}
-
-/**
- * A rule's conclusions per syntax unit (a top-level statement, a class), kept across lints. The
- * incremental snapshot hands back the same node object for a unit an edit did not touch, and then
- * its whole subtree is unchanged; the conclusions stay valid while everything else the rule read
- * is unchanged too: the import table and the module constants (interned by content, so the same
- * object means the same content), `variant` (compared with ===) and the `checks` that `compute`
- * recorded for other reads outside the unit.
- */
-export class UnitMemo<Variant = true> {
-  private readonly entries = new WeakMap<SyntaxNode, MemoEntry<Variant>>();
-
-  /** The reports for `unit`: remembered ones when still valid, else `compute`'s (which pushes into `out`). */
-  reports(unit: SyntaxNode, context: RuleContext, variant: Variant, compute: (out: MemoReport[], checks: MemoCheck[]) => void): readonly MemoReport[] {
-    if (!keptAcrossLints(unit)) {
-      // No later lint sees this node again: nothing to keep.
-      const out: MemoReport[] = [];
-      compute(out, []);
-      return out;
-    }
-    const entry = this.entries.get(unit);
-    if (entry && entry.imports === context.imports && entry.constants === context.constants && entry.variant === variant
-      && entry.checks.every((check) => check(context))) return entry.reports;
-    const out: MemoReport[] = [];
-    const checks: MemoCheck[] = [];
-    compute(out, checks);
-    this.entries.set(unit, { imports: context.imports, constants: context.constants, variant, checks, reports: out });
-    return out;
-  }
-}
-
-/** Reports memoized findings through the context (which takes their ranges now). */
-export function replayReports(context: RuleContext, rule: RuleId, reports: readonly MemoReport[]): void {
-  for (const report of reports) context.report(rule, report.where, report.message, report.extras?.());
 }

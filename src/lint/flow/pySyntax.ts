@@ -2,7 +2,6 @@
 // enclosing functions and classes, parameters, and "does this expression talk about training?".
 import type { SyntaxNode } from '../parser';
 import { dottedName, resolveName, type ImportTable } from '../resolve';
-import { keptAcrossLints } from '../snapshot';
 import { nodesOfType } from '../syntax';
 
 /** The function definition a node lives in (not crossing a class body), or undefined at module level. */
@@ -142,18 +141,6 @@ export function classDerivesFrom(
   return false;
 }
 
-/** The calls of a subtree (the node included), in any order. */
-export function callsOfSubtree(node: SyntaxNode): SyntaxNode[] {
-  const calls: SyntaxNode[] = [];
-  const stack: SyntaxNode[] = [node];
-  while (stack.length) {
-    const current = stack.pop()!;
-    if (current.type === 'call') calls.push(current);
-    for (const child of current.children) if (child) stack.push(child);
-  }
-  return calls;
-}
-
 const classTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
 
 /**
@@ -250,11 +237,6 @@ function lowerBound(values: readonly number[], target: number): number {
  * classes — found in the tree's shared node index instead of walking the subtree again.
  */
 export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
-  if (keptAcrossLints(node) && node !== root) {
-    let calls = callsWithinMemos.get(node);
-    if (!calls) callsWithinMemos.set(node, calls = callsBelow(node));
-    return calls;
-  }
   const index = callIndex(root);
   const start = node.startIndex;
   const end = node.endIndex;
@@ -271,26 +253,4 @@ export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
     result.push(index.calls[i]!);
   }
   return result;
-}
-
-/**
- * Per snapshot node (its subtree never changes): `callsWithin` found by walking the subtree in
- * pre-order — the index's source order — instead of building the tree's call index. Shared: do not modify.
- */
-const callsWithinMemos = new WeakMap<SyntaxNode, SyntaxNode[]>();
-
-function callsBelow(node: SyntaxNode): SyntaxNode[] {
-  const calls: SyntaxNode[] = [];
-  const stack: SyntaxNode[] = [node];
-  while (stack.length) {
-    const current = stack.pop()!;
-    if (current.isNamed && current !== node && (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'class_definition')) continue;
-    if (current.isNamed && current.type === 'call') calls.push(current);
-    const children = current.children;
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child) stack.push(child);
-    }
-  }
-  return calls;
 }

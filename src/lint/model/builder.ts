@@ -2,10 +2,9 @@
 // forward/call), per standalone nn.Sequential / keras Sequential, and per keras functional Model.
 import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
 import type { SyntaxNode } from '../parser';
-import { calleeName, importsContentKey, resolveName, type ImportTable } from '../resolve';
-import { nodeRange, nodesOfTypeIn, walk } from '../syntax';
-import { keptAcrossLints, SnapshotNode } from '../snapshot';
-import type { Range } from '../types';
+import { calleeName, resolveName, type ImportTable } from '../resolve';
+import { nodeRange, nodesOfType, walk } from '../syntax';
+import { SnapshotNode } from '../snapshot';
 import { DROPOUT_APIS } from '../frameworks';
 import {
   KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, NON_TENSOR_METHODS, TORCH_CONTAINERS,
@@ -31,19 +30,14 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
   const scopeInstances: ScopeModels['instances'][] = [];
 
   for (const cls of file.classes.values()) {
-    if (cls.role === 'none') {
-      // No longer a model class: an old memo would only keep the nodes it read alive.
-      classMemo.delete(cls.node);
-      continue;
-    }
-    const built = classGraph(file, cls);
-    if (!built) continue;
+    if (cls.role === 'none') continue;
+    const built = buildClassGraph(file, cls);
     graphs.push(built.graph);
     classUses.push({ cls, usedClasses: built.usedClasses });
   }
 
   for (const scope of scopes(root, file)) {
-    const built = scopeModels(file, scope);
+    const built = buildScopeModels(file, scope);
     graphs.push(...built.graphs);
     scopeInstances.push(built.instances);
   }
@@ -71,7 +65,6 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
 interface ClassShape {
   node: SyntaxNode;
   name: string | undefined;
-  /** Never mutated once built: shared by the ClassInfo of every lint that reuses this shape. */
   methods: Map<string, SyntaxNode>;
   role: ClassInfo['role'];
   sequentialBase: boolean;
@@ -79,36 +72,29 @@ interface ClassShape {
   baseNames: string[];
 }
 
-/**
- * What one top-level statement contributes to FileInfo. It depends only on the statement's subtree
- * and the import table, so an adopted statement (same object, unchanged subtree) keeps it while
- * the imports are the same.
- */
-interface StatementFacts {
-  importsKey: string;
+/** What collectFile reads off the file's nodes before it links the classes and marks relevance. */
+interface FileFacts {
   /** Every function_definition, in pre-order. */
   functions: SyntaxNode[];
   /** Functions that are not methods, by name, in pre-order. */
   moduleFunctions: Array<[string, SyntaxNode]>;
   classes: ClassShape[];
-  /** Innermost functions (undefined: the module) around calls of framework layer/model builders, each once. */
-  builderOwners: Array<SyntaxNode | undefined>;
+  /** Innermost functions (undefined: the module) around calls of framework layer/model builders. */
+  builderOwners: Set<SyntaxNode | undefined>;
   /** Calls of a bare name that no import binds, with their innermost function, in source order. */
   localCalls: Array<[SyntaxNode | undefined, string]>;
 }
 
-const statementFactsMemo = new WeakMap<SyntaxNode, StatementFacts>();
-
-/** Named nodes of the given types in `statement`'s subtree (itself included), in pre-order. */
-function namedNodesIn(root: SyntaxNode, statement: SyntaxNode, types: readonly string[]): SyntaxNode[] {
-  if (root instanceof SnapshotNode && statement instanceof SnapshotNode) {
-    // The snapshot's per-type index, cut to the statement (pre-order ids, merged back into one order).
+/** Named nodes of the given types in the tree, in pre-order. */
+function namedNodesOf(root: SyntaxNode, types: readonly string[]): SyntaxNode[] {
+  if (root instanceof SnapshotNode) {
+    // The snapshot's per-type index (pre-order ids, merged back into one order).
     const found: SyntaxNode[] = [];
-    for (const type of types) for (const node of nodesOfTypeIn(root, statement, type)) found.push(node);
+    for (const type of types) for (const node of nodesOfType(root, type)) found.push(node);
     return found.sort((a, b) => a.id - b.id);
   }
   const found: SyntaxNode[] = [];
-  walk(statement, (node) => {
+  walk(root, (node) => {
     if (node.isNamed && types.includes(node.type)) found.push(node);
   });
   return found;
@@ -116,15 +102,10 @@ function namedNodesIn(root: SyntaxNode, statement: SyntaxNode, types: readonly s
 
 const FACT_TYPES: readonly string[] = ['function_definition', 'class_definition', 'call'];
 
-function statementFacts(root: SyntaxNode, statement: SyntaxNode, imports: ImportTable, key: string): StatementFacts {
-  const memoize = keptAcrossLints(statement);
-  if (memoize) {
-    const known = statementFactsMemo.get(statement);
-    if (known && known.importsKey === key) return known;
-  }
-  const facts: StatementFacts = { importsKey: key, functions: [], moduleFunctions: [], classes: [], builderOwners: [], localCalls: [] };
+function fileFacts(root: SyntaxNode, imports: ImportTable): FileFacts {
+  const facts: FileFacts = { functions: [], moduleFunctions: [], classes: [], builderOwners: new Set(), localCalls: [] };
   const calls: SyntaxNode[] = [];
-  for (const node of namedNodesIn(root, statement, FACT_TYPES)) {
+  for (const node of namedNodesOf(root, FACT_TYPES)) {
     if (node.type === 'call') calls.push(node);
     else if (node.type === 'function_definition') {
       facts.functions.push(node);
@@ -141,14 +122,12 @@ function statementFacts(root: SyntaxNode, statement: SyntaxNode, imports: Import
       const callee = call.childForFieldName('function');
       const qualified = calleeName(call, imports);
       if (qualified) {
-        // Each owner once: it only marks the owner relevant.
-        if (buildsLayers(qualified) && !facts.builderOwners.includes(owner)) facts.builderOwners.push(owner);
+        if (buildsLayers(qualified)) facts.builderOwners.add(owner);
       } else if (callee?.type === 'identifier') {
         facts.localCalls.push([owner, callee.text]);
       }
     }
   }
-  if (memoize) statementFactsMemo.set(statement, facts);
   return facts;
 }
 
@@ -179,23 +158,19 @@ function classShape(node: SyntaxNode, imports: ImportTable): ClassShape {
 }
 
 function collectFile(root: SyntaxNode, imports: ImportTable, constants: ReadonlyMap<string, number>): FileInfo {
-  const key = importsContentKey(imports);
-  const file: FileInfo = { imports, importsKey: key, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
-  const all: StatementFacts[] = [];
-  for (const statement of root.children) if (statement) all.push(statementFacts(root, statement, imports, key));
+  const file: FileInfo = { imports, constants, classes: new Map(), functions: new Map(), relevant: new Set(), allFunctions: [] };
+  const facts = fileFacts(root, imports);
   const baseNames = new Map<ClassInfo, string[]>();
-  for (const facts of all) {
-    for (const fn of facts.functions) file.allFunctions.push(fn);
-    for (const [name, fn] of facts.moduleFunctions) if (!file.functions.has(name)) file.functions.set(name, fn);
-    for (const shape of facts.classes) {
-      const name = shape.name;
-      if (!name || file.classes.has(name)) continue;
-      const info: ClassInfo = {
-        name, node: shape.node, role: shape.role, sequentialBase: shape.sequentialBase, userBases: [], methods: shape.methods, attrs: new Map(), initialised: false,
-      };
-      baseNames.set(info, shape.baseNames);
-      file.classes.set(name, info);
-    }
+  file.allFunctions = facts.functions;
+  for (const [name, fn] of facts.moduleFunctions) if (!file.functions.has(name)) file.functions.set(name, fn);
+  for (const shape of facts.classes) {
+    const name = shape.name;
+    if (!name || file.classes.has(name)) continue;
+    const info: ClassInfo = {
+      name, node: shape.node, role: shape.role, sequentialBase: shape.sequentialBase, userBases: [], methods: shape.methods, attrs: new Map(), initialised: false,
+    };
+    baseNames.set(info, shape.baseNames);
+    file.classes.set(name, info);
   }
   for (const [info, names] of baseNames) {
     for (const n of names) {
@@ -213,7 +188,7 @@ function collectFile(root: SyntaxNode, imports: ImportTable, constants: Readonly
     }
   };
   for (const info of file.classes.values()) resolveRole(info, 0);
-  markRelevantFunctions(file, all);
+  markRelevantFunctions(file, facts);
   return file;
 }
 
@@ -229,19 +204,17 @@ function buildsLayers(qualified: string): boolean {
  * model class of the file, or another such function. Everything else (most of a library) is
  * skipped, which keeps the analysis linear in file size.
  */
-function markRelevantFunctions(file: FileInfo, all: readonly StatementFacts[]): void {
+function markRelevantFunctions(file: FileInfo, facts: FileFacts): void {
   const edges: Array<[number, SyntaxNode]> = [];
-  for (const facts of all) {
-    for (const owner of facts.builderOwners) file.relevant.add(owner ? owner.id : MODULE_SCOPE);
-    for (const [owner, name] of facts.localCalls) {
-      const role = file.classes.get(name)?.role;
-      const target = file.functions.get(name);
-      const builds = role !== undefined && role !== 'none';
-      if (!builds && !target) continue;
-      const ownerId = owner ? owner.id : MODULE_SCOPE;
-      if (builds) file.relevant.add(ownerId);
-      else if (target && target.id !== ownerId) edges.push([ownerId, target]);
-    }
+  for (const owner of facts.builderOwners) file.relevant.add(owner ? owner.id : MODULE_SCOPE);
+  for (const [owner, name] of facts.localCalls) {
+    const role = file.classes.get(name)?.role;
+    const target = file.functions.get(name);
+    const builds = role !== undefined && role !== 'none';
+    if (!builds && !target) continue;
+    const ownerId = owner ? owner.id : MODULE_SCOPE;
+    if (builds) file.relevant.add(ownerId);
+    else if (target && target.id !== ownerId) edges.push([ownerId, target]);
   }
   // Callers of relevant functions are relevant (fixpoint; the call graph is small).
   for (let changed = true, rounds = 0; changed && rounds < 20; rounds++) {
@@ -297,23 +270,16 @@ interface ScopeModels {
   instances: { asComponent: readonly string[]; standalone: readonly string[] };
 }
 
-/** What a module scope's build read of the whole file, beyond the statements it interpreted. */
-interface ModuleTrace {
-  /** `usedAsModel(name, module)` answers. */
-  modelUses: Map<string, boolean>;
-  /** Its dropout assignments: whether their results are read depends on the whole file, judged every lint. */
-  assignments: DropoutAssignment[];
-}
-
-function buildScopeModels(file: FileTables, scope: SyntaxNode, trace?: ModuleTrace): ScopeModels {
+function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
   const interp = new Interp(file, undefined, scope);
   const env = new Env();
   if (scope.type === 'function_definition') interp.bindParams(scope, env, undefined, false);
   interp.execBlock(scope.type === 'module' ? scope : scope.childForFieldName('body'), env, []);
   const graphs: ModelGraph[] = [];
+  const modelUses = new ModelUses(scope);
   for (const container of interp.containers) {
     if (container.usedAsComponent) continue;
-    const graph = buildStandaloneSequential(file, container, scope, trace);
+    const graph = buildStandaloneSequential(file, container, scope, modelUses);
     if (graph) graphs.push(graph);
   }
   let byNode: Map<number, Def> | undefined;
@@ -323,7 +289,6 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode, trace?: ModuleTra
     if (graph) graphs.push(graph);
   }
   if (graphs.length) attachUnusedDropouts(graphs[0], interp.dropoutAssignments);
-  if (trace) trace.assignments = interp.dropoutAssignments;
   // Read after the graphs are built: building a Sequential marks the user blocks it applies.
   const asComponent = new Set<string>();
   const standalone = new Set<string>();
@@ -335,364 +300,12 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode, trace?: ModuleTra
   return { graphs, instances: { asComponent: [...asComponent], standalone: [...standalone] } };
 }
 
-const scopeMemo = new WeakMap<SyntaxNode, Memo<ScopeModels>>();
-
-/**
- * The models of a function scope, memoized per function_definition node like classes (see
- * `memoized`): all the scope reads is its own subtree and the recorded names. The module scope
- * has its own memo (see moduleModels).
- */
-function scopeModels(file: FileInfo, scope: SyntaxNode): ScopeModels {
-  if (scope.type === 'module' && keptAcrossLints(scope)) return moduleModels(file, scope);
-  if (scope.type !== 'function_definition' || !keptAcrossLints(scope)) return buildScopeModels(file, scope);
-  return memoized(scopeMemo, scope, file, NO_SHAPE, (built) => built.graphs, (tables) => buildScopeModels(tables, scope));
-}
-
-/** Top-level statements the interpreter runs in a module body; it passes over the others (definitions, imports, comments...). */
-const ACTIVE_STATEMENTS: ReadonlySet<string> = new Set([
-  'expression_statement', 'return_statement', 'if_statement', 'for_statement', 'while_statement', 'with_statement', 'try_statement',
-]);
-/** Stands for a statement the interpreter passes over (it still counts against the step budget). */
-const PASSED_OVER = 'passed over';
-
-/**
- * The module body as its interpretation sees it: the statements it runs (by object: an adopted
- * statement has an unchanged subtree) and a marker for each one it passes over.
- */
-function moduleSequence(root: SyntaxNode): Array<SyntaxNode | typeof PASSED_OVER> {
-  return root.namedChildren.map((statement) => (statement && ACTIVE_STATEMENTS.has(statement.type) ? statement : PASSED_OVER));
-}
-
-interface ModuleMemo extends Memo<ScopeModels> {
-  sequence: Array<SyntaxNode | typeof PASSED_OVER>;
-  trace: ModuleTrace;
-}
-
-/** Keyed by the first statement the module's interpretation ran (the module node is new every lint). */
-const moduleMemo = new WeakMap<SyntaxNode, ModuleMemo>();
-
-/**
- * The models of the module body. The module node is new every lint, so the memo is keyed by the
- * statements interpreted: reused when the same statements (same objects, same places among the
- * others) read the same names, and the whole-file questions the build asked (is a Sequential's
- * name used like a model anywhere) get the same answers. Unused-dropout results are judged again
- * every lint: whether a result is read depends on every function of the file.
- */
-function moduleModels(file: FileInfo, root: SyntaxNode): ScopeModels {
-  const sequence = moduleSequence(root);
-  const first = sequence.find((s): s is SyntaxNode => s !== PASSED_OVER);
-  if (!first) return buildScopeModels(file, root);
-  const known = moduleMemo.get(first);
-  if (known && sameShape(known.sequence, sequence) && readsHold(known.reads, file)
-    && [...known.trace.modelUses].every(([name, used]) => usedAsModel(name, root) === used)) {
-    const graphs = known.value.graphs;
-    if (moved(known.anchors)) for (const graph of graphs) refreshRanges(graph);
-    if (graphs.length && known.trace.assignments.length) {
-      graphs[0].unusedDropouts = [];
-      attachUnusedDropouts(graphs[0], known.trace.assignments);
-    }
-    return known.value;
-  }
-  const trace: ModuleTrace = { modelUses: new Map(), assignments: [] };
-  const reads = newReads(file, NO_SHAPE);
-  const value = buildScopeModels(recordingTables(file, reads), root, trace);
-  // A layer anchored at the module node itself (a placeholder) would keep an old module: not kept.
-  const checked = checkedReads(reads);
-  const anchors = checked && anchorsOf(value.graphs);
-  if (checked && anchors) moduleMemo.set(first, { reads: checked, value, anchors, sequence, trace });
-  else moduleMemo.delete(first);
-  return value;
-}
-
 // ---- model classes ---------------------------------------------------------------------------
 
 interface BuiltClass {
   graph: ModelGraph;
   /** Other user classes its __init__/forward instantiate (they are building blocks of this model). */
   usedClasses: readonly string[];
-}
-
-// ---- memo of classes and function scopes across lints ----------------------------------------
-
-/**
- * Everything one unit's build (a model class, or a function scope) read outside the unit's own
- * subtree. The build of a unit whose node object survived an edit (so its subtree is unchanged)
- * gives the same result when all of these read the same again.
- */
-interface Reads {
-  importsKey: string;
-  /** For a class: its node, role and Sequential base, then the same for its user bases (depth first). */
-  shape: readonly unknown[];
-  constants: Map<string, number | undefined>;
-  /** Role of the class found under a name, undefined when none. */
-  classes: Map<string, ClassInfo['role'] | undefined>;
-  functions: Map<string, SyntaxNode | undefined>;
-  relevant: Map<SyntaxNode, boolean>;
-  /** Set when a read could not be recorded: never reuse. */
-  untracked: boolean;
-}
-
-/** Reads as kept in a memo: flat lists, checked every lint without allocating. */
-interface CheckedReads {
-  importsKey: string;
-  shape: readonly unknown[];
-  constantNames: string[];
-  constantValues: Array<number | undefined>;
-  classNames: string[];
-  classRoles: Array<ClassInfo['role'] | undefined>;
-  functionNames: string[];
-  functionNodes: Array<SyntaxNode | undefined>;
-  relevantFunctions: SyntaxNode[];
-  relevantAnswers: boolean[];
-}
-
-function checkedReads(reads: Reads): CheckedReads | undefined {
-  if (reads.untracked) return undefined;
-  return {
-    importsKey: reads.importsKey, shape: reads.shape,
-    constantNames: [...reads.constants.keys()], constantValues: [...reads.constants.values()],
-    classNames: [...reads.classes.keys()], classRoles: [...reads.classes.values()],
-    functionNames: [...reads.functions.keys()], functionNodes: [...reads.functions.values()],
-    relevantFunctions: [...reads.relevant.keys()], relevantAnswers: [...reads.relevant.values()],
-  };
-}
-
-interface Memo<T> {
-  reads: CheckedReads;
-  value: T;
-  /**
-   * The top-level statements holding the nodes of the result's graphs, with their start point when
-   * the ranges were last taken: while none moved, no node below them moved either (their text is
-   * unchanged), so the ranges still hold.
-   */
-  anchors: Array<{ statement: SyntaxNode; row: number; column: number }>;
-}
-
-/** Deepest user-base chain the interpreter follows (findMethod stops below depth 8). */
-const MAX_BASE_DEPTH = 10;
-/** Larger base graphs (diamonds repeated over many levels) are not memoized. */
-const MAX_SHAPE = 512;
-const NO_SHAPE: readonly unknown[] = [];
-
-/** The class and its user bases as they matter to its build; undefined when too large to compare. */
-function classShapeKey(cls: ClassInfo): unknown[] | undefined {
-  const out: unknown[] = [];
-  const visit = (info: ClassInfo, depth: number): boolean => {
-    out.push(info.node, info.role, info.sequentialBase, info.userBases.length);
-    if (out.length > MAX_SHAPE) return false;
-    if (depth >= MAX_BASE_DEPTH) return true;
-    for (const base of info.userBases) if (!visit(base, depth + 1)) return false;
-    return true;
-  };
-  return visit(cls, 0) ? out : undefined;
-}
-
-/** Does the class (and its user bases) have the shape `classShapeKey` gave `stored`? Compared in place. */
-function classShapeMatches(cls: ClassInfo, stored: readonly unknown[]): boolean {
-  return matchShape(cls, 0, stored, 0) === stored.length;
-}
-
-/** Index in `stored` after `info`'s part of the shape, or -1 on a difference (same walk as classShapeKey). */
-function matchShape(info: ClassInfo, depth: number, stored: readonly unknown[], at: number): number {
-  if (at + 4 > stored.length || stored[at] !== info.node || stored[at + 1] !== info.role || stored[at + 2] !== info.sequentialBase
-    || stored[at + 3] !== info.userBases.length) return -1;
-  let next = at + 4;
-  if (depth >= MAX_BASE_DEPTH) return next;
-  for (const base of info.userBases) {
-    next = matchShape(base, depth + 1, stored, next);
-    if (next < 0) return -1;
-  }
-  return next;
-}
-
-function sameShape(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The file's tables as the interpreter sees them, noting every name looked up. */
-function recordingTables(file: FileInfo, reads: Reads): FileTables {
-  const byId = new Map<number, SyntaxNode>();
-  return {
-    imports: file.imports,
-    constants: {
-      get(name) {
-        const value = file.constants.get(name);
-        reads.constants.set(name, value);
-        return value;
-      },
-    },
-    classes: {
-      get(name) {
-        const info = file.classes.get(name);
-        reads.classes.set(name, info?.role);
-        return info;
-      },
-      has(name) {
-        const info = file.classes.get(name);
-        reads.classes.set(name, info?.role);
-        return info !== undefined;
-      },
-    },
-    functions: {
-      get(name) {
-        const fn = file.functions.get(name);
-        reads.functions.set(name, fn);
-        if (fn) byId.set(fn.id, fn);
-        return fn;
-      },
-    },
-    relevant: {
-      has(id) {
-        const result = file.relevant.has(id);
-        const fn = byId.get(id);
-        if (fn) reads.relevant.set(fn, result);
-        else reads.untracked = true;
-        return result;
-      },
-    },
-  };
-}
-
-/** Do the file's tables answer every recorded read as before? (The shape is the caller's to check.) */
-function readsHold(reads: CheckedReads, file: FileInfo): boolean {
-  if (reads.importsKey !== file.importsKey) return false;
-  for (let i = 0; i < reads.constantNames.length; i++) if (!Object.is(file.constants.get(reads.constantNames[i]), reads.constantValues[i])) return false;
-  for (let i = 0; i < reads.classNames.length; i++) if (file.classes.get(reads.classNames[i])?.role !== reads.classRoles[i]) return false;
-  for (let i = 0; i < reads.functionNames.length; i++) if (file.functions.get(reads.functionNames[i]) !== reads.functionNodes[i]) return false;
-  for (let i = 0; i < reads.relevantFunctions.length; i++) if (file.relevant.has(reads.relevantFunctions[i].id) !== reads.relevantAnswers[i]) return false;
-  return true;
-}
-
-function newReads(file: FileInfo, shape: readonly unknown[]): Reads {
-  return {
-    importsKey: file.importsKey, shape, constants: new Map(), classes: new Map(), functions: new Map(), relevant: new Map(), untracked: false,
-  };
-}
-
-/**
- * `build`'s result for `unit`, reused from an earlier lint when the unit's node survived the edit
- * and everything the build read outside the unit reads the same (see Reads). The graphs of a
- * reused result get their ranges taken afresh when their statements moved; anything else the
- * caller derives per lint (isTopLevel of class graphs) it sets itself.
- */
-function memoized<T>(
-  memo: WeakMap<SyntaxNode, Memo<T>>, unit: SyntaxNode, file: FileInfo, shape: readonly unknown[],
-  graphsOf: (value: T) => readonly ModelGraph[], build: (tables: FileTables) => T,
-): T {
-  const known = memo.get(unit);
-  if (known && sameShape(known.reads.shape, shape)) {
-    const value = reused(known, file, graphsOf);
-    if (value) return value;
-  }
-  const reads = newReads(file, shape);
-  const value = build(recordingTables(file, reads));
-  remember(memo, unit, reads, value, graphsOf);
-  return value;
-}
-
-/** The memo's value when its reads still hold (its ranges retaken if its statements moved), else undefined. */
-function reused<T>(known: Memo<T>, file: FileInfo, graphsOf: (value: T) => readonly ModelGraph[]): T | undefined {
-  if (!readsHold(known.reads, file)) return undefined;
-  if (moved(known.anchors)) for (const graph of graphsOf(known.value)) refreshRanges(graph);
-  return known.value;
-}
-
-function remember<T>(memo: WeakMap<SyntaxNode, Memo<T>>, unit: SyntaxNode, reads: Reads, value: T, graphsOf: (value: T) => readonly ModelGraph[]): void {
-  const checked = checkedReads(reads);
-  const anchors = checked && anchorsOf(graphsOf(value));
-  if (checked && anchors) memo.set(unit, { reads: checked, value, anchors });
-  else memo.delete(unit);
-}
-
-const classMemo = new WeakMap<SyntaxNode, Memo<BuiltClass>>();
-const classGraphs = (built: BuiltClass): readonly ModelGraph[] => [built.graph];
-
-/** The graph of a model class, memoized per class_definition node (see `memoized`; its shape compared in place). */
-function classGraph(file: FileInfo, cls: ClassInfo): BuiltClass {
-  if (!keptAcrossLints(cls.node)) return buildClassGraph(file, cls);
-  const known = classMemo.get(cls.node);
-  if (known && classShapeMatches(cls, known.reads.shape)) {
-    const value = reused(known, file, classGraphs);
-    if (value) return value;
-  }
-  const shape = classShapeKey(cls);
-  if (!shape) return buildClassGraph(file, cls);
-  const reads = newReads(file, shape);
-  const built = buildClassGraph(recordingTables(file, reads), cls);
-  remember(classMemo, cls.node, reads, built, classGraphs);
-  return built;
-}
-
-/** Every node a graph takes a range from. */
-function rangeNodes(graph: ModelGraph): SyntaxNode[] {
-  const nodes = [graph.node];
-  for (const definition of graph.definitions) nodes.push(definition.node);
-  for (const layer of graph.layers) nodes.push(layer.definition.node);
-  for (const unused of graph.unusedDropouts) nodes.push(unused.layer.node);
-  return nodes;
-}
-
-/** The statements holding the graphs' nodes; undefined when a node is the module itself (a new object every lint). */
-function anchorsOf(graphs: readonly ModelGraph[]): Memo<unknown>['anchors'] | undefined {
-  const statements = new Set<SyntaxNode>();
-  let last: SyntaxNode | undefined;
-  for (const graph of graphs) {
-    for (const node of rangeNodes(graph)) {
-      let statement = node;
-      while (statement.parent?.parent) statement = statement.parent;
-      if (!statement.parent) return undefined;
-      // Consecutive nodes mostly share their statement.
-      if (statement === last) continue;
-      last = statement;
-      statements.add(statement);
-    }
-  }
-  return [...statements].map((statement) => ({ statement, ...statement.startPosition }));
-}
-
-/** Did a statement holding the graphs move (its start point changed)? Records the new points. */
-function moved(anchors: Memo<unknown>['anchors']): boolean {
-  let changed = false;
-  for (const anchor of anchors) {
-    const { row, column } = anchor.statement.startPosition;
-    if (row !== anchor.row || column !== anchor.column) {
-      anchor.row = row;
-      anchor.column = column;
-      changed = true;
-    }
-  }
-  return changed;
-}
-
-/** Ranges of a reused graph, from its nodes' current positions (a Range object is replaced, never changed). */
-function refreshRanges(graph: ModelGraph): void {
-  graph.range = currentRange(graph.node, graph.range);
-  const done = new Set<LayerDefinition>();
-  for (const definition of graph.definitions) {
-    definition.range = currentRange(definition.node, definition.range);
-    done.add(definition);
-  }
-  for (const layer of graph.layers) {
-    const definition = layer.definition;
-    if (!done.has(definition)) {
-      definition.range = currentRange(definition.node, definition.range);
-      done.add(definition);
-    }
-    layer.range = definition.range;
-  }
-  for (const unused of graph.unusedDropouts) {
-    if (!done.has(unused.layer)) unused.layer.range = currentRange(unused.layer.node, unused.layer.range);
-  }
-}
-
-/** `previous` when the node still spans it, else a new Range. */
-function currentRange(node: SyntaxNode, previous: Range): Range {
-  const start = node.startPosition;
-  const end = node.endPosition;
-  if (start.row === previous.start.line && start.column === previous.start.column && end.row === previous.end.line && end.column === previous.end.column) return previous;
-  return { start: { line: start.row, column: start.column }, end: { line: end.row, column: end.column } };
 }
 
 function buildClassGraph(file: FileTables, cls: ClassInfo): BuiltClass {
@@ -767,33 +380,11 @@ function modelNaming(call: SyntaxNode, scope: SyntaxNode): { name: string; nameN
   return { name: call.childForFieldName('function')?.text.split('.').pop() ?? 'model', anchor: call };
 }
 
-function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, scope: SyntaxNode, viaReturn: boolean, trace?: ModuleTrace): boolean {
+function looksTopLevel(name: string, nameNode: SyntaxNode | undefined, viaReturn: boolean, modelUses: ModelUses): boolean {
   if (MODEL_NAME.test(name) || /^(?:model|net|clf)/i.test(name)) return true;
   if (viaReturn) return /(?:build|create|make|get)_?(?:model|net|network|classifier)/i.test(name);
   if (!nameNode || nameNode.type !== 'identifier') return false;
-  const used = usedAsModel(name, scope);
-  trace?.modelUses.set(name, used);
-  return used;
-}
-
-const modelUseSites = new WeakMap<SyntaxNode, number[]>();
-
-/**
- * Where the scope's text has a model method call (`.fit(`, `.eval(`, ...): the index of each dot.
- * Found once per scope node (its text never changes), instead of one regex pass over the scope per
- * Sequential named in it (quadratic in a long module-level script).
- */
-function modelUses(scope: SyntaxNode): number[] {
-  let sites = modelUseSites.get(scope);
-  if (!sites) {
-    sites = [];
-    const text = scope.text;
-    const pattern = new RegExp(MODEL_USE.source, 'g');
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) sites.push(m.index);
-    // Snapshot nodes only: their text is fixed for as long as the object lives.
-    if (scope instanceof SnapshotNode) modelUseSites.set(scope, sites);
-  }
-  return sites;
+  return modelUses.precede(name);
 }
 
 /** A word character for a regex `\b` (ASCII letters, digits, underscore). */
@@ -802,21 +393,37 @@ function isWordChar(code: number): boolean {
 }
 
 /**
- * Does `\b<name>` directly precede a model method call in the scope, i.e. does
- * `new RegExp(`\\b${escaped name}${MODEL_USE.source}`)` match its text?
+ * Where a scope's text has a model method call (`.fit(`, `.eval(`, ...), found once per scope
+ * instead of one regex pass over the scope per Sequential named in it (quadratic in a long script).
  */
-function usedAsModel(name: string, scope: SyntaxNode): boolean {
-  const text = scope.text;
-  for (const dot of modelUses(scope)) {
-    const start = dot - name.length;
-    if (start < 0 || !text.startsWith(name, start)) continue;
-    // `\b` at `start`: a word character on exactly one side.
-    const before = start > 0 && isWordChar(text.charCodeAt(start - 1));
-    if (before !== isWordChar(text.charCodeAt(start))) return true;
+class ModelUses {
+  private dots: number[] | undefined;
+
+  constructor(private readonly scope: SyntaxNode) {}
+
+  /**
+   * Is `name` used like a model in the scope: does `\b<name>` directly precede a model method call
+   * (`new RegExp(`\\b${escaped name}${MODEL_USE.source}`)` matches its text), or is it a module-level
+   * Sequential that nothing else names?
+   */
+  precede(name: string): boolean {
+    const text = this.scope.text;
+    if (!this.dots) {
+      this.dots = [];
+      const pattern = new RegExp(MODEL_USE.source, 'g');
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) this.dots.push(m.index);
+    }
+    for (const dot of this.dots) {
+      const start = dot - name.length;
+      if (start < 0 || !text.startsWith(name, start)) continue;
+      // `\b` at `start`: a word character on exactly one side.
+      const before = start > 0 && isWordChar(text.charCodeAt(start - 1));
+      if (before !== isWordChar(text.charCodeAt(start))) return true;
+    }
+    // A module-level Sequential that nothing else names (a pasted snippet, a notebook cell) is the model
+    // itself, unless its name says it is a part (`block`, `features`, `encoder`...).
+    return this.scope.type === 'module' && !PART_NAME.test(name) && wordOccurrences(text, name) === 1;
   }
-  // A module-level Sequential that nothing else names (a pasted snippet, a notebook cell) is the model
-  // itself, unless its name says it is a part (`block`, `features`, `encoder`...).
-  return scope.type === 'module' && !PART_NAME.test(name) && wordOccurrences(text, name) === 1;
 }
 
 const PART_NAME = /block|feature|layer|stem|trunk|body|encoder|decoder|backbone|stage|branch|part|module|head|cell|unit|embed/i;
@@ -832,7 +439,7 @@ function wordOccurrences(text: string, name: string): number {
   return count;
 }
 
-function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode, trace?: ModuleTrace): ModelGraph | undefined {
+function buildStandaloneSequential(file: FileTables, container: Def, scope: SyntaxNode, modelUses: ModelUses): ModelGraph | undefined {
   if (!container.children) return undefined;
   const chain = new Interp(file, undefined, scope);
   const outputs = new Set<INode>();
@@ -849,7 +456,7 @@ function buildStandaloneSequential(file: FileTables, container: Def, scope: Synt
   });
   const viaReturn = container.node.parent?.type === 'return_statement';
   // A Keras Sequential is compiled and fit as a whole; a torch Sequential is as often a block.
-  graph.isTopLevel = framework === 'keras' || looksTopLevel(name, nameNode, scope, viaReturn, trace);
+  graph.isTopLevel = framework === 'keras' || looksTopLevel(name, nameNode, viaReturn, modelUses);
   return graph;
 }
 

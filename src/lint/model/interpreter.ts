@@ -37,11 +37,7 @@ export interface ClassInfo {
   initialised: boolean;
 }
 
-/**
- * What an interpretation reads of the file outside the code it interprets: a narrow view, so a
- * memoizing caller can hand in a recording one (see builder.ts) and learn exactly which names
- * a result depends on.
- */
+/** What an interpretation reads of the file outside the code it interprets. */
 export interface FileTables {
   readonly imports: ImportTable;
   readonly constants: { get(name: string): number | undefined };
@@ -53,8 +49,6 @@ export interface FileTables {
 
 export interface FileInfo extends FileTables {
   imports: ImportTable;
-  /** The import table's content (see importsContentKey), taken once per build. */
-  importsKey: string;
   constants: ReadonlyMap<string, number>;
   classes: Map<string, ClassInfo>;
   functions: Map<string, SyntaxNode>;

@@ -94,25 +94,6 @@ export function findInModel(graph: ModelGraph, all: readonly ModelGraph[], predi
   return undefined;
 }
 
-/**
- * What a rule concludes from one graph alone, kept per graph object: the builder hands back the
- * same object for a model it reused (its layers and definitions unchanged; only ranges and
- * isTopLevel are refreshed per lint), so such conclusions hold while the object does. Rules
- * re-check anything else (isTopLevel, other graphs, imports) when they report.
- */
-export class PerGraph<T> {
-  private readonly results = new WeakMap<ModelGraph, T>();
-
-  get(graph: ModelGraph, compute: (graph: ModelGraph) => T): T {
-    let result = this.results.get(graph);
-    if (result === undefined) {
-      result = compute(graph);
-      this.results.set(graph, result);
-    }
-    return result;
-  }
-}
-
 /** A Set keyed by source range, so a layer reached from several graphs is reported once. */
 export class ReportedOnce {
   private readonly keys = new Set<string>();

@@ -102,7 +102,7 @@ export function summarizeSource(text: string): ModuleSummary {
   const tree = parser.parse(text);
   let summary: ModuleSummary;
   try {
-    summary = tree ? summarizeModule(snapshotTree(tree, text, undefined, true)) : emptySummary();
+    summary = tree ? summarizeModule(snapshotTree(tree, text)) : emptySummary();
   } catch {
     // Source nested too deeply for the walk: nothing known about it.
     summary = emptySummary();

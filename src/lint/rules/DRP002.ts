@@ -19,8 +19,6 @@ import {
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { importsContentKey } from '../resolve';
-import { keptAcrossLints } from '../snapshot';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
@@ -33,49 +31,11 @@ const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluati
 
 const isFrameworkBase = (q: string): boolean => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q);
 
-interface FrameworkMemo {
-  importsKey: string;
-  /** The class-table lookups the answer depended on, with what they found. */
-  lookups: Array<[string, SyntaxNode | undefined]>;
-  managed: boolean;
-}
-
-/** Per snapshot class node: reused while the imports and every class it looked up by name are the same. */
-const frameworkMemos = new WeakMap<SyntaxNode, FrameworkMemo>();
-
-/** Per class table (one per tree, so per lint): the answers given so far, shared by the methods of a class and by DRP003. */
-const frameworkAnswers = new WeakMap<ReadonlyMap<string, SyntaxNode>, Map<SyntaxNode, boolean>>();
-
-function derivesFromFramework(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey: string | undefined): boolean {
-  let answers = frameworkAnswers.get(classes);
-  if (!answers) frameworkAnswers.set(classes, answers = new Map());
-  let managed = answers.get(cls);
-  if (managed === undefined) answers.set(cls, managed = frameworkClass(cls, context, classes, importsKey));
-  return managed;
-}
-
-function frameworkClass(cls: SyntaxNode, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey: string | undefined): boolean {
-  if (importsKey === undefined || !keptAcrossLints(cls)) return classDerivesFrom(cls, context.imports, classes, isFrameworkBase);
-  const memo = frameworkMemos.get(cls);
-  if (memo?.importsKey === importsKey && memo.lookups.every(([name, found]) => classes.get(name) === found)) return memo.managed;
-  const lookups: FrameworkMemo['lookups'] = [];
-  const recording = {
-    get(name: string): SyntaxNode | undefined {
-      const found = classes.get(name);
-      lookups.push([name, found]);
-      return found;
-    },
-  };
-  const managed = classDerivesFrom(cls, context.imports, recording, isFrameworkBase);
-  frameworkMemos.set(cls, { importsKey, lookups, managed });
-  return managed;
-}
-
-/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. With the lint's `importsContentKey`, answers are kept across lints. */
-export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>, importsKey?: string): boolean {
+/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
+export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
   if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
   if (!scope.cls) return false;
-  return derivesFromFramework(scope.cls, context, classes, importsKey);
+  return classDerivesFrom(scope.cls, context.imports, classes, isFrameworkBase);
 }
 
 /** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */
@@ -112,12 +72,12 @@ interface InferenceCall {
 }
 
 /** A model call that may run in train mode in an inference context (before resolving its mode through callers). */
-function inferenceCall(call: ModelCall, context: RuleContext, importsKey: string): InferenceCall | undefined {
+function inferenceCall(call: ModelCall, context: RuleContext): InferenceCall | undefined {
   // Resolution only replaces ENTRY: a call that may already be in eval mode (or unknown) never is a bug.
   if (call.mode.bits & (EVAL | UNKNOWN)) return undefined;
   let contexts: InferenceContext[] = call.tracedBy
     ? [{ kind: 'no-grad', node: enclosingStatement(call.call), label: `when traced by ${call.tracedBy}() (the trace records train-mode dropout)` }]
-    : inferenceContexts(call.call, context.imports, importsKey);
+    : inferenceContexts(call.call, context.imports);
   if (contexts.length === 0) {
     const loaded = loadedWeightsContext(call, context.root);
     if (!loaded) return undefined;
@@ -134,49 +94,23 @@ function inferenceCall(call: ModelCall, context: RuleContext, importsKey: string
   return { call, contexts, kinds };
 }
 
-/**
- * Per function node: its model calls that are `inferenceCall`s, for one version of its analysis.
- * They depend on the calls, their modes, the function's subtree and the imports only.
- */
-const inferenceCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; found: Array<Omit<InferenceCall, 'call'> & { index: number }> }>();
-
-function inferenceCalls(scope: Scope, context: RuleContext, importsKey: string): InferenceCall[] {
-  // The module's calls are not memoized: Monte Carlo sampling looks at the whole module for them.
-  const memoize = keptAcrossLints(scope.node) && scope.node.type !== 'module';
-  const memo = memoize ? inferenceCallMemos.get(scope.node) : undefined;
-  if (memo && memo.version === scope.version && memo.importsKey === importsKey) {
-    return memo.found.map(({ index, contexts, kinds }) => ({ call: scope.modelCalls[index]!, contexts, kinds }));
-  }
-  const found: InferenceCall[] = [];
-  const indexes: number[] = [];
-  scope.modelCalls.forEach((call, index) => {
-    const candidate = inferenceCall(call, context, importsKey);
-    if (!candidate) return;
-    found.push(candidate);
-    indexes.push(index);
-  });
-  if (memoize) {
-    inferenceCallMemos.set(scope.node, {
-      version: scope.version, importsKey, found: found.map(({ contexts, kinds }, i) => ({ index: indexes[i]!, contexts, kinds })),
-    });
-  }
-  return found;
-}
-
 export const inferenceWithoutEval: Rule = {
   id: 'DRP002',
   check(context) {
     if (!INFERENCE_HINT.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
-    const importsKey = importsContentKey(context.imports);
     let catalog: ModelCatalog | undefined;
     const classes = classesByName(context.root);
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0) continue;
-      // The candidates are memoized per function; the framework check runs only where there are some.
-      const candidates = inferenceCalls(scope, context, importsKey);
-      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes, importsKey)) continue;
+      // The framework check runs only where there are candidates.
+      const candidates: InferenceCall[] = [];
+      for (const call of scope.modelCalls) {
+        const candidate = inferenceCall(call, context);
+        if (candidate) candidates.push(candidate);
+      }
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const { call, contexts, kinds } of candidates) {
         if (ownSubmoduleCall(scope, call, kinds, context, classes)) continue;
         const paths = flow.resolve(call);

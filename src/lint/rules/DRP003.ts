@@ -16,12 +16,11 @@ import {
   type EvalSite, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { keptAcrossLints } from '../snapshot';
-import { calleeName, importsContentKey } from '../resolve';
+import { calleeName } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch } from '../flow/modelInfo';
-import { callsOfSubtree, classesByName, lineIndent } from '../flow/pySyntax';
+import { classesByName, lineIndent } from '../flow/pySyntax';
 import { isFrameworkManaged } from './DRP002';
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
@@ -67,26 +66,10 @@ function optimizedReceivers(calls: Iterable<SyntaxNode>, context: RuleContext, k
   }
 }
 
-/** Per top-level snapshot statement: its optimized receivers (they depend on its subtree and the imports). */
-const optimizedByStatement = new WeakMap<SyntaxNode, { importsKey: string; keys: string[] }>();
-
 /** Receiver keys whose `.parameters()` are handed to an optimizer: the models being trained. */
-function optimizedKeys(context: RuleContext, importsKey: string): Set<string> {
+function optimizedKeys(context: RuleContext): Set<string> {
   const keys = new Set<string>();
-  if (!keptAcrossLints(context.root)) {
-    optimizedReceivers(nodesOfType(context.root, 'call'), context, keys);
-    return keys;
-  }
-  for (const statement of context.root.children) {
-    if (!statement) continue;
-    let memo = optimizedByStatement.get(statement);
-    if (memo?.importsKey !== importsKey) {
-      const found = new Set<string>();
-      optimizedReceivers(callsOfSubtree(statement), context, found);
-      optimizedByStatement.set(statement, memo = { importsKey, keys: [...found] });
-    }
-    for (const key of memo.keys) keys.add(key);
-  }
+  optimizedReceivers(nodesOfType(context.root, 'call'), context, keys);
   return keys;
 }
 
@@ -124,29 +107,14 @@ function trainFix(context: RuleContext, key: string, loop: SyntaxNode | undefine
 }
 
 /** Does the call run in a training step and may it be in eval mode (now or through its callers)? */
-function mayTrainInEvalMode(scope: Scope, call: ModelCall, context: RuleContext, importsKey: string): boolean {
+function mayTrainInEvalMode(scope: Scope, call: ModelCall, context: RuleContext): boolean {
   // Only ENTRY can turn into EVAL when resolved through callers.
   if (call.tracedBy || !(call.mode.bits & (EVAL | ENTRY))) return false;
   const region = enclosingLoop(call.call) ?? (scope.node.type === 'module' ? undefined : scope.node.childForFieldName('body'));
   if (!region || !containsTrainingStep(region, context.root)) return false;
-  return inferenceContexts(call.call, context.imports, importsKey).length === 0;
+  return inferenceContexts(call.call, context.imports).length === 0;
 }
 
-/** Per function node: which of its model calls pass `mayTrainInEvalMode`, for one version of its analysis. */
-const stepCallMemos = new WeakMap<SyntaxNode, { version: object; importsKey: string; indexes: number[] }>();
-
-/** The model calls of a scope that `mayTrainInEvalMode`; kept while the scope's analysis and the imports are the same. */
-function trainingStepCalls(scope: Scope, context: RuleContext, importsKey: string): ModelCall[] {
-  const memoize = keptAcrossLints(scope.node) && scope.node.type !== 'module';
-  const memo = memoize ? stepCallMemos.get(scope.node) : undefined;
-  if (memo && memo.version === scope.version && memo.importsKey === importsKey) return memo.indexes.map((i) => scope.modelCalls[i]!);
-  const indexes: number[] = [];
-  scope.modelCalls.forEach((call, i) => {
-    if (mayTrainInEvalMode(scope, call, context, importsKey)) indexes.push(i);
-  });
-  if (memoize) stepCallMemos.set(scope.node, { version: scope.version, importsKey, indexes });
-  return indexes.map((i) => scope.modelCalls[i]!);
-}
 
 export const trainingAfterEvalWithoutTrain: Rule = {
   id: 'DRP003',
@@ -155,19 +123,18 @@ export const trainingAfterEvalWithoutTrain: Rule = {
     // With a project, helpers of other modules may switch modes (`model.train_start()`).
     if ((!context.project && !/\.(?:eval|train)\(/.test(context.source)) || !/\.(?:backward|step)\(/.test(context.source) || !importsTorch(context)) return;
     const flow = getModeFlow(context);
-    const importsKey = importsContentKey(context.imports);
     const classes = classesByName(context.root);
     let catalog: ModelCatalog | undefined;
     let optimized: Set<string> | undefined;
     const reported = new Set<string>();
     for (const scope of [flow.module, ...flow.scopes]) {
       if (scope.modelCalls.length === 0) continue;
-      // The candidates are memoized per function; the framework check runs only where there are some.
-      const candidates = trainingStepCalls(scope, context, importsKey);
-      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes, importsKey)) continue;
+      // The framework check runs only where there are candidates.
+      const candidates = scope.modelCalls.filter((call) => mayTrainInEvalMode(scope, call, context));
+      if (candidates.length === 0 || isFrameworkManaged(scope, context, classes)) continue;
       for (const call of candidates) {
         const paths = flow.resolve(call);
-        optimized ??= optimizedKeys(context, importsKey);
+        optimized ??= optimizedKeys(context);
         const culprit = findCulprit(context.root, paths, optimized);
         if (!culprit) continue;
         catalog ??= new ModelCatalog(context, flow);

@@ -19,7 +19,7 @@ import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
-import { callArgument, formatRate, nodeRange, nodesOfType, replayReports, UnitMemo, walk, type MemoReport } from '../syntax';
+import { callArgument, formatRate, nodeRange, nodesOfType, walk } from '../syntax';
 import type { Fix } from '../types';
 import {
   classDerivesFrom, classesByName, classMethods, enclosingFunction, isKerasLayerBase, isTorchModuleBase, mentionsTraining, parametersOf, selfName,
@@ -198,7 +198,7 @@ function rateDecidedByCallers(rateNode: SyntaxNode | undefined, call: SyntaxNode
   return sites > 0 && allTied;
 }
 
-function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode, owner: string, keras: boolean, methods: ReadonlyMap<string, SyntaxNode>): void {
+function checkMethod(context: RuleContext, method: SyntaxNode, owner: string, keras: boolean, methods: ReadonlyMap<string, SyntaxNode>): void {
   const body = method.childForFieldName('body');
   if (!body) return;
   const methodName = method.childForFieldName('name')?.text ?? '';
@@ -219,11 +219,9 @@ function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode
     if (api.trainingKeyword) {
       if (callArgument(node, api.trainingKeyword, api.trainingPosition)) return; // explicit: tied, or deliberately on
       if (api.defaultTraining === 'off') {
-        out.push({
-          where: node.childForFieldName('function') ?? node,
-          message: `${api.display}(p=${rateText(rateNode, context, '0.5')}) in ${where} never drops: its training argument defaults to False. Pass training=${self ?? 'self'}.training.`,
-          extras: () => ({ fixes: self ? [addTrainingFix(node, self, false)!].filter(Boolean) : [] }),
-        });
+        context.report('DRP004', node.childForFieldName('function') ?? node,
+          `${api.display}(p=${rateText(rateNode, context, '0.5')}) in ${where} never drops: its training argument defaults to False. Pass training=${self ?? 'self'}.training.`,
+          { fixes: self ? [addTrainingFix(node, self, false)!].filter(Boolean) : [] });
         return;
       }
     }
@@ -235,33 +233,25 @@ function checkMethod(context: RuleContext, out: MemoReport[], method: SyntaxNode
     if (rateDecidedByCallers(rateNode, node, method, methods, context)) return;
     const rate = rateText(rateNode, context, '0.5');
     if (api.kind === 'attention') {
-      const fixes = (): Fix[] => self && rateNode
+      const fixes: Fix[] = self && rateNode
         ? [{ title: `Guard dropout_p with ${self}.training`, safe: true, edits: [{ range: nodeRange(rateNode), newText: `${asOperand(rateNode)} if ${self}.training else 0.0` }] }]
         : [];
       const target = rateNode!.parent?.type === 'keyword_argument' ? rateNode!.parent : rateNode!;
-      out.push({
-        where: target,
-        message: `${api.display}(dropout_p=${rate}) in ${where} drops attention weights whenever dropout_p > 0, also after model.eval(). Pass dropout_p=${rate} if ${self ?? 'self'}.training else 0.0.`,
-        extras: () => ({ fixes: fixes() }),
-      });
+      context.report('DRP004', target,
+        `${api.display}(dropout_p=${rate}) in ${where} drops attention weights whenever dropout_p > 0, also after model.eval(). Pass dropout_p=${rate} if ${self ?? 'self'}.training else 0.0.`,
+        { fixes });
       return;
     }
     if (api.kind === 'tensorflow') {
       const keep = rateNode ? undefined : callArgument(node, 'keep_prob');
-      out.push({
-        where: node.childForFieldName('function') ?? node,
-        message: `${api.display}(${keep ? `keep_prob=${keep.text}` : `rate=${rate}`}) in ${where} always drops, also at inference: it has no training flag. Apply it only when training (e.g. under \`if training:\`) or use a Dropout layer called with training=training.`,
-      });
+      context.report('DRP004', node.childForFieldName('function') ?? node,
+        `${api.display}(${keep ? `keep_prob=${keep.text}` : `rate=${rate}`}) in ${where} always drops, also at inference: it has no training flag. Apply it only when training (e.g. under \`if training:\`) or use a Dropout layer called with training=training.`);
       return;
     }
-    out.push({
-      where: node.childForFieldName('function') ?? node,
-      message: `${api.display}(p=${rate}) in ${where} is not tied to the training flag: the functional form defaults to training=True, so it keeps dropping after model.eval(). Pass training=${self ?? 'self'}.training.`,
-      extras: () => {
-        const fix = self ? addTrainingFix(node, self, true) : undefined;
-        return { fixes: fix ? [fix] : [] };
-      },
-    });
+    const fix = self ? addTrainingFix(node, self, true) : undefined;
+    context.report('DRP004', node.childForFieldName('function') ?? node,
+      `${api.display}(p=${rate}) in ${where} is not tied to the training flag: the functional form defaults to training=True, so it keeps dropping after model.eval(). Pass training=${self ?? 'self'}.training.`,
+      { fixes: fix ? [fix] : [] });
   });
 }
 
@@ -319,34 +309,21 @@ function checkTf1Switches(context: RuleContext): void {
   }
 }
 
-// A class's findings depend on its own subtree, the imports, the module constants and whether it
-// is judged as a Keras layer (which may come from a base class elsewhere in the file).
-const memo = new UnitMemo<boolean>();
-const methodsByClass = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
-
-function methodsOf(cls: SyntaxNode): Map<string, SyntaxNode> {
-  let methods = methodsByClass.get(cls);
-  if (!methods) methodsByClass.set(cls, methods = classMethods(cls));
-  return methods;
-}
-
 export const functionalDropoutIgnoresMode: Rule = {
   id: 'DRP004',
   check(context) {
     // Built only when a class without `forward` needs its bases looked up.
     let classes: Map<string, SyntaxNode> | undefined;
     for (const node of nodesOfType(context.root, 'class_definition')) {
-      const methods = methodsOf(node);
+      const methods = classMethods(node);
       const torch = methods.has('forward') || classDerivesFrom(node, context.imports, classes ??= classesByName(context.root), isTorchModuleBase);
       const keras = !torch && classDerivesFrom(node, context.imports, classes ??= classesByName(context.root), isKerasLayerBase);
       if (!torch && !keras) continue;
-      replayReports(context, 'DRP004', memo.reports(node, context, keras, (out) => {
-        const owner = node.childForFieldName('name')?.text ?? 'Model';
-        for (const [name, method] of methods) {
-          // Methods that only run while training (a loss, a Lightning/Keras training step) may drop unconditionally.
-          if (!NOT_FORWARD.has(name) && !/train|loss|augment/i.test(name)) checkMethod(context, out, method, owner, keras, methods);
-        }
-      }));
+      const owner = node.childForFieldName('name')?.text ?? 'Model';
+      for (const [name, method] of methods) {
+        // Methods that only run while training (a loss, a Lightning/Keras training step) may drop unconditionally.
+        if (!NOT_FORWARD.has(name) && !/train|loss|augment/i.test(name)) checkMethod(context, method, owner, keras, methods);
+      }
     }
     checkTf1Switches(context);
   },

@@ -7,8 +7,7 @@
 import { DROPOUT_APIS } from '../frameworks';
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
-import { calleeName, evalNumber, importsContentKey, type ImportTable } from '../resolve';
-import { keptAcrossLints } from '../snapshot';
+import { calleeName, evalNumber, type ImportTable } from '../resolve';
 import { callArgument, formatRate, nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';
 import type { Fix } from '../types';
 import { methodClass, selfName } from '../flow/pySyntax';
@@ -72,24 +71,8 @@ function dropoutConstructions(forward: SyntaxNode, imports: ImportTable): Constr
   return found;
 }
 
-/**
- * Per forward node: its dropout constructions and the imports they were resolved with. A forward
- * an edit left alone (the same node object, so the same subtree) keeps them while the imports
- * read the same: most forwards have none, and the walk is the cost.
- */
-const constructionsMemo = new WeakMap<SyntaxNode, { importsKey: string; calls: Construction[] }>();
-
-function constructionsIn(forward: SyntaxNode, imports: ImportTable, key: string): Construction[] {
-  if (!keptAcrossLints(forward)) return dropoutConstructions(forward, imports);
-  const known = constructionsMemo.get(forward);
-  if (known && known.importsKey === key) return known.calls;
-  const calls = dropoutConstructions(forward, imports);
-  constructionsMemo.set(forward, { importsKey: key, calls });
-  return calls;
-}
-
-function checkForward(context: RuleContext, forward: SyntaxNode, owner: string, importsKey: string): void {
-  const calls = constructionsIn(forward, context.imports, importsKey);
+function checkForward(context: RuleContext, forward: SyntaxNode, owner: string): void {
+  const calls = dropoutConstructions(forward, context.imports);
   if (!calls.length) return;
   const self = selfName(forward);
   for (const { node, api } of calls) {
@@ -106,11 +89,10 @@ function checkForward(context: RuleContext, forward: SyntaxNode, owner: string, 
 export const dropoutModuleCreatedInForward: Rule = {
   id: 'DRP005',
   check(context) {
-    const importsKey = importsContentKey(context.imports);
     for (const node of nodesOfType(context.root, 'function_definition')) {
       if (node.childForFieldName('name')?.text !== 'forward') continue;
       const cls = methodClass(node);
-      if (cls) checkForward(context, node, cls.childForFieldName('name')?.text ?? 'Module', importsKey);
+      if (cls) checkForward(context, node, cls.childForFieldName('name')?.text ?? 'Module');
     }
   },
 };

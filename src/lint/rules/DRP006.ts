@@ -8,7 +8,7 @@
 // class named BatchNorm; LayerNorm/GroupNorm (no running statistics).
 import type { Rule } from '../linter';
 import { getModelGraphs, type LayerNode, type ModelGraph } from '../modelGraph';
-import { describeLayer, modelLabel, PASS_THROUGH, PerGraph, permuteTexts, reportNode, ReportedOnce } from '../model/ruleSupport';
+import { describeLayer, modelLabel, PASS_THROUGH, permuteTexts, reportNode, ReportedOnce } from '../model/ruleSupport';
 import { nodeRange } from '../syntax';
 import type { Fix } from '../types';
 
@@ -54,14 +54,12 @@ function dropoutsFeedingBatchNorm(graph: ModelGraph): Array<{ dropout: LayerNode
   return found;
 }
 
-const feeding = new PerGraph<ReturnType<typeof dropoutsFeedingBatchNorm>>();
-
 export const dropoutBeforeBatchnorm: Rule = {
   id: 'DRP006',
   check(context) {
     const once = new ReportedOnce();
     for (const graph of getModelGraphs(context)) {
-      for (const { dropout, bn, path } of feeding.get(graph, dropoutsFeedingBatchNorm)) {
+      for (const { dropout, bn, path } of dropoutsFeedingBatchNorm(graph)) {
         const where = reportNode(dropout);
         if (!once.first('DRP006', where)) continue;
         const between = path.length ? ` (through ${path.map((l) => l.display).join(', ')})` : '';

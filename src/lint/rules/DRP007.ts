@@ -14,20 +14,6 @@ import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/r
 
 const LIMIT = 0.2;
 
-/**
- * The message for a dropout, kept on its definition object: a graph reused across lints keeps its
- * definitions, and the text depends only on the definition, the graph and the BatchNorm named.
- */
-const messages = new WeakMap<LayerDefinition, { graph: ModelGraph; bnText: string; message: string }>();
-
-function messageFor(dropout: LayerDefinition, graph: ModelGraph, bnText: string): string {
-  const known = messages.get(dropout);
-  if (known && known.graph === graph && known.bnText === bnText) return known.message;
-  const message = `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`;
-  messages.set(dropout, { graph, bnText, message });
-  return message;
-}
-
 export const heavyDropoutWithBatchnorm: Rule = {
   id: 'DRP007',
   check(context) {
@@ -43,7 +29,8 @@ export const heavyDropoutWithBatchnorm: Rule = {
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
         if (followsLastBatchNorm(graph, graphs, dropout)) continue;
         if (!once.first('DRP007', dropout.node)) continue;
-        context.report('DRP007', dropout.node, messageFor(dropout, graph, bnText),
+        context.report('DRP007', dropout.node,
+          `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
           { related: [{ range: bn.range, message: `${bnText} is a BatchNorm of this model` }] });
       }
     }

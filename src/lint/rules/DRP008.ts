@@ -10,7 +10,7 @@
 import type { Rule } from '../linter';
 import { getModelGraphs, type LayerKind, type LayerNode, type ModelGraph } from '../modelGraph';
 import { canonicalName } from '../resolve';
-import { describeLayer, modelLabel, PerGraph, renameCallee, reportNode, ReportedOnce } from '../model/ruleSupport';
+import { describeLayer, modelLabel, renameCallee, reportNode, ReportedOnce } from '../model/ruleSupport';
 
 /** Layers that keep a conv feature map a feature map. */
 const SPATIAL: ReadonlySet<LayerKind> = new Set(['activation', 'pool', 'batchnorm', 'norm', 'identity', 'dropout']);
@@ -73,14 +73,12 @@ function dropoutsOnConvMaps(graph: ModelGraph): Array<{ dropout: LayerNode; conv
   return found;
 }
 
-const onConvMaps = new PerGraph<ReturnType<typeof dropoutsOnConvMaps>>();
-
 export const elementwiseDropoutOnConvMaps: Rule = {
   id: 'DRP008',
   check(context) {
     const once = new ReportedOnce();
     for (const graph of getModelGraphs(context)) {
-      for (const { dropout, conv } of onConvMaps.get(graph, dropoutsOnConvMaps)) {
+      for (const { dropout, conv } of dropoutsOnConvMaps(graph)) {
         const where = reportNode(dropout);
         if (!once.first('DRP008', where)) continue;
         const dims = dimensions(conv) ?? 2;

@@ -8,9 +8,9 @@ import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS, RECURRENT_RATE_KEYWORDS } from '../
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
-import { callArgument, formatRate, keywordArgument, replayReports, UnitMemo, walk, type MemoReport } from '../syntax';
+import { callArgument, formatRate, keywordArgument, nodesOfType } from '../syntax';
 
-function checkRate(context: RuleContext, out: MemoReport[], rateNode: SyntaxNode | undefined, display: string, keyword: string): void {
+function checkRate(context: RuleContext, rateNode: SyntaxNode | undefined, display: string, keyword: string): void {
   const rate = evalNumber(rateNode, context.constants);
   if (rateNode === undefined || rate === undefined) return;
   if (rate >= 0 && rate < 1) return;
@@ -20,11 +20,11 @@ function checkRate(context: RuleContext, out: MemoReport[], rateNode: SyntaxNode
     : rate > 1 && rate <= 100 && Number.isInteger(rate)
       ? 'it must be a probability in [0, 1), not a percentage'
       : 'it must be a probability in [0, 1)';
-  out.push({ where: rateNode, message: `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.` });
+  context.report('DRP010', rateNode, `Invalid dropout rate ${keyword}=${shown} in ${display}: ${why}.`);
 }
 
 /** A keep probability (TF1 `keep_prob`) must lie in (0, 1]: 0 keeps nothing (and TF divides by it). */
-function checkKeep(context: RuleContext, out: MemoReport[], keepNode: SyntaxNode | undefined, display: string, keyword: string): void {
+function checkKeep(context: RuleContext, keepNode: SyntaxNode | undefined, display: string, keyword: string): void {
   const keep = evalNumber(keepNode, context.constants);
   if (keepNode === undefined || keep === undefined) return;
   if (keep > 0 && keep <= 1) return;
@@ -33,39 +33,27 @@ function checkKeep(context: RuleContext, out: MemoReport[], keepNode: SyntaxNode
     : keep > 1 && keep <= 100 && Number.isInteger(keep)
       ? 'it must be a probability in (0, 1], not a percentage'
       : 'it must be a probability in (0, 1]';
-  out.push({ where: keepNode, message: `Invalid keep probability ${keyword}=${formatRate(keep)} in ${display}: ${why}.` });
+  context.report('DRP010', keepNode, `Invalid keep probability ${keyword}=${formatRate(keep)} in ${display}: ${why}.`);
 }
-
-function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[]): void {
-  walk(statement, (node) => {
-    if (node.type !== 'call') return;
-    const name = calleeName(node, context.imports);
-    if (!name) return;
-    const api = DROPOUT_APIS.get(name);
-    if (api) {
-      const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
-      if (api.rateMeaning === 'keep') checkKeep(context, out, rateNode, api.display, api.rateKeyword);
-      else checkRate(context, out, rateNode, api.display, api.rateKeyword);
-      if (api.legacyKeepKeyword) checkKeep(context, out, keywordArgument(node, api.legacyKeepKeyword), api.display, api.legacyKeepKeyword);
-      return;
-    }
-    const layer = DROPOUT_KEYWORD_APIS.get(name);
-    if (layer) {
-      for (const keyword of RECURRENT_RATE_KEYWORDS) checkRate(context, out, keywordArgument(node, keyword), layer, keyword);
-    }
-  });
-}
-
-// A call's rate depends on the call's subtree, the imports and the module constants only.
-const memo = new UnitMemo();
 
 export const invalidDropoutRate: Rule = {
   id: 'DRP010',
   check(context) {
-    // Per top-level statement, in source order: the same pre-order as one walk of the whole tree.
-    for (const statement of context.root.namedChildren) {
-      if (!statement) continue;
-      replayReports(context, 'DRP010', memo.reports(statement, context, true, (out) => checkStatement(context, statement, out)));
+    for (const node of nodesOfType(context.root, 'call')) {
+      const name = calleeName(node, context.imports);
+      if (!name) continue;
+      const api = DROPOUT_APIS.get(name);
+      if (api) {
+        const rateNode = callArgument(node, api.rateKeyword, api.ratePosition);
+        if (api.rateMeaning === 'keep') checkKeep(context, rateNode, api.display, api.rateKeyword);
+        else checkRate(context, rateNode, api.display, api.rateKeyword);
+        if (api.legacyKeepKeyword) checkKeep(context, keywordArgument(node, api.legacyKeepKeyword), api.display, api.legacyKeepKeyword);
+        continue;
+      }
+      const layer = DROPOUT_KEYWORD_APIS.get(name);
+      if (layer) {
+        for (const keyword of RECURRENT_RATE_KEYWORDS) checkRate(context, keywordArgument(node, keyword), layer, keyword);
+      }
     }
   },
 };

@@ -14,7 +14,7 @@ import type { SyntaxNode } from '../parser';
 import { calleeName, dottedName, evalNumber, resolveName } from '../resolve';
 import { SnapshotNode } from '../snapshot';
 import {
-  callArgument, formatRate, keywordArgument, nodeRange, nodesOfType, nodesOfTypeIn, replayReports, UnitMemo, type MemoCheck, type MemoReport,
+  callArgument, formatRate, keywordArgument, nodeRange, nodesOfType, nodesOfTypeIn,
 } from '../syntax';
 import type { Fix } from '../types';
 
@@ -47,16 +47,8 @@ function trailingComment(source: string, node: SyntaxNode): string | undefined {
   return hash >= 0 ? line.slice(hash) : undefined;
 }
 
-const tf1Files = new WeakMap<SyntaxNode, boolean>();
-
-/** Is this file plainly TF1 code (where the positional second argument of tf.nn.dropout is keep_prob)? Once per lint. */
+/** Is this file plainly TF1 code (where the positional second argument of tf.nn.dropout is keep_prob)? */
 function isTf1File(context: RuleContext): boolean {
-  let tf1 = tf1Files.get(context.root);
-  if (tf1 === undefined) tf1Files.set(context.root, tf1 = scanTf1(context));
-  return tf1;
-}
-
-function scanTf1(context: RuleContext): boolean {
   let tf1 = false;
   for (const node of nodesOfType(context.root, 'attribute')) {
     const qualified = resolveName(node, context.imports);
@@ -78,23 +70,17 @@ function oneMinus(node: SyntaxNode, constants: ReadonlyMap<string, number>): { t
   return { text: `1 - ${operand}`, literal: false };
 }
 
-/** Whether the comment at the end of `node`'s line mentions keep; recorded, since the comment may lie outside the statement. */
-function commentSaysKeep(context: RuleContext, node: SyntaxNode, checks: MemoCheck[]): boolean {
-  const says = (c: RuleContext) => /keep/i.test(trailingComment(c.source, node) ?? '');
-  const seen = says(context);
-  checks.push((c) => says(c) === seen);
-  return seen;
+/** Whether the comment at the end of `node`'s line mentions keep. */
+function commentSaysKeep(context: RuleContext, node: SyntaxNode): boolean {
+  return /keep/i.test(trailingComment(context.source, node) ?? '');
 }
 
 // Wording that says "this number is a keep probability", not just any "keep" in a comment.
 const KEEP_PROBABILITY_WORDS = /keep[_ -]?prob|keep(?:ing)? probability|probability (?:of|to|for) keep|(?:fraction|share|ratio) (?:of units )?(?:to )?keep|units to keep|to keep units|retain(?:ed|ing)? probability|probability (?:of|to) retain/i;
 
 /** The comment on the call's line says the value is a keep probability (whatever the value). */
-function commentSaysKeepProbability(context: RuleContext, node: SyntaxNode, checks: MemoCheck[]): boolean {
-  const says = (c: RuleContext) => KEEP_PROBABILITY_WORDS.test(trailingComment(c.source, node) ?? '');
-  const seen = says(context);
-  checks.push((c) => says(c) === seen);
-  return seen;
+function commentSaysKeepProbability(context: RuleContext, node: SyntaxNode): boolean {
+  return KEEP_PROBABILITY_WORDS.test(trailingComment(context.source, node) ?? '');
 }
 
 /**
@@ -135,23 +121,10 @@ function ownerScope(node: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function assignmentSaysKeep(context: RuleContext, value: SyntaxNode, checks: MemoCheck[]): number {
-  const line = keepAssignmentLine(context, value);
-  // The assignment may lie outside the statement: judged again on every reuse.
-  checks.push((c) => keepAssignmentLine(c, value) === line);
-  return line;
-}
-
-function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[], checks: MemoCheck[]): void {
+function checkFile(context: RuleContext): void {
   let tf1: boolean | undefined;
-  const fileIsTf1 = (): boolean => {
-    if (tf1 === undefined) {
-      const seen = tf1 = isTf1File(context);
-      checks.push((c) => isTf1File(c) === seen);
-    }
-    return tf1;
-  };
-  for (const node of nodesOfTypeIn(context.root, statement, 'call')) {
+  const fileIsTf1 = (): boolean => (tf1 ??= isTf1File(context));
+  for (const node of nodesOfType(context.root, 'call')) {
     const callee = node.childForFieldName('function');
     const qualified = calleeName(node, context.imports);
     if (!qualified) continue;
@@ -160,12 +133,10 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
       if (keep) {
         const keyword = keep.parent!;
         const rate = oneMinus(keep, context.constants);
-        const fix = (): Fix => ({ title: `Replace keep_prob=${keep.text} with rate=${rate.text}`, safe: rate.literal, edits: [{ range: nodeRange(keyword), newText: `rate=${rate.text}` }] });
-        out.push({
-          where: keyword,
-          message: `tf.nn.dropout(keep_prob=${keep.text}) uses the deprecated keep probability (removed in TF2, where the argument is the drop rate): write rate=${rate.text}.`,
-          extras: () => ({ fixes: [fix()] }),
-        });
+        const fix: Fix = { title: `Replace keep_prob=${keep.text} with rate=${rate.text}`, safe: rate.literal, edits: [{ range: nodeRange(keyword), newText: `rate=${rate.text}` }] };
+        context.report('DRP011', keyword,
+          `tf.nn.dropout(keep_prob=${keep.text}) uses the deprecated keep probability (removed in TF2, where the argument is the drop rate): write rate=${rate.text}.`,
+          { fixes: [fix] });
         continue;
       }
       // `tf.compat.v1.nn.dropout(x, 0.8)`: the second positional argument is still keep_prob there.
@@ -178,27 +149,23 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
       const name = valueName(rateNode);
       if (!byKeyword && (compatV1 || fileIsTf1())) {
         if (name && RATE_NAME.test(name) && !KEEP_NAME.test(name)) {
-          out.push({
-            where: rateNode,
-            message: `'${rateNode.text}' looks like a drop rate, but the second positional argument of TF1 tf.nn.dropout is the keep probability: pass rate=${rateNode.text} instead.`,
-            extras: () => ({ fixes: [{ title: `Pass it as rate=${rateNode.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: `rate=${rateNode.text}` }] }] }),
-          });
+          context.report('DRP011', rateNode,
+            `'${rateNode.text}' looks like a drop rate, but the second positional argument of TF1 tf.nn.dropout is the keep probability: pass rate=${rateNode.text} instead.`,
+            { fixes: [{ title: `Pass it as rate=${rateNode.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: `rate=${rateNode.text}` }] }] });
         }
         continue;
       }
       const value = evalNumber(rateNode, context.constants);
-      const keepWording = (name !== undefined && KEEP_NAME.test(name)) || commentSaysKeep(context, node, checks);
+      const keepWording = (name !== undefined && KEEP_NAME.test(name)) || commentSaysKeep(context, node);
       // An explicit `rate=` keyword says the author knew the TF2 meaning: only wording overrides it.
       const highPositional = !byKeyword && value !== undefined && value >= 0.8 && value < 1;
       if (keepWording || highPositional) {
         const rate = oneMinus(rateNode, context.constants);
         const shown = value !== undefined ? formatRate(value) : rateNode.text;
         const why = keepWording ? 'its name or comment says it is a keep probability' : `a drop rate of ${shown} discards ${Math.round(value! * 100)} % of the units`;
-        out.push({
-          where: rateNode,
-          message: `tf.nn.dropout rate=${shown} looks like a keep probability (${why}); in TF2 the argument is the drop rate. Use rate=${rate.text} if ${shown} was meant to be kept.`,
-          extras: () => ({ fixes: [{ title: `Use rate=${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] }),
-        });
+        context.report('DRP011', rateNode,
+          `tf.nn.dropout rate=${shown} looks like a keep probability (${why}); in TF2 the argument is the drop rate. Use rate=${rate.text} if ${shown} was meant to be kept.`,
+          { fixes: [{ title: `Use rate=${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] });
       }
       continue;
     }
@@ -212,17 +179,15 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
       // TF1 tf.contrib.layers.dropout / slim.dropout take keep_prob: the mistake is the reverse.
       if (!name || !RATE_NAME.test(name) || KEEP_NAME.test(name)) continue;
       const keep = oneMinus(rateNode, context.constants);
-      out.push({
-        where: rateNode,
-        message: `${api.display} expects a keep probability but receives '${rateNode.text}', a drop rate by its name: ${api.rateKeyword}=${keep.text} keeps the intended fraction.`,
-        extras: () => ({ fixes: [{ title: `Use ${keep.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: keep.text }] }] }),
-      });
+      context.report('DRP011', rateNode,
+        `${api.display} expects a keep probability but receives '${rateNode.text}', a drop rate by its name: ${api.rateKeyword}=${keep.text} keeps the intended fraction.`,
+        { fixes: [{ title: `Use ${keep.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: keep.text }] }] });
       continue;
     }
     const keepNamed = name !== undefined && KEEP_NAME.test(name);
-    const keepComment = !keepNamed && ((value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node, checks))
-      || commentSaysKeepProbability(context, node, checks));
-    const keepAssigned = !keepNamed && !keepComment && assignmentSaysKeep(context, rateNode, checks);
+    const keepComment = !keepNamed && ((value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node))
+      || commentSaysKeepProbability(context, node));
+    const keepAssigned = !keepNamed && !keepComment && keepAssignmentLine(context, rateNode);
     if (!keepNamed && !keepComment && !keepAssigned) continue;
     const rate = oneMinus(rateNode, context.constants);
     const evidence = keepNamed
@@ -230,24 +195,13 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
       : keepAssigned
         ? `'${rateNode.text}', which its assignment (line ${keepAssigned}) describes as a keep probability`
         : `${rateNode.text}, described as a keep probability`;
-    out.push({
-      where: rateNode,
-      message: `${api.display} expects a drop rate but receives ${evidence}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
-      extras: () => ({ fixes: [{ title: `Use ${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] }),
-    });
+    context.report('DRP011', rateNode,
+      `${api.display} expects a drop rate but receives ${evidence}: ${api.rateKeyword}=${rate.text} drops the intended fraction.`,
+      { fixes: [{ title: `Use ${rate.text}`, safe: false, edits: [{ range: nodeRange(rateNode), newText: rate.text }] }] });
   }
 }
 
-// A statement's findings depend on its subtree, the imports and module constants, and the reads
-// recorded as checks: whether the file is TF1, and the comments at the end of the calls' lines.
-const memo = new UnitMemo();
-
 export const keepProbRateConfusion: Rule = {
   id: 'DRP011',
-  check(context) {
-    for (const statement of context.root.namedChildren) {
-      if (!statement) continue;
-      replayReports(context, 'DRP011', memo.reports(statement, context, true, (out, checks) => checkStatement(context, statement, out, checks)));
-    }
-  },
+  check: checkFile,
 };

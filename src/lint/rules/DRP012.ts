@@ -10,7 +10,7 @@
 import type { Rule, RuleContext } from '../linter';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
-import { callArgument, formatRate, nodesOfTypeIn, replayReports, UnitMemo, type MemoReport } from '../syntax';
+import { callArgument, formatRate, nodesOfType } from '../syntax';
 
 const RNN_CLASS = /^torch\.nn\.(?:rnn\.)?(LSTM|GRU|RNN)$/;
 
@@ -46,8 +46,8 @@ function describeDropout(node: SyntaxNode, constants: ReadonlyMap<string, number
   return undefined;
 }
 
-function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoReport[]): void {
-  for (const node of nodesOfTypeIn(context.root, statement, 'call')) {
+function checkFile(context: RuleContext): void {
+  for (const node of nodesOfType(context.root, 'call')) {
     const qualified = calleeName(node, context.imports);
     const match = qualified ? RNN_CLASS.exec(qualified) : null;
     if (!match || hasSplat(node)) continue;
@@ -66,24 +66,13 @@ function checkStatement(context: RuleContext, statement: SyntaxNode, out: MemoRe
     const effect = dropout.literal
       ? 'it has no effect'
       : 'any non-zero value has no effect';
-    out.push({
-      where: dropoutNode,
-      message: `${layer} has dropout=${dropout.text} but ${layersText}: PyTorch applies RNN dropout only between stacked layers, so ${effect}. ` +
-        'Use num_layers > 1, or apply a separate nn.Dropout to the RNN output.',
-    });
+    context.report('DRP012', dropoutNode,
+      `${layer} has dropout=${dropout.text} but ${layersText}: PyTorch applies RNN dropout only between stacked layers, so ${effect}. ` +
+        'Use num_layers > 1, or apply a separate nn.Dropout to the RNN output.');
   }
 }
 
-// A call's finding depends on its statement's subtree (the name it is assigned to), the imports and
-// the module constants only.
-const memo = new UnitMemo();
-
 export const rnnDropoutSingleLayer: Rule = {
   id: 'DRP012',
-  check(context) {
-    for (const statement of context.root.namedChildren) {
-      if (!statement) continue;
-      replayReports(context, 'DRP012', memo.reports(statement, context, true, (out) => checkStatement(context, statement, out)));
-    }
-  },
+  check: checkFile,
 };

@@ -10,7 +10,7 @@
 import type { Rule } from '../linter';
 import { getModelGraphs, type ActivationKind, type LayerDefinition } from '../modelGraph';
 import { canonicalName } from '../resolve';
-import { allDefinitions, describeLayer, modelLabel, PerGraph, renameCallee, ReportedOnce } from '../model/ruleSupport';
+import { allDefinitions, describeLayer, modelLabel, renameCallee, ReportedOnce } from '../model/ruleSupport';
 
 const OUTPUT_ACTIVATIONS: ReadonlySet<ActivationKind> = new Set(['softmax', 'log-softmax', 'sigmoid', 'linear']);
 
@@ -36,18 +36,13 @@ function activationsOf(definitions: readonly LayerDefinition[]): { selu: number;
   return { selu: hidden.filter((a) => a === 'selu').length, others: [...new Set(hidden.filter((a) => a !== 'selu'))] };
 }
 
-/** A graph without user blocks is judged on its own definitions: kept per graph object. */
-const ownActivations = new PerGraph<{ result: ReturnType<typeof activationsOf> }>();
-
 export const alphaDropoutActivationMismatch: Rule = {
   id: 'DRP013',
   check(context) {
     const once = new ReportedOnce();
     const graphs = getModelGraphs(context);
     for (const graph of graphs) {
-      const activations = graph.usesClasses.length
-        ? activationsOf(allDefinitions(graph, graphs))
-        : ownActivations.get(graph, (g) => ({ result: activationsOf(g.definitions) })).result;
+      const activations = activationsOf(graph.usesClasses.length ? allDefinitions(graph, graphs) : graph.definitions);
       if (!activations) continue;
       const { selu, others } = activations;
       for (const layer of graph.definitions) {

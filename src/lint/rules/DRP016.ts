@@ -12,7 +12,7 @@ import type { Rule } from '../linter';
 import { inferenceContexts, inGradientTape, isMonteCarloSampling } from '../modeFlow';
 import { calleeName } from '../resolve';
 import type { SyntaxNode } from '../parser';
-import { nodeRange, nodesOfTypeIn } from '../syntax';
+import { nodeRange, nodesOfType } from '../syntax';
 import { DROPOUT_APIS } from '../frameworks';
 
 /** `training=True`, or Flax's `deterministic=False`: the keyword as written, else undefined. */
@@ -24,41 +24,25 @@ function forcedOnText(keyword: SyntaxNode): string | undefined {
   return undefined;
 }
 
-/** `training=True` keywords per top-level statement: they depend on the statement's subtree only. */
-const forcedKeywords = new WeakMap<SyntaxNode, readonly SyntaxNode[]>();
-
-function trainingTrueIn(root: SyntaxNode, statement: SyntaxNode): readonly SyntaxNode[] {
-  let found = forcedKeywords.get(statement);
-  if (!found) {
-    found = nodesOfTypeIn(root, statement, 'keyword_argument')
-      .filter((keyword) => forcedOnText(keyword) !== undefined);
-    forcedKeywords.set(statement, found);
-  }
-  return found;
-}
-
 export const dropoutForcedOnAtInference: Rule = {
   id: 'DRP016',
   check(context) {
-    // What decides a finding (inference contexts, Monte Carlo averaging) may lie outside the statement: judged every lint.
-    for (const statement of context.root.namedChildren) {
-      if (!statement) continue;
-      for (const keyword of trainingTrueIn(context.root, statement)) {
-        const call = keyword.parent?.parent;
-        if (call?.type !== 'call') continue;
-        const contexts = inferenceContexts(call, context.imports);
-        if (contexts.length === 0 || inGradientTape(call) || isMonteCarloSampling(call)) continue;
-        const callee = call.childForFieldName('function');
-        const qualified = calleeName(call, context.imports);
-        const api = qualified ? DROPOUT_APIS.get(qualified) : undefined;
-        const forced = forcedOnText(keyword)!;
-        const flax = forced.startsWith('deterministic');
-        const off = flax ? 'deterministic=True' : 'training=False';
-        const what = api ? `${api.display}(..., ${forced})` : `${callee?.text ?? 'the model'}(..., ${forced})`;
-        context.report('DRP016', keyword,
-          `${what} forces dropout on ${contexts.at(-1)!.label}, and the result is not averaged over several stochastic passes: each prediction comes from one random sub-network (noisy, biased scores). Use ${off}, or average T passes for Monte Carlo dropout.`,
-          { fixes: [{ title: `Use ${off}`, safe: false, edits: [{ range: nodeRange(keyword.childForFieldName('value')!), newText: flax ? 'True' : 'False' }] }] });
-      }
+    for (const keyword of nodesOfType(context.root, 'keyword_argument')) {
+      const forced = forcedOnText(keyword);
+      if (!forced) continue;
+      const call = keyword.parent?.parent;
+      if (call?.type !== 'call') continue;
+      const contexts = inferenceContexts(call, context.imports);
+      if (contexts.length === 0 || inGradientTape(call) || isMonteCarloSampling(call)) continue;
+      const callee = call.childForFieldName('function');
+      const qualified = calleeName(call, context.imports);
+      const api = qualified ? DROPOUT_APIS.get(qualified) : undefined;
+      const flax = forced.startsWith('deterministic');
+      const off = flax ? 'deterministic=True' : 'training=False';
+      const what = api ? `${api.display}(..., ${forced})` : `${callee?.text ?? 'the model'}(..., ${forced})`;
+      context.report('DRP016', keyword,
+        `${what} forces dropout on ${contexts.at(-1)!.label}, and the result is not averaged over several stochastic passes: each prediction comes from one random sub-network (noisy, biased scores). Use ${off}, or average T passes for Monte Carlo dropout.`,
+        { fixes: [{ title: `Use ${off}`, safe: false, edits: [{ range: nodeRange(keyword.childForFieldName('value')!), newText: flax ? 'True' : 'False' }] }] });
     }
   },
 };
