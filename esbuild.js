@@ -51,6 +51,8 @@ function entries() {
   const optionalNode = [
     ['src/engine/worker.ts', 'dist/engineWorker.js'],
     ['src/lint/worker.ts', 'dist/lintWorker.js'],
+    // The language server in a worker thread of the extension host (src/extension/lintClient.ts).
+    ['src/extension/lintServerWorker.ts', 'dist/lintServerWorker.js'],
   ];
   for (const [src, out] of optionalNode) {
     if (fs.existsSync(path.join(root, src))) list.push({ ...nodeCommon, entryPoints: [src], outfile: out });

@@ -1,11 +1,8 @@
 // Activation only wires features together; each feature lives in its own module. Nothing heavy
-// happens here: the parser wasm loads on the first lint, the lint workers on the first workspace lint.
+// happens here: the linter is a language server in a worker thread (lintClient.ts) that loads the
+// parser there; the lint workers of "Lint Workspace" start on its first run.
 import * as vscode from 'vscode';
-import { DropoutCodeActionProvider, SHOW_DOCUMENTATION_COMMAND } from './codeActions';
-import { VisualizeModelCodeLensProvider, VISUALIZE_MODEL_COMMAND } from './codeLens';
-import { DiagnosticsController } from './diagnostics';
-import { DropoutHoverProvider } from './hovers';
-import { LintEngine } from './lintEngine';
+import { LintClient } from './lintClient';
 import { createLogger } from './log';
 import { registerPanels, showNetworkPanel, type NetworkModelSpec } from './panels';
 import { PyprojectConfig } from './projectConfig';
@@ -13,32 +10,28 @@ import { showRuleDocumentation, useInstalledRuleDocs } from './ruleDocs';
 import { openExample } from './walkthrough';
 import { WorkspaceLinter } from './workspaceLint';
 
-/** Python files and notebook cells, in any file system (untitled, remote and virtual included). */
-const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
+/** Code actions name it to open a rule's page ("Show documentation for DRPnnn"). */
+export const SHOW_DOCUMENTATION_COMMAND = 'dropoutLab.showRuleDocumentation';
+/** The "Visualize dropout" code lens runs it with the model's NetworkModelSpec. */
+export const VISUALIZE_MODEL_COMMAND = 'dropoutLab.visualizeModel';
+
+let lintClient: LintClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger(context);
   useInstalledRuleDocs(context.extensionUri);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
-  const engine = new LintEngine(dist);
   const configProblems = vscode.languages.createDiagnosticCollection('dropout-lab-config');
   const projectConfig = new PyprojectConfig(logger, configProblems);
-  const diagnostics = new DiagnosticsController(engine, projectConfig, logger);
   const workspaceLinter = new WorkspaceLinter(dist, projectConfig, logger);
-  const codeLenses = new VisualizeModelCodeLensProvider(engine, diagnostics, logger);
+  const client = new LintClient(dist, logger, logger.channel);
+  lintClient = client;
 
   context.subscriptions.push(
     configProblems,
     projectConfig,
-    diagnostics,
     workspaceLinter,
-    codeLenses,
-    { dispose: () => engine.dispose() },
-    vscode.languages.registerCodeActionsProvider(PYTHON, new DropoutCodeActionProvider(diagnostics, engine), {
-      providedCodeActionKinds: DropoutCodeActionProvider.providedCodeActionKinds,
-    }),
-    vscode.languages.registerHoverProvider(PYTHON, new DropoutHoverProvider(engine, diagnostics)),
-    vscode.languages.registerCodeLensProvider(PYTHON, codeLenses),
+    { dispose: () => void client.dispose() },
     vscode.commands.registerCommand('dropoutLab.lintWorkspace', (cancellation?: vscode.CancellationToken) => workspaceLinter.run(cancellation)),
     vscode.commands.registerCommand(SHOW_DOCUMENTATION_COMMAND, (rule?: unknown) => showRuleDocumentation(context.extensionUri, logger, rule)),
     vscode.commands.registerCommand('dropoutLab.showLogs', () => logger.show()),
@@ -46,10 +39,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(VISUALIZE_MODEL_COMMAND, (model?: NetworkModelSpec) => showNetworkPanel(context, model)),
   );
   registerPanels(context);
-  diagnostics.relintAll();
+  // Not awaited: activation returns at once; documents opened meanwhile are synced once it runs.
+  void client.start();
   logger.info(`Dropout Lab ${String(context.extension.packageJSON.version)} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode'}).`);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Shut the language server down (and end its thread) before the extension host goes.
+  await lintClient?.dispose();
+  lintClient = undefined;
 }

@@ -13,6 +13,8 @@ export interface Logger {
   debug(message: string): void;
   trace(message: string): void;
   show(): void;
+  /** The channel itself: the language client writes the server's log messages to it. */
+  readonly channel?: vscode.LogOutputChannel;
 }
 
 function describe(error: unknown): string {
@@ -23,7 +25,7 @@ function describe(error: unknown): string {
 class ChannelLogger implements Logger {
   private level: number = ORDER.info;
 
-  constructor(private readonly channel: vscode.LogOutputChannel) {}
+  constructor(readonly channel: vscode.LogOutputChannel) {}
 
   setLevel(name: string): void {
     this.level = ORDER[name as LogLevelName] ?? ORDER.info;

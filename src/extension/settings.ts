@@ -69,3 +69,26 @@ export function readSettings(scope: vscode.ConfigurationScope | undefined): Edit
     problems,
   };
 }
+
+/**
+ * The `dropoutLab` section as the language server reads it (`workspace/configuration`), with the
+ * setting names of package.json. Values are passed as set (the server validates and reports them);
+ * a lint setting the user has not set is left out, so its default never hides pyproject.toml.
+ */
+export function serverSettings(scope: vscode.ConfigurationScope | undefined): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration('dropoutLab', scope);
+  const section: Record<string, unknown> = {
+    enable: config.get('enable', true),
+    run: config.get('run', 'onType'),
+    codeActions: {
+      fix: config.get('codeActions.fix', true),
+      disableLine: config.get('codeActions.disableLine', true),
+      showDocumentation: config.get('codeActions.showDocumentation', true),
+    },
+    codeLens: { enable: config.get('codeLens.enable', true) },
+  };
+  for (const key of LINT_SETTINGS) {
+    if (isExplicit(config, key)) section[key] = config.get(key);
+  }
+  return section;
+}
