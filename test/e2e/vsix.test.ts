@@ -51,7 +51,7 @@ describe('packaged .vsix', function () {
     const allowed = /^(dist\/.+|media\/.+|package\.json|readme\.md|changelog\.md|license(\.txt|\.md)?)$/i;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), [], 'files outside the allowed set');
     assert.deepStrictEqual(files.filter((f) => f.endsWith('.map')), [], 'source maps are shipped');
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/lintServerWorker.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
       assert.ok(files.includes(needed), `${needed} is missing from the .vsix`);
     }
   });
