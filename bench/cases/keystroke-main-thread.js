@@ -21,9 +21,13 @@ const { modelFile } = require('./modelFile');
 
 const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 /** The main thread's CPU time in ms (the main thread's task id is the process id), or undefined off Linux. */
+let schedstat;
+const schedstatBuffer = Buffer.alloc(128);
 function mainThreadCpuMs() {
   try {
-    return Number(fs.readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
+    schedstat ??= fs.openSync(SCHEDSTAT, 'r');
+    const length = fs.readSync(schedstat, schedstatBuffer, 0, schedstatBuffer.length, 0);
+    return Number(schedstatBuffer.toString('latin1', 0, length).split(' ')[0]) / 1e6;
   } catch {
     return undefined;
   }
@@ -51,6 +55,15 @@ class Uri {
   static parse(value) { return new Uri(value); }
   static file(fsPath) { return new Uri(`file://${fsPath}`); }
   toString() { return this.value; }
+}
+
+/** Structural equality of JSON values (the same check as sameJson in src/extension/lintClient.ts). */
+function sameJson(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k]));
 }
 
 /** Any other API: a callable, constructible no-op whose members are no-ops too. */
@@ -103,8 +116,25 @@ main(async (a) => {
   connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);
+  // As src/extension/lintClient.ts (DiagnosticsApplier) does: an unchanged set is not applied again;
+  // otherwise the unchanged runs at both ends keep their converted objects.
+  const applied = new Map();
   connection.onNotification('textDocument/publishDiagnostics', async (params) => {
-    collection.set(params.uri, await p2c.asDiagnostics(params.diagnostics));
+    const before = applied.get(params.uri);
+    const published = params.diagnostics;
+    const old = before ? before.published : [];
+    const shorter = Math.min(published.length, old.length);
+    let prefix = 0;
+    while (prefix < shorter && sameJson(published[prefix], old[prefix])) prefix++;
+    if (!(before && prefix === published.length && published.length === old.length)) {
+      let suffix = 0;
+      while (suffix < shorter - prefix && sameJson(published[published.length - 1 - suffix], old[old.length - 1 - suffix])) suffix++;
+      const fresh = await p2c.asDiagnostics(published.slice(prefix, published.length - suffix));
+      const kept = before ? before.converted : [];
+      const converted = [...kept.slice(0, prefix), ...fresh, ...kept.slice(kept.length - suffix)];
+      applied.set(params.uri, { published, converted });
+      collection.set(params.uri, converted);
+    }
     // Servers that do not say which version they linted: the publish answers the newest edit.
     const version = params.version ?? Math.max(...waiting.keys());
     const done = waiting.get(version);

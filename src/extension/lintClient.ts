@@ -11,7 +11,7 @@ import { Worker } from 'worker_threads';
 import * as vscode from 'vscode';
 import {
   LanguageClient, PortMessageReader, PortMessageWriter, RevealOutputChannelOn,
-  type ConfigurationParams, type LanguageClientOptions, type ServerOptions,
+  State, type ConfigurationParams, type Diagnostic, type LanguageClientOptions, type PublishDiagnosticsParams, type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Logger } from './log';
 import { serverSettings } from './settings';
@@ -32,9 +32,86 @@ export interface LintServerWorkerData {
   wasmDir: string;
 }
 
+/** Structural equality of JSON values (what arrives over JSON-RPC), without serializing them. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], other[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  for (const key of keys) if (!(key in right) || !sameJson(left[key], right[key])) return false;
+  return true;
+}
+
+/**
+ * Applies published diagnostics with as little main-thread work as possible. vscode-languageclient
+ * would convert every diagnostic of every publish into a vscode.Diagnostic (about 10 µs each: a few
+ * ms per keystroke in a large file), but an edit changes few findings: an unchanged set is not
+ * applied again, and otherwise the longest unchanged runs at both ends keep their converted objects,
+ * so only the findings around the edit are converted.
+ */
+class DiagnosticsApplier {
+  private readonly applied = new Map<string, { published: Diagnostic[]; converted: vscode.Diagnostic[] }>();
+  private readonly latest = new Map<string, number>();
+  private sequence = 0;
+
+  constructor(private readonly client: LanguageClient, private readonly logger: Logger) {
+    // Take over the client's (private) publishDiagnostics handler; with another client version
+    // that lacks it, the client's own handling stays.
+    const internals = client as unknown as { handleDiagnostics?: (params: PublishDiagnosticsParams) => void };
+    if (typeof internals.handleDiagnostics === 'function') {
+      internals.handleDiagnostics = (params) => {
+        this.apply(params).catch((error: unknown) => this.logger.error(`Could not show the diagnostics of ${params.uri}`, error));
+      };
+    }
+  }
+
+  private async apply(params: PublishDiagnosticsParams): Promise<void> {
+    const collection = this.client.diagnostics;
+    if (!collection) return;
+    const turn = ++this.sequence;
+    this.latest.set(params.uri, turn);
+    const before = this.applied.get(params.uri);
+    const published = params.diagnostics;
+    const old = before?.published ?? [];
+    const shorter = Math.min(published.length, old.length);
+    let prefix = 0;
+    while (prefix < shorter && sameJson(published[prefix], old[prefix])) prefix++;
+    if (before && prefix === published.length && published.length === old.length) return;
+    let suffix = 0;
+    while (suffix < shorter - prefix && sameJson(published[published.length - 1 - suffix], old[old.length - 1 - suffix])) suffix++;
+    const fresh = await this.client.protocol2CodeConverter.asDiagnostics(published.slice(prefix, published.length - suffix));
+    if (this.latest.get(params.uri) !== turn) return; // a newer set arrived meanwhile
+    const kept = before?.converted ?? [];
+    const converted = [...kept.slice(0, prefix), ...fresh, ...kept.slice(kept.length - suffix)];
+    this.applied.set(params.uri, { published, converted });
+    collection.set(this.client.protocol2CodeConverter.asUri(params.uri), converted);
+  }
+
+  /** Forgets what was applied (for one URI whose diagnostics were cleared, or all after a restart). */
+  forget(uri?: string): void {
+    // Sets still being converted are dropped too (`latest` no longer names them).
+    if (uri === undefined) {
+      this.applied.clear();
+      this.latest.clear();
+    } else {
+      this.applied.delete(uri);
+      this.latest.delete(uri);
+    }
+  }
+}
+
 export class LintClient implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly workers = new Set<Worker>();
+  private readonly diagnosticsApplier: DiagnosticsApplier;
 
   constructor(private readonly dist: string, private readonly logger: Logger, outputChannel?: vscode.LogOutputChannel) {
     const serverOptions: ServerOptions = async () => {
@@ -54,6 +131,7 @@ export class LintClient implements vscode.Disposable {
         // A closed document's problems go at once, without waiting for the server's empty publish.
         didClose: (document, next) => {
           this.client.diagnostics?.delete(document.uri);
+          this.diagnosticsApplier.forget(this.client.code2ProtocolConverter.asUri(document.uri));
           return next(document);
         },
         workspace: {
@@ -63,6 +141,11 @@ export class LintClient implements vscode.Disposable {
     };
     // The server registers for settings changes (it then pulls them) and pyproject.toml changes itself.
     this.client = new LanguageClient('dropoutLab', 'Dropout Lab', serverOptions, clientOptions);
+    this.diagnosticsApplier = new DiagnosticsApplier(this.client, this.logger);
+    // A restarted server starts from an empty collection.
+    this.client.onDidChangeState((event) => {
+      if (event.newState !== State.Running) this.diagnosticsApplier.forget();
+    });
   }
 
   /** Starts the server; resolves when it answered `initialize`. Failures are logged, never thrown. */

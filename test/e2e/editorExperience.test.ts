@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { BUDGET, REPO_ROOT, Workbench } from './workbench';
 
@@ -23,13 +24,18 @@ function ensureVsix(): void {
 describe('editor experience of the installed .vsix on examples/', function () {
   this.timeout(4 * BUDGET.host);
   let workbench: Workbench | undefined;
+  let folder: string;
 
   before(async () => {
     ensureVsix();
-    workbench = await Workbench.open({ vsix: VSIX, folder: path.join(REPO_ROOT, 'examples') });
+    // A scratch copy of examples/: applying a fix may save the file, and the repository's copy must stay as committed.
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-examples-'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples'), folder, { recursive: true });
+    workbench = await Workbench.open({ vsix: VSIX, folder });
   });
   after(async () => {
     await workbench?.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });
 
   it('underlines the mistakes and lists them in the Problems panel', async () => {
