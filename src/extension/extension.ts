@@ -2,7 +2,7 @@
 // happens here: the linter is a language server in a worker thread (lintClient.ts) that loads the
 // parser there; the lint workers of "Lint Workspace" start on its first run.
 import * as vscode from 'vscode';
-import { LintClient } from './lintClient';
+import { LintClient, type DropoutLabApi } from './lintClient';
 import { createLogger } from './log';
 import { registerPanels, showNetworkPanel, type NetworkModelSpec } from './panels';
 import { PyprojectConfig } from './projectConfig';
@@ -17,7 +17,7 @@ export const VISUALIZE_MODEL_COMMAND = 'dropoutLab.visualizeModel';
 
 let lintClient: LintClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): DropoutLabApi {
   const logger = createLogger(context);
   useInstalledRuleDocs(context.extensionUri);
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath;
@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Not awaited: activation returns at once; documents opened meanwhile are synced once it runs.
   void client.start();
   logger.info(`Dropout Lab ${String(context.extension.packageJSON.version)} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode'}).`);
+  return { lintActivity: () => client.lintActivity() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -30,6 +30,14 @@ export const SERVER_WORKER = 'lintServerWorker.js';
 export interface LintServerWorkerData {
   /** dist/: the parser wasm files and docs/rules live there. */
   wasmDir: string;
+  /** One Int32 the server increments when a lint starts and when it ends (ServerOptions.lintActivity). */
+  lintActivity: SharedArrayBuffer;
+}
+
+/** What the extension exports (its `activate` result), for tests and other extensions. */
+export interface DropoutLabApi {
+  /** Lints started by the language server so far, and whether one is running right now. */
+  lintActivity(): { started: number; running: boolean };
 }
 
 /** Structural equality of JSON values (what arrives over JSON-RPC), without serializing them. */
@@ -112,6 +120,8 @@ export class LintClient implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly workers = new Set<Worker>();
   private readonly diagnosticsApplier: DiagnosticsApplier;
+  /** Kept across server restarts, so the count only grows. */
+  private readonly lintActivityBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
 
   constructor(private readonly dist: string, private readonly logger: Logger, outputChannel?: vscode.LogOutputChannel) {
     const serverOptions: ServerOptions = async () => {
@@ -157,8 +167,14 @@ export class LintClient implements vscode.Disposable {
     }
   }
 
+  /** Read from shared memory without a message, so it is current even while the server is busy. */
+  lintActivity(): { started: number; running: boolean } {
+    const count = Atomics.load(new Int32Array(this.lintActivityBuffer), 0);
+    return { started: Math.ceil(count / 2), running: count % 2 === 1 };
+  }
+
   private startWorker(): Worker {
-    const workerData: LintServerWorkerData = { wasmDir: this.dist };
+    const workerData: LintServerWorkerData = { wasmDir: this.dist, lintActivity: this.lintActivityBuffer };
     const worker = new Worker(path.join(this.dist, SERVER_WORKER), { workerData, name: 'Dropout Lab linter' });
     this.workers.add(worker);
     worker.on('error', (error) => this.logger.error('The Dropout Lab linter thread failed', error));

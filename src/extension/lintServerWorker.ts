@@ -8,5 +8,5 @@ import { createServerConnection } from '../server/transport';
 import type { LintServerWorkerData } from './lintClient';
 
 if (!parentPort) throw new Error('lintServerWorker.js runs as a worker thread of the extension host');
-const { wasmDir } = workerData as LintServerWorkerData;
-startServer(createServerConnection(new PortMessageReader(parentPort), new PortMessageWriter(parentPort)), { wasmDir });
+const { wasmDir, lintActivity } = workerData as LintServerWorkerData;
+startServer(createServerConnection(new PortMessageReader(parentPort), new PortMessageWriter(parentPort)), { wasmDir, lintActivity: new Int32Array(lintActivity) });

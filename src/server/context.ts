@@ -160,7 +160,15 @@ export class ServerContext {
     const now = this.targetByKey(key);
     if (!now || DocumentStore.signature(now) !== signature || token?.isCancellationRequested) return undefined;
     const started = performance.now();
-    const { result: lint, byUri, cellUris } = this.linter.lint(now, options);
+    const activity = this.options.lintActivity;
+    if (activity) Atomics.add(activity, 0, 1);
+    let linted: ReturnType<Linter['lint']>;
+    try {
+      linted = this.linter.lint(now, options);
+    } finally {
+      if (activity) Atomics.add(activity, 0, 1);
+    }
+    const { result: lint, byUri, cellUris } = linted;
     for (const failure of lint.failures) this.log('error', `${failure.rule} failed on ${key}: ${failure.message}`);
     if (lint.skipped) {
       for (const uri of byUri.keys()) byUri.set(uri, []);

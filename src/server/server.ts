@@ -31,6 +31,11 @@ export interface ServerOptions {
   lintDelayMs?: number;
   /** Called when the client sends `shutdown` (the stdio entry exits 0 afterwards). */
   onShutdown?: () => void;
+  /**
+   * Element 0 is incremented when a lint starts and again when it ends (odd while one runs). Shared
+   * memory, so the editor's thread can see whether its code runs while the server lints.
+   */
+  lintActivity?: Int32Array;
 }
 
 export interface InitializationOptions {
