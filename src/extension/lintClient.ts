@@ -31,7 +31,7 @@ export interface LintServerWorkerData {
   /** dist/: the parser wasm files and docs/rules live there. */
   wasmDir: string;
   /** One Int32 the server increments when a lint starts and when it ends (ServerOptions.lintActivity). */
-  lintActivity: SharedArrayBuffer;
+  lintActivity?: SharedArrayBuffer;
 }
 
 /** What the extension exports (its `activate` result), for tests and other extensions. */

@@ -9,4 +9,4 @@ import type { LintServerWorkerData } from './lintClient';
 
 if (!parentPort) throw new Error('lintServerWorker.js runs as a worker thread of the extension host');
 const { wasmDir, lintActivity } = workerData as LintServerWorkerData;
-startServer(createServerConnection(new PortMessageReader(parentPort), new PortMessageWriter(parentPort)), { wasmDir, lintActivity: new Int32Array(lintActivity) });
+startServer(createServerConnection(new PortMessageReader(parentPort), new PortMessageWriter(parentPort)), { wasmDir, lintActivity: lintActivity && new Int32Array(lintActivity) });
