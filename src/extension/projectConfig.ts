@@ -1,11 +1,11 @@
 // `[tool.dropout-lab]` from the nearest pyproject.toml above a document (up to its workspace
 // folder), read through vscode.workspace.fs so remote and virtual workspaces work, validated by the
-// core (src/lint/config.ts). Parsed files are cached and re-read when a pyproject.toml changes.
+// core (src/lint/config.ts) as the language server validates it. Parsed files are cached and re-read when a pyproject.toml changes.
 // A broken one shows as an error diagnostic on pyproject.toml (and in the log) and the document
 // is linted without it: never a crash.
 import * as vscode from 'vscode';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { ConfigError, parseSettings, type ConfigLayer } from '../lint/config';
+import { ConfigError, layerFromPyprojectText, type ConfigLayer } from '../lint/config';
+import { configErrorLine } from '../server/projectConfig';
 import type { Logger } from './log';
 
 export interface ProjectConfig {
@@ -19,43 +19,6 @@ type Loaded = { layer: ConfigLayer } | { error: string; line: number } | undefin
 
 export function isPyproject(uri: vscode.Uri): boolean {
   return uri.path.endsWith('/pyproject.toml');
-}
-
-/** Parses pyproject.toml text into our layer; throws ConfigError with a location for mistakes. */
-export function parsePyproject(text: string, file: vscode.Uri): ConfigLayer | undefined {
-  // Another tool's broken pyproject.toml is not our business unless it mentions us.
-  if (!text.includes('dropout-lab')) return undefined;
-  let document: Record<string, unknown>;
-  try {
-    document = parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TomlError) {
-      const first = error.message.split('\n')[0].replace(/^Invalid TOML document:\s*/i, '');
-      throw new ConfigError(`not valid TOML at line ${error.line}, column ${error.column}: ${first}`, undefined, `line ${error.line}`);
-    }
-    throw error;
-  }
-  const tool = document.tool as Record<string, unknown> | undefined;
-  const table = tool && typeof tool === 'object' ? tool['dropout-lab'] : undefined;
-  if (table === undefined) return undefined;
-  const directory = vscode.Uri.joinPath(file, '..');
-  return { settings: parseSettings(table, 'pyproject'), baseDir: directory.fsPath, file: file.fsPath };
-}
-
-/** The 0-based line a ConfigError points at: the TOML error's line, else the key's line. */
-function errorLine(error: ConfigError, text: string): number {
-  const lines = text.split(/\r?\n/);
-  const tomlLine = /^line (\d+)$/.exec(error.key ?? '');
-  if (tomlLine) return Math.max(0, Number(tomlLine[1]) - 1);
-  const parts = (error.key ?? '').replace(/^tool\.dropout-lab\.?/, '').split('.').filter(Boolean);
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const name = parts[i].replace(/^"|"$/g, '');
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const index = lines.findIndex((line) => new RegExp(`^\\s*["']?${escaped}["']?\\s*=|^\\s*\\[.*\\b${escaped}\\s*\\]`).test(line));
-    if (index >= 0) return index;
-  }
-  const table = lines.findIndex((line) => /^\s*\[\s*tool\s*\.\s*["']?dropout-lab/.test(line));
-  return Math.max(0, table);
 }
 
 export class PyprojectConfig implements ProjectConfig, vscode.Disposable {
@@ -128,12 +91,12 @@ export class PyprojectConfig implements ProjectConfig, vscode.Disposable {
       return undefined; // no pyproject.toml at this level
     }
     try {
-      const layer = parsePyproject(text, file);
+      const layer = layerFromPyprojectText(text, file.fsPath, vscode.Uri.joinPath(file, '..').fsPath);
       this.problems.delete(file);
       return layer && { layer };
     } catch (error) {
-      const message = error instanceof ConfigError ? error.message.replace(/^line \d+: /, '') : String(error);
-      const line = error instanceof ConfigError ? errorLine(error, text) : 0;
+      const message = error instanceof ConfigError ? error.message.replace(`${file.fsPath}: `, '') : String(error);
+      const line = error instanceof ConfigError ? configErrorLine(error, text) : 0;
       const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
         `Dropout Lab configuration: ${message}. Linting uses the defaults until this is fixed.`, vscode.DiagnosticSeverity.Error);
       diagnostic.source = 'Dropout Lab';
