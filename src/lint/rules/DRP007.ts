@@ -19,6 +19,7 @@ export const heavyDropoutWithBatchnorm: Rule = {
   check(context) {
     const once = new ReportedOnce();
     const graphs = getModelGraphs(context);
+    const file = new GraphsOfFile(graphs);
     for (const graph of graphs) {
       const found = findInModel(graph, graphs, isBatchNorm);
       if (!found) continue;
@@ -27,7 +28,7 @@ export const heavyDropoutWithBatchnorm: Rule = {
       for (const dropout of graph.definitions) {
         const rate = dropout.dropout?.rate;
         if (dropout.kind !== 'dropout' || rate === undefined || rate <= LIMIT || rate >= 1) continue;
-        if (followsLastBatchNorm(graph, graphs, dropout)) continue;
+        if (followsLastBatchNorm(graph, file, dropout)) continue;
         if (!once.first('DRP007', dropout.node)) continue;
         context.report('DRP007', dropout.node,
           `${describeLayer(dropout)} is heavy for ${modelLabel(graph)}, which uses BatchNorm (${bnText}): with BatchNorm, rates above ${LIMIT} shift the variance it normalises and rarely help; try ${LIMIT} or less, or keep dropout after the last BatchNorm.`,
@@ -37,42 +38,82 @@ export const heavyDropoutWithBatchnorm: Rule = {
   },
 };
 
+/** The file's graphs with what this rule asks of them many times, computed once per lint. */
+class GraphsOfFile {
+  readonly blocks: ReadonlyMap<string, ModelGraph>;
+  private users?: Map<string, { user: ModelGraph; uses: LayerNode[] }[]>;
+  private readonly holdsBatchNorm = new Map<ModelGraph, boolean>();
+
+  constructor(readonly all: readonly ModelGraph[]) {
+    this.blocks = classGraphsByName(all);
+  }
+
+  /** The graphs that apply the user class `name`, with those applications, in file order. */
+  usersOf(name: string): readonly { user: ModelGraph; uses: LayerNode[] }[] {
+    if (!this.users) {
+      this.users = new Map();
+      for (const user of this.all) {
+        const byClass = new Map<string, LayerNode[]>();
+        for (const layer of user.layers) {
+          if (!layer.userClass) continue;
+          const uses = byClass.get(layer.userClass);
+          if (uses) uses.push(layer);
+          else byClass.set(layer.userClass, [layer]);
+        }
+        for (const [userClass, uses] of byClass) {
+          const list = this.users.get(userClass);
+          if (list) list.push({ user, uses });
+          else this.users.set(userClass, [{ user, uses }]);
+        }
+      }
+    }
+    return this.users.get(name) ?? [];
+  }
+
+  /** Does the block contain a BatchNorm (directly or in its own blocks)? */
+  hasBatchNorm(block: ModelGraph): boolean {
+    let holds = this.holdsBatchNorm.get(block);
+    if (holds === undefined) {
+      holds = !!findInModel(block, this.all, isBatchNorm);
+      this.holdsBatchNorm.set(block, holds);
+    }
+    return holds;
+  }
+}
+
 /**
  * Is the dropout applied in the data flow, and is no BatchNorm (its own, or one inside a user block
  * applied later) downstream of any of its applications? Then it already sits after the model's last
  * BatchNorm. Unknown flow or a dropout that is never applied: not known to follow it.
  */
-function followsLastBatchNorm(graph: ModelGraph, graphs: readonly ModelGraph[], dropout: LayerDefinition): boolean {
+function followsLastBatchNorm(graph: ModelGraph, file: GraphsOfFile, dropout: LayerDefinition): boolean {
   if (!graph.flowKnown) return false;
   const applications = graph.layers.filter((layer) => layer.definition === dropout);
-  if (applications.length === 0 || !noBatchNormAfter(graph, graphs, applications)) return false;
+  if (applications.length === 0 || !noBatchNormAfter(graph, file, applications)) return false;
   // A block's last BatchNorm is not the model's: where the block is applied, later layers count too.
-  return blockUsesEndWithoutBatchNorm(graph, graphs, new Set([graph]));
+  return blockUsesEndWithoutBatchNorm(graph, file, new Set([graph]));
 }
 
 /** In every graph that applies `block` (a class graph), nothing downstream of those applications holds a BatchNorm. */
-function blockUsesEndWithoutBatchNorm(block: ModelGraph, graphs: readonly ModelGraph[], seen: Set<ModelGraph>): boolean {
+function blockUsesEndWithoutBatchNorm(block: ModelGraph, file: GraphsOfFile, seen: Set<ModelGraph>): boolean {
   if (block.kind !== 'module-class' && block.kind !== 'keras-subclass') return true;
-  for (const user of graphs) {
+  for (const { user, uses } of file.usersOf(block.name)) {
     if (seen.has(user)) continue;
-    const uses = user.layers.filter((layer) => layer.userClass === block.name);
-    if (uses.length === 0) continue;
-    if (!user.flowKnown || !noBatchNormAfter(user, graphs, uses)) return false;
+    if (!user.flowKnown || !noBatchNormAfter(user, file, uses)) return false;
     seen.add(user);
-    if (!blockUsesEndWithoutBatchNorm(user, graphs, seen)) return false;
+    if (!blockUsesEndWithoutBatchNorm(user, file, seen)) return false;
   }
   return true;
 }
 
-function noBatchNormAfter(graph: ModelGraph, graphs: readonly ModelGraph[], applications: readonly LayerNode[]): boolean {
-  const blocks = classGraphsByName(graphs);
+function noBatchNormAfter(graph: ModelGraph, file: GraphsOfFile, applications: readonly LayerNode[]): boolean {
   const hasBatchNorm = (index: number): boolean => {
     const layer = graph.layers[index]!;
     if (isBatchNorm(layer)) return true;
-    const block = layer.userClass ? blocks.get(layer.userClass) : undefined;
+    const block = layer.userClass ? file.blocks.get(layer.userClass) : undefined;
     // A user block we cannot see into might hold a BatchNorm.
     if (layer.kind === 'other' && layer.userClass && !block) return true;
-    return !!block && block !== graph && !!findInModel(block, graphs, isBatchNorm);
+    return !!block && block !== graph && file.hasBatchNorm(block);
   };
   const seen = new Set<number>();
   const queue = applications.flatMap((layer) => layer.outputs);

@@ -14,7 +14,7 @@ import type { SyntaxNode } from '../parser';
 import { calleeName, dottedName, evalNumber, resolveName } from '../resolve';
 import { SnapshotNode } from '../snapshot';
 import {
-  callArgument, formatRate, keywordArgument, nodeRange, nodesOfType, nodesOfTypeIn,
+  callArgument, formatRate, keywordArgument, nodeRange, nodesOfType,
 } from '../syntax';
 import type { Fix } from '../types';
 
@@ -88,9 +88,11 @@ function commentSaysKeepProbability(context: RuleContext, node: SyntaxNode): boo
  * assignment (in the enclosing function, its class for `self.x`, or at module level) carries a
  * comment that calls it a keep probability. Returns that assignment's 1-based line, or 0.
  */
-function keepAssignmentLine(context: RuleContext, value: SyntaxNode): number {
+function keepAssignmentLine(context: RuleContext, value: SyntaxNode, assignmentsTo: (target: string) => readonly SyntaxNode[]): number {
   if (value.type !== 'identifier' && value.type !== 'attribute') return 0;
   const target = value.text;
+  const candidates = assignmentsTo(target);
+  if (candidates.length === 0) return 0;
   const scopes: SyntaxNode[] = [];
   for (let current = value.parent; current; current = current.parent) {
     if (current.type === 'function_definition' || current.type === 'class_definition') scopes.push(current);
@@ -98,8 +100,8 @@ function keepAssignmentLine(context: RuleContext, value: SyntaxNode): number {
   scopes.push(context.root);
   for (const scope of scopes.filter((s) => (s.type === 'class_definition') === (value.type === 'attribute'))) {
     const found: SyntaxNode[] = [];
-    for (const assignment of nodesOfTypeIn(context.root, scope, 'assignment')) {
-      if (assignment.childForFieldName('left')?.text !== target) continue;
+    for (const assignment of candidates) {
+      if (assignment.startIndex < scope.startIndex || assignment.endIndex > scope.endIndex) continue;
       // An identifier's assignments of this scope only, not of a nested function; a class sees its methods' `self.x =`.
       const owner = ownerScope(assignment);
       const ownScope = scope.type === 'class_definition' || (scope === context.root ? owner === undefined : owner?.equals(scope) === true);
@@ -124,6 +126,21 @@ function ownerScope(node: SyntaxNode): SyntaxNode | undefined {
 function checkFile(context: RuleContext): void {
   let tf1: boolean | undefined;
   const fileIsTf1 = (): boolean => (tf1 ??= isTf1File(context));
+  // The file's assignments by target text, read once per lint (not once per rate argument).
+  let byTarget: Map<string, SyntaxNode[]> | undefined;
+  const assignmentsTo = (target: string): readonly SyntaxNode[] => {
+    if (!byTarget) {
+      byTarget = new Map();
+      for (const assignment of nodesOfType(context.root, 'assignment')) {
+        const left = assignment.childForFieldName('left')?.text;
+        if (left === undefined) continue;
+        const list = byTarget.get(left);
+        if (list) list.push(assignment);
+        else byTarget.set(left, [assignment]);
+      }
+    }
+    return byTarget.get(target) ?? [];
+  };
   for (const node of nodesOfType(context.root, 'call')) {
     const callee = node.childForFieldName('function');
     const qualified = calleeName(node, context.imports);
@@ -187,7 +204,7 @@ function checkFile(context: RuleContext): void {
     const keepNamed = name !== undefined && KEEP_NAME.test(name);
     const keepComment = !keepNamed && ((value !== undefined && value >= 0.8 && value < 1 && commentSaysKeep(context, node))
       || commentSaysKeepProbability(context, node));
-    const keepAssigned = !keepNamed && !keepComment && keepAssignmentLine(context, rateNode);
+    const keepAssigned = !keepNamed && !keepComment && keepAssignmentLine(context, rateNode, assignmentsTo);
     if (!keepNamed && !keepComment && !keepAssigned) continue;
     const rate = oneMinus(rateNode, context.constants);
     const evidence = keepNamed
