@@ -3,7 +3,8 @@
 // each register one group of LSP methods against it.
 import * as path from 'path';
 import { MessageType, ShowMessageNotification, type CancellationToken, type ClientCapabilities, type Connection, type Diagnostic } from 'vscode-languageserver';
-import { projectRoots, resolveLintOptions } from '../lint/config';
+import { pathToFileURL } from 'url';
+import { isExcluded, projectRoots, resolveLintOptions } from '../lint/config';
 import type { LintOptions } from '../lint/linter';
 import { RuleDocs, toDiagnostic } from './convert';
 import { DocumentStore, type LintTarget } from './documents';
@@ -13,6 +14,7 @@ import { parseServerSettings, type ServerSettings } from './settings';
 import type { ServerOptions } from './server';
 import { AnalysisCache } from './analysis';
 import { ProjectService } from './project';
+import { WorkspaceIndexer, type FolderIndexResult, type FolderSetup } from './workspaceIndex';
 
 export type DiagnosticMode = 'push' | 'pull';
 
@@ -41,12 +43,15 @@ export class ServerContext {
   readonly configs: ProjectConfigs;
   readonly scheduler: LintScheduler;
   readonly project: ProjectService;
+  readonly indexer: WorkspaceIndexer;
   client: ClientInfo = { capabilities: {}, diagnosticMode: 'push', clientCommands: false, workspaceFolders: [], logLevel: 'info' };
   /** Settings pushed by workspace/didChangeConfiguration (clients without workspace/configuration). */
   pushedSettings: unknown;
   private readonly results = new Map<string, TargetResult>();
   /** The content signature whose diagnostics were last published, per target. */
   private readonly published = new Map<string, string>();
+  /** The version and diagnostics last sent, per document or cell URI. */
+  private readonly lastSent = new Map<string, string>();
   private readonly settingsCache = new Map<string, Promise<ServerSettings>>();
   private readonly reported = new Set<string>();
   private readonly skipNotified = new Set<string>();
@@ -60,6 +65,11 @@ export class ServerContext {
     this.configs = new ProjectConfigs((problem) => this.showConfigProblem(problem));
     this.scheduler = new LintScheduler(options.lintDelayMs ?? 0, (key) => this.lintAndPublish(key));
     this.project = new ProjectService((files) => this.dependentsChanged(files));
+    this.indexer = new WorkspaceIndexer({
+      setup: (folder) => this.folderSetup(folder),
+      lintPending: () => this.scheduler.busy,
+      indexed: (result) => this.folderIndexed(result),
+    });
   }
 
   /** Loads the parser (once). */
@@ -112,6 +122,34 @@ export class ServerContext {
     return folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
   }
 
+
+  // ---- workspace index -----------------------------------------------------------------------
+
+  /** Indexes the workspace folders in the background (again: summaries already known are reused). */
+  indexWorkspaceFolders(): void {
+    this.indexer.add(this.client.workspaceFolders.map(filePathOf).filter((f): f is string => !!f));
+  }
+
+  /** The project index a folder's modules go to (its roots as a file at its top sees them) and its excludes. */
+  private async folderSetup(folder: string): Promise<FolderSetup> {
+    const probe = (dir: string) => pathToFileURL(path.join(dir, '__init__.py')).toString();
+    const settings = await this.settingsFor(probe(folder));
+    const index = this.project.indexFor(projectRoots([this.configs.layerFor(probe(folder)), settings.layer]));
+    const excluded = (file: string, isFolder: boolean) =>
+      isExcluded(file, [this.configs.layerFor(isFolder ? probe(file) : pathToFileURL(file).toString()), settings.layer]);
+    return { index, excluded };
+  }
+
+  private folderIndexed(result: FolderIndexResult): void {
+    const what = `${result.files} Python module(s), ${result.lines} lines${result.tooLarge ? `, ${result.tooLarge} too large skipped` : ''}`;
+    this.log('info', `Indexed ${result.folder}: ${what} in ${result.ms} ms${result.cancelled ? ' (stopped: the folder left the workspace)' : ''}`);
+    if (result.cancelled || !result.added) return;
+    // Callers and importers that were unknown may change what open files see: lint them again.
+    const inside = this.store.allTargets()
+      .map((t) => filePathOf(t.key))
+      .filter((f): f is string => !!f && path.resolve(f).startsWith(result.folder + path.sep));
+    this.dependentsChanged(inside, false);
+  }
 
   // ---- results --------------------------------------------------------------------------------
 
@@ -251,7 +289,12 @@ export class ServerContext {
   private publish(result: TargetResult): void {
     this.published.set(result.key, result.signature);
     for (const [uri, version] of result.versions) {
-      void this.connection.sendDiagnostics({ uri, version, diagnostics: this.diagnosticsFor(result, uri) });
+      const diagnostics = this.diagnosticsFor(result, uri);
+      // A re-lint because another module changed often finds the same: the client already shows it.
+      const sent = `${version}\0${JSON.stringify(diagnostics)}`;
+      if (this.lastSent.get(uri) === sent) continue;
+      this.lastSent.set(uri, sent);
+      void this.connection.sendDiagnostics({ uri, version, diagnostics });
     }
   }
 
@@ -260,6 +303,9 @@ export class ServerContext {
     // Same content, other settings: every result is outdated.
     this.results.clear();
     this.published.clear();
+    this.lastSent.clear(); // settings changed: publish again whatever the result
+    // Roots or excludes may have changed: walk the folders again (known summaries are reused).
+    this.indexWorkspaceFolders();
     if (this.client.diagnosticMode === 'pull') {
       this.requestRefresh();
       return;
@@ -281,15 +327,17 @@ export class ServerContext {
     this.linter.forget(key);
     this.analyses.forget(key);
     this.project.closed(key);
+    for (const uri of uris) this.lastSent.delete(uri);
     if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  /** Files whose lint may have changed because a module they import changed: re-lint the open ones. */
-  private dependentsChanged(files: readonly string[]): void {
-    if (!files.length) return;
+  /** Files whose lint may have changed because a module they import changed: re-lint the open ones (and notebooks). */
+  private dependentsChanged(files: readonly string[], withNotebooks = true): void {
+    // A changed summary re-lints the open notebooks even without file dependents: a notebook is
+    // never a module others import, so the index cannot name it among the dependents.
     const wanted = new Set(files.map((f) => path.resolve(f)));
     const keys = this.store.allTargets()
-      .filter((t) => t.kind === 'notebook' || wanted.has(path.resolve(filePathOf(t.key) ?? '')))
+      .filter((t) => (t.kind === 'notebook' && withNotebooks) || wanted.has(path.resolve(filePathOf(t.key) ?? '')))
       .map((t) => t.key);
     if (!keys.length) return;
     if (this.client.diagnosticMode === 'pull') {
@@ -306,6 +354,7 @@ export class ServerContext {
 
   /** Cells removed from a notebook: clear their diagnostics. */
   closedCells(uris: readonly string[]): void {
+    for (const uri of uris) this.lastSent.delete(uri);
     if (this.client.diagnosticMode === 'push') for (const uri of uris) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -358,6 +407,7 @@ export class ServerContext {
   }
 
   dispose(): void {
+    this.indexer.dispose();
     this.scheduler.dispose();
     this.project.dispose();
     this.linter.dispose();

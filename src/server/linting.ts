@@ -99,6 +99,11 @@ export class LintScheduler {
     }, this.delayMs);
   }
 
+  /** A lint is due, waiting for its delay, or running. */
+  get busy(): boolean {
+    return this.running || this.timer !== undefined || this.dirty.size > 0;
+  }
+
   /** Forgets a pending lint (the target was closed). */
   cancel(key: string): void {
     this.dirty.delete(key);

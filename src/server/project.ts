@@ -15,7 +15,7 @@ export class ProjectService {
   private readonly indexes = new Map<string, ProjectIndex>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  /** @param onDependentsChanged called with the absolute paths of files whose lint may change */
+  /** @param onDependentsChanged called when a module summary changed, with the absolute paths of the files whose lint may change */
   constructor(private readonly onDependentsChanged: (files: string[]) => void) {}
 
   /** The `project` lint option for a document or notebook URI (undefined outside the file system). */
@@ -35,11 +35,19 @@ export class ProjectService {
     return index;
   }
 
-  /** Runs `change` on every index; the files whose lint may change in any of them. */
-  private each(change: (index: ProjectIndex) => string[]): string[] {
-    const files = new Set<string>();
-    for (const index of this.indexes.values()) for (const file of change(index)) files.add(file);
-    return [...files];
+  /**
+   * Runs `change` on every index (it returns the dependents when a summary changed, else undefined);
+   * the files whose lint may change in any of them, or undefined when no summary changed.
+   */
+  private each(change: (index: ProjectIndex) => string[] | undefined): string[] | undefined {
+    let files: Set<string> | undefined;
+    for (const index of this.indexes.values()) {
+      const dependents = change(index);
+      if (!dependents) continue;
+      files ??= new Set();
+      for (const file of dependents) files.add(file);
+    }
+    return files && [...files];
   }
 
   /** The editor's text of a Python file changed (or it opened): refresh its summary soon. */
@@ -50,7 +58,7 @@ export class ProjectService {
     this.timers.set(file, setTimeout(() => {
       this.timers.delete(file);
       const current = text();
-      this.report(this.each((index) => (index.update(file, current) ? index.dependentsOf(file) : [])));
+      this.report(this.each((index) => (index.update(file, current) ? index.dependentsOf(file) : undefined)));
     }, SUMMARY_DELAY_MS));
   }
 
@@ -60,7 +68,7 @@ export class ProjectService {
     if (!file) return;
     clearTimeout(this.timers.get(file));
     this.timers.delete(file);
-    this.report(this.each((index) => (index.close(file) ? index.dependentsOf(file) : [])));
+    this.report(this.each((index) => (index.close(file) ? index.dependentsOf(file) : undefined)));
   }
 
   /** A watcher event for a Python file (1 created, 2 changed, 3 deleted). */
@@ -68,15 +76,15 @@ export class ProjectService {
     const file = filePathOf(uri);
     if (!file || !/\.pyi?$/i.test(file)) return;
     this.report(this.each((index) => {
-      if (type !== 3) return index.changed(file) ? index.dependentsOf(file) : [];
+      if (type !== 3) return index.changed(file) ? index.dependentsOf(file) : undefined;
       const dependents = index.dependentsOf(file);
       index.remove(file);
       return dependents;
     }));
   }
 
-  private report(files: string[]): void {
-    if (files.length) this.onDependentsChanged(files);
+  private report(files: string[] | undefined): void {
+    if (files) this.onDependentsChanged(files);
   }
 
   dispose(): void {

@@ -79,7 +79,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       serverInfo: { name: SERVER_NAME, version },
     };
   });
-  connection.onInitialized(() => registerDynamicCapabilities(ctx));
+  connection.onInitialized(() => {
+    registerDynamicCapabilities(ctx);
+    // The workspace folders' modules go into the project index in the background.
+    ctx.indexWorkspaceFolders();
+  });
   connection.onShutdown(() => {
     ctx.dispose();
     options.onShutdown?.();

@@ -118,13 +118,13 @@ function emptySummary(): ModuleSummary {
   return { imports: { bindings: {}, stars: [] }, passes: [], classes: {}, functions: {}, variables: {}, lines: 0 };
 }
 
-const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
+export const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
 /** Folders of installed packages (a package root found there is not a project root). */
 const INSTALLED_PACKAGES = /(?:site|dist)-packages$/;
 /** How many files are read to answer a question about callers. */
 const MAX_CALLER_SEARCH_FILES = 3000;
 /** Modules larger than this are not summarised (generated code, data in .py files). */
-const MAX_MODULE_CHARS = 2 * 1024 * 1024;
+export const MAX_MODULE_CHARS = 2 * 1024 * 1024;
 
 export interface ProjectIndexOptions {
   files?: ProjectFileSystem;

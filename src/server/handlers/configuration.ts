@@ -5,6 +5,7 @@
 // keep the project index current (see ../project.ts).
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import { filePathOf } from '../projectConfig';
 
 export function registerConfigurationHandlers(ctx: ServerContext): void {
   const connection = ctx.connection;
@@ -38,9 +39,13 @@ export function registerDynamicCapabilities(ctx: ServerContext): void {
   if (capabilities.workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = new Set(event.removed.map((f) => f.uri));
+      for (const folder of event.removed) {
+        const file = filePathOf(folder.uri);
+        if (file) ctx.indexer.remove(file);
+      }
       ctx.client.workspaceFolders = [...ctx.client.workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
       ctx.configs.setWorkspaceFolders(ctx.client.workspaceFolders);
-      ctx.configurationChanged();
+      ctx.configurationChanged(); // re-lints, and indexes the added folders in the background
     });
   }
 }
