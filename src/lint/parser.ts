@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Language, Parser } from 'web-tree-sitter';
 
 export type { Node as TreeSitterNode, Point, Tree } from 'web-tree-sitter';
+import { useDirectCursor } from './snapshot';
 export { snapshotTree, type SyntaxNode } from './snapshot';
 
 let python: Language | undefined;
@@ -34,7 +35,11 @@ export function loadPython(wasmDir?: string): Promise<Language> {
   if (python) return Promise.resolve(python);
   loading ??= (async () => {
     const runtime = locate('tree-sitter.wasm', wasmDir);
-    await Parser.init({ locateFile: () => runtime });
+    // Emscripten builds the module on the options object it is given: keep it, so the snapshot can
+    // walk trees through the module's cursor functions directly (see useDirectCursor).
+    const options = { locateFile: () => runtime };
+    await Parser.init(options);
+    useDirectCursor(options);
     python = await Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', wasmDir)));
     return python;
   })();

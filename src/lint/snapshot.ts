@@ -240,13 +240,106 @@ function symbolTable(language: Language): SymbolTable {
   return table;
 }
 
+/** The tree cursor functions of web-tree-sitter's wasm module; each reads and writes the cursor in the transfer buffer. */
+interface CursorExports {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+}
+
+/**
+ * web-tree-sitter's TreeCursor copies its four words into the module's transfer buffer and back on
+ * every property read and move: most of a snapshot's time. The module's own cursor functions read
+ * and write the cursor in that buffer, so a walk that leaves it there needs no copies at all.
+ */
+let direct: { module: CursorExports; transferBuffer: number } | undefined;
+
+const CURSOR_FUNCTIONS = [
+  '_ts_init', '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+] as const;
+
+/**
+ * Given the object Parser.init turned into the wasm module, walks trees through its cursor
+ * functions from now on. Anything else (another web-tree-sitter build) keeps the TreeCursor walk.
+ */
+export function useDirectCursor(module: unknown): void {
+  const exports = module as Partial<Record<string, unknown>>;
+  if (!(exports.HEAP32 instanceof Int32Array) || !CURSOR_FUNCTIONS.every((name) => typeof exports[name] === 'function')) return;
+  const cursorExports = module as CursorExports;
+  // _ts_init only writes the language versions into the buffer and returns its address.
+  direct = { module: cursorExports, transferBuffer: cursorExports._ts_init() };
+}
+
+/** For tests: whether snapshots walk through the module's cursor functions. */
+export function usesDirectCursor(): boolean {
+  return direct !== undefined;
+}
+
+/** A tree walk: the current node's fields and the moves. */
+interface Walk {
+  typeId(): number;
+  isMissing(): boolean;
+  fieldId(): number;
+  startIndex(): number;
+  endIndex(): number;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+}
+
+/** Runs `body` with a walk over `tree` from its root. */
+function withWalk<T>(tree: Tree, treeCursorOnly: boolean, body: (walk: Walk) => T): T {
+  const cursor = tree.walk();
+  const words = cursor as unknown as Record<0 | 1 | 2 | 3, number>;
+  const handle = (tree as unknown as Record<0, number>)[0];
+  try {
+    if (treeCursorOnly || !direct || typeof handle !== 'number' || typeof words[0] !== 'number') {
+      return body({
+        typeId: () => cursor.nodeTypeId, isMissing: () => cursor.nodeIsMissing, fieldId: () => cursor.currentFieldId,
+        startIndex: () => cursor.startIndex, endIndex: () => cursor.endIndex,
+        firstChild: () => cursor.gotoFirstChild(), nextSibling: () => cursor.gotoNextSibling(), parent: () => cursor.gotoParent(),
+      });
+    }
+    const { module, transferBuffer } = direct;
+    const at = transferBuffer >> 2;
+    for (let i = 0 as 0 | 1 | 2 | 3; i < 4; i++) module.HEAP32[at + i] = words[i];
+    try {
+      return body({
+        typeId: () => module._ts_tree_cursor_current_node_type_id_wasm(handle),
+        isMissing: () => module._ts_tree_cursor_current_node_is_missing_wasm(handle) === 1,
+        fieldId: () => module._ts_tree_cursor_current_field_id_wasm(handle),
+        startIndex: () => module._ts_tree_cursor_start_index_wasm(handle),
+        endIndex: () => module._ts_tree_cursor_end_index_wasm(handle),
+        firstChild: () => module._ts_tree_cursor_goto_first_child_wasm(handle) === 1,
+        nextSibling: () => module._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1,
+        parent: () => module._ts_tree_cursor_goto_parent_wasm(handle) === 1,
+      });
+    } finally {
+      // The moves may have grown the cursor's stack (a new address): the TreeCursor frees that one.
+      // HEAP32 is read again: memory may have grown meanwhile.
+      for (let i = 0 as 0 | 1 | 2 | 3; i < 4; i++) words[i] = module.HEAP32[at + i];
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 /**
  * Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from.
  * Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves; the
  * missing flag is only asked for when the tree has errors (without them no node is missing, and
  * no node has an error).
  */
-export function snapshotTree(tree: Tree, source: string): SnapshotNode {
+export function snapshotTree(tree: Tree, source: string, options: { treeCursorOnly?: boolean } = {}): SnapshotNode {
   const snapshot = new Snapshot(source);
   const nodes = snapshot.nodes;
   const namedByType = snapshot.namedByType;
@@ -254,17 +347,16 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
   const { types, named } = symbolTable(language);
   const fieldNames = language.fields;
   const mayHaveMissing = tree.rootNode.hasError;
-  const cursor = tree.walk();
-  try {
+  return withWalk(tree, options.treeCursorOnly === true, (cursor) => {
     const make = (parent: SnapshotNode | null): SnapshotNode => {
-      const symbol = cursor.nodeTypeId;
+      const symbol = cursor.typeId();
       let type = types[symbol];
       if (type === undefined) {
         type = types[symbol] = language.types[symbol] || 'ERROR';
         named[symbol] = language.nodeTypeIsNamed(symbol);
       }
       const isNamed = named[symbol];
-      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.isMissing(), cursor.startIndex(), cursor.endIndex());
       nodes.push(node);
       if (isNamed) {
         const list = namedByType.get(type);
@@ -276,7 +368,7 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
         const siblings = parent.children as SnapshotNode[];
         node.indexInParent = siblings.length;
         siblings.push(node);
-        const fieldId = cursor.currentFieldId;
+        const fieldId = cursor.fieldId();
         if (fieldId !== 0) {
           const fields = parent.fieldNames ??= [];
           while (fields.length < node.indexInParent) fields.push(null);
@@ -294,7 +386,7 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
     const root = make(null);
     let current = root;
     for (;;) {
-      if (cursor.gotoFirstChild()) {
+      if (cursor.firstChild()) {
         current.children = [];
         current = make(current);
         continue;
@@ -302,15 +394,13 @@ export function snapshotTree(tree: Tree, source: string): SnapshotNode {
       for (;;) {
         finish(current);
         if (current === root) return root;
-        if (cursor.gotoNextSibling()) {
+        if (cursor.nextSibling()) {
           current = make(current.parent);
           break;
         }
-        cursor.gotoParent();
+        cursor.parent();
         current = current.parent!;
       }
     }
-  } finally {
-    cursor.delete();
-  }
+  });
 }

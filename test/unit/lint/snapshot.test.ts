@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createPythonParser, loadPython, snapshotTree, type SyntaxNode, type Tree, type TreeSitterNode } from '../../../src/lint/parser';
-import type { SnapshotNode } from '../../../src/lint/snapshot';
+import { usesDirectCursor, type SnapshotNode } from '../../../src/lint/snapshot';
 
 const FIELDS = ['name', 'body', 'parameters', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute',
   'condition', 'consequence', 'alternative', 'operator', 'key', 'type', 'return_type', 'superclasses', 'module_name', 'alias'];
@@ -66,6 +66,18 @@ function checkCopy(tree: Tree, copy: SnapshotNode, source: string): void {
   }
 }
 
+/** Every node of a snapshot, in pre-order. */
+function preorder(root: SnapshotNode): SnapshotNode[] {
+  const out: SnapshotNode[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    out.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
+  return out;
+}
+
 describe('tree snapshot', () => {
   before(async function () {
     this.timeout(30_000);
@@ -91,6 +103,44 @@ describe('tree snapshot', () => {
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py'));
     assert.ok(files.length > 10, `fixtures found in ${dir}`);
     for (const file of files) compare(fs.readFileSync(path.join(dir, file), 'utf8'));
+  });
+
+  it('walks trees through the wasm module\'s cursor functions, with the same result as a TreeCursor walk', function () {
+    this.timeout(60_000);
+    // The fast walk is the one every test above checked against web-tree-sitter's nodes.
+    assert.ok(usesDirectCursor(), 'loadPython() set up the direct cursor walk');
+    // A file large enough that the cursor's stack and the wasm memory grow during the walk, broken
+    // code (MISSING nodes), and a tree whose walk starts while another tree's cursor is alive.
+    const block = (i: number) => `class B${i}(nn.Module):\n    def forward(self, x):\n        return f(g(h(x[${i}], [(${i}, {"k": [i for i in y]})])))\n`;
+    const sources = [Array.from({ length: 3000 }, (_, i) => block(i)).join(''), 'def f(:\n  x = (1,\nclass A(:\n', ''];
+    const parser = createPythonParser();
+    const other = parser.parse('a = 1\n')!;
+    const otherCursor = other.walk();
+    try {
+      assert.ok(otherCursor.gotoFirstChild());
+      for (const source of sources) {
+        const tree = parser.parse(source)!;
+        try {
+          const direct = snapshotTree(tree, source);
+          const viaTreeCursor = snapshotTree(tree, source, { treeCursorOnly: true });
+          const a = preorder(direct);
+          const b = preorder(viaTreeCursor);
+          assert.strictEqual(a.length, b.length, 'same number of nodes');
+          assert.ok(source === '' || a.length > 5, 'the walk went below the root');
+          const shape = (node: SnapshotNode) => `${node.type}@${node.startIndex}-${node.endIndex}:${node.fieldNames?.join('|') ?? ''}:${node.isMissing}:${node.hasError}`;
+          for (let i = 0; i < a.length; i++) assert.strictEqual(shape(a[i]), shape(b[i]), `node ${i}`);
+          // The tree's own cursor-based API still works after the walk (the cursor was handed back intact).
+          assert.strictEqual(tree.rootNode.descendantsOfType('class_definition').length, direct.descendantsOfType('class_definition').length);
+        } finally {
+          tree.delete();
+        }
+      }
+      // The other cursor was not disturbed by the walks that used the transfer buffer.
+      assert.strictEqual(otherCursor.nodeType, 'expression_statement');
+    } finally {
+      otherCursor.delete();
+      other.delete();
+    }
   });
 
   it('shares node objects: equals is identity, parents link back, named nodes are indexed by type', () => {
