@@ -12,7 +12,7 @@ import type { ProjectView } from './project';
 
 /** The project a file belongs to (see src/lint/project): what its imports resolve to across modules. */
 export interface ProjectOption {
-  index: { forFile(file: string, root?: SyntaxNode): ProjectView };
+  index: { forFile(file: string, root?: SyntaxNode, source?: string): ProjectView };
   /** The linted file's path (absolute or relative to the working folder). */
   file: string;
 }
@@ -91,7 +91,7 @@ function runRules(root: SnapshotNode, source: string, options: LintOptions, onFa
     root,
     imports: collectImports(root),
     constants: collectModuleConstants(root),
-    project: options.project ? options.project.index.forFile(options.project.file, root) : undefined,
+    project: options.project ? options.project.index.forFile(options.project.file, root, source) : undefined,
     report(rule, where, message, extras) {
       if (!enabled.has(rule)) return;
       const range = 'start' in where && 'end' in where && !('type' in where) ? where as Range : nodeRange(where as SyntaxNode);

@@ -98,6 +98,25 @@ export function summarizeSource(text: string): ModuleSummary {
   const key = contentKey(text);
   const cached = summariesByContent.get(key);
   if (cached) return cached;
+  return remember(key, parsedSummary(text));
+}
+
+/**
+ * The summary of a module already parsed from `text` (the file being linted), entered in the same
+ * cache: the index's refresh of an edited file then finds the summary its lint just made.
+ */
+function summarizeParsed(root: SyntaxNode, text: string): ModuleSummary {
+  const key = contentKey(text);
+  return summariesByContent.get(key) ?? remember(key, summarizeModule(root));
+}
+
+function remember(key: string, summary: ModuleSummary): ModuleSummary {
+  if (summariesByContent.size >= SUMMARY_CACHE_LIMIT) summariesByContent.delete(summariesByContent.keys().next().value as string);
+  summariesByContent.set(key, summary);
+  return summary;
+}
+
+function parsedSummary(text: string): ModuleSummary {
   parser ??= createPythonParser();
   const tree = parser.parse(text);
   let summary: ModuleSummary;
@@ -109,8 +128,6 @@ export function summarizeSource(text: string): ModuleSummary {
   } finally {
     tree?.delete();
   }
-  if (summariesByContent.size >= SUMMARY_CACHE_LIMIT) summariesByContent.delete(summariesByContent.keys().next().value as string);
-  summariesByContent.set(key, summary);
   return summary;
 }
 
@@ -600,13 +617,13 @@ export class ProjectIndex {
   }
 
   /** The view one linted file gets: its own imports (relative ones too) resolved from where it lives. */
-  forFile(file: string, root?: SyntaxNode): ProjectView {
-    return new FileView(this, path.resolve(file), root);
+  forFile(file: string, root?: SyntaxNode, source?: string): ProjectView {
+    return new FileView(this, path.resolve(file), root, source);
   }
 
   /** @internal for FileView */
-  viewEntry(file: string, root: SyntaxNode | undefined): Entry {
-    const summary = root ? summarizeModule(root) : this.entry(file)?.summary ?? emptySummary();
+  viewEntry(file: string, root: SyntaxNode | undefined, source: string | undefined): Entry {
+    const summary = root ? (source !== undefined ? summarizeParsed(root, source) : summarizeModule(root)) : this.entry(file)?.summary ?? emptySummary();
     return { file, key: '', summary, location: moduleLocation(file, this.files) };
   }
 
@@ -655,10 +672,13 @@ export class ProjectIndex {
 class FileView implements ProjectView {
   private entry: Entry | undefined;
 
-  constructor(private readonly index: ProjectIndex, private readonly file: string, private readonly root: SyntaxNode | undefined) {}
+  constructor(
+    private readonly index: ProjectIndex, private readonly file: string,
+    private readonly root: SyntaxNode | undefined, private readonly source: string | undefined,
+  ) {}
 
   private own(): Entry {
-    return this.entry ??= this.index.viewEntry(this.file, this.root);
+    return this.entry ??= this.index.viewEntry(this.file, this.root, this.source);
   }
 
   built(dotted: string): ModelFacts | undefined {
