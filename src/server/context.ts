@@ -143,6 +143,7 @@ export class ServerContext {
   private folderIndexed(result: FolderIndexResult): void {
     const what = `${result.files} Python module(s), ${result.lines} lines${result.tooLarge ? `, ${result.tooLarge} too large skipped` : ''}`;
     this.log('info', `Indexed ${result.folder}: ${what} in ${result.ms} ms${result.cancelled ? ' (stopped: the folder left the workspace)' : ''}`);
+    for (const failure of result.failed) this.log('error', `Indexing failed for ${failure}`);
     if (result.cancelled || !result.added) return;
     // Callers and importers that were unknown may change what open files see: lint them again.
     const inside = this.store.allTargets()

@@ -27,6 +27,8 @@ export interface FolderIndexResult {
   ms: number;
   /** The folder left the workspace (or the server shut down) before the walk ended. */
   cancelled: boolean;
+  /** Files whose summary failed, with the error (they stay unknown). */
+  failed: string[];
 }
 
 /** What the indexer needs from the server for one workspace folder. */
@@ -99,6 +101,9 @@ export class WorkspaceIndexer {
       this.current = folder;
       try {
         this.host.indexed(await this.walk(folder));
+      } catch (error) {
+        // Setup failed (settings could not be read): report it, keep serving, go on with the next folder.
+        this.host.indexed({ folder, files: 0, lines: 0, added: 0, tooLarge: 0, ms: 0, cancelled: true, failed: [`${folder}: ${error instanceof Error ? error.message : String(error)}`] });
       } finally {
         this.current = undefined;
         this.cancelled.delete(folder);
@@ -112,7 +117,7 @@ export class WorkspaceIndexer {
 
   private async walk(folder: string): Promise<FolderIndexResult> {
     const started = Date.now();
-    const result: FolderIndexResult = { folder, files: 0, lines: 0, added: 0, tooLarge: 0, ms: 0, cancelled: false };
+    const result: FolderIndexResult = { folder, files: 0, lines: 0, added: 0, tooLarge: 0, ms: 0, cancelled: false, failed: [] };
     const { index, excluded } = await this.host.setup(folder);
     const known = new Set(index.indexedFiles());
     const pending = [folder];
@@ -159,8 +164,16 @@ export class WorkspaceIndexer {
           sliceStart = performance.now();
           sliceFiles = 0;
         }
-        const summary = index.summaryOf(full);
-        sliceFiles++;
+        let summary: ReturnType<ProjectIndex['summaryOf']>;
+        try {
+          summary = index.summaryOf(full);
+        } catch (error) {
+          // One module the summariser cannot handle must not stop the walk (nor the server).
+          result.failed.push(`${full}: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        } finally {
+          sliceFiles++;
+        }
         if (!summary) continue;
         result.files++;
         result.lines += summary.lines;

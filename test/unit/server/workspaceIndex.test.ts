@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Diagnostic, LogMessageParams } from 'vscode-languageserver-protocol/node';
+import { loadPython } from '../../../src/lint';
 import { ProjectIndex } from '../../../src/lint/project';
 import { SLICE_FILES, WorkspaceIndexer, type FolderIndexResult } from '../../../src/server/workspaceIndex';
 import { runCli } from '../cli/cliRunner';
@@ -23,6 +24,7 @@ function module(name: string): string {
 
 describe('workspace folder indexing (in process)', function () {
   this.timeout(60_000);
+  before(() => loadPython());
 
   it('summarises the project modules and skips VCS, node_modules, virtualenvs, installed packages, hidden and excluded folders and over-size files', async () => {
     const dir = tempDir();
@@ -50,6 +52,7 @@ describe('workspace folder indexing (in process)', function () {
     assert.strictEqual(results[0].added, expected.length);
     assert.strictEqual(results[0].tooLarge, 1, 'huge.py is over the size limit');
     assert.strictEqual(results[0].cancelled, false);
+    assert.deepStrictEqual(results[0].failed, []);
   });
 
   it('gives the event loop turns while it works, and summarises nothing while a lint is due', async () => {
@@ -80,8 +83,11 @@ describe('workspace folder indexing (in process)', function () {
       if (!done) setImmediate(watch);
     };
     setImmediate(watch);
-    await indexer.idle();
-    done = true;
+    try {
+      await indexer.idle();
+    } finally {
+      done = true;
+    }
     assert.strictEqual(index.indexedFiles().length, count);
     assert.ok(seen.some((n) => n > 0 && n < count), `a turn ran mid-walk: ${seen.join(',')}`);
     assert.ok(seen.every((n, i) => i === 0 || n - seen[i - 1] <= SLICE_FILES), `at most ${SLICE_FILES} files per slice: ${seen.join(',')}`);
@@ -224,6 +230,34 @@ describe('language server: workspace index and dependents', function () {
     writeFiles(dir, { 'model.py': MODULE });
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: moduleUri, type: 1 }] });
     await expectBoth(since, 1);
+  });
+
+  it('re-lints an open notebook when the only module it imports changes (no other file depends on it)', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'model.py': MODULE });
+    const notebook = path.join(dir, 'explore.ipynb');
+    const notebookJson = (cells: string[]) => JSON.stringify({
+      nbformat: 4, nbformat_minor: 5, metadata: { language_info: { name: 'python' } },
+      cells: cells.map((text) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: text.split(/(?<=\n)/) })),
+    });
+    writeFiles(dir, { 'explore.ipynb': notebookJson(NOTEBOOK_CELLS) });
+    const moduleUri = pathToFileURL(path.join(dir, 'model.py')).toString();
+    const cellUri = (i: number) => `vscode-notebook-cell:${notebook}#cell${i}`;
+    client = new LspTestClient({ rootUri: pathToFileURL(dir).toString() });
+    await client.initialize();
+    await client.connection.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri: pathToFileURL(notebook).toString(), notebookType: 'jupyter-notebook', version: 1, cells: NOTEBOOK_CELLS.map((_, i) => ({ kind: 2, document: cellUri(i) })) },
+      cellTextDocuments: NOTEBOOK_CELLS.map((text, i) => ({ uri: cellUri(i), languageId: 'python', version: 1, text })),
+    });
+    const published = (since: number, findings: number) => client!.waitFor((m) => m.method === 'textDocument/publishDiagnostics'
+      && (m.params as { uri: string }).uri === cellUri(1) && (m.params as { diagnostics: unknown[] }).diagnostics.length === findings, since);
+    const first = await published(0, 1);
+    same((first.params as { diagnostics: Diagnostic[] }).diagnostics, cli(notebook, dir).map(({ cell: _cell, ...r }) => r));
+    const since = client.messages.length;
+    writeFiles(dir, { 'model.py': NO_DROPOUT });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: moduleUri, type: 2 }] });
+    const second = await published(since, 0);
+    same((second.params as { diagnostics: Diagnostic[] }).diagnostics, cli(notebook, dir));
   });
 
   it('indexes a workspace folder added later, and says when it is done', async () => {
