@@ -50,6 +50,8 @@ interface Slot {
   worker: Worker;
   task?: LintTask;
   timer?: NodeJS.Timeout;
+  /** The thread has started running (its 'online' event). */
+  online?: boolean;
 }
 
 function kindOf(file: string): FileReport['kind'] {
@@ -104,6 +106,11 @@ export class LintWorkerPool {
     });
     const slot: Slot = { worker };
     this.slots.push(slot);
+    // A file's time starts when its thread runs: a busy machine's slow thread start is not the file's fault.
+    worker.once('online', () => {
+      slot.online = true;
+      if (slot.task && !slot.timer) this.startTimer(slot, slot.task);
+    });
     worker.on('message', (message: { id: number; report: FileReport }) => {
       if (!slot.task || message.id !== slot.task.id) return;
       const task = slot.task;
@@ -130,6 +137,12 @@ export class LintWorkerPool {
 
   private run(slot: Slot, task: LintTask): void {
     slot.task = task;
+    slot.timer = undefined;
+    if (slot.online) this.startTimer(slot, task);
+    slot.worker.postMessage(task);
+  }
+
+  private startTimer(slot: Slot, task: LintTask): void {
     slot.timer = setTimeout(() => {
       // Stuck on one file: report it, replace the worker, carry on.
       const index = this.slots.indexOf(slot);
@@ -139,7 +152,6 @@ export class LintWorkerPool {
       void slot.worker.terminate();
       this.pump();
     }, this.taskTimeoutMs);
-    slot.worker.postMessage(task);
   }
 
   async dispose(): Promise<void> {
