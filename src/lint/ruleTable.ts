@@ -40,6 +40,8 @@ const RULE_ROWS = [
   { id: 'DRP016', name: 'dropout-forced-on-at-inference', defaultSeverity: 'warning', summary: 'Dropout is forced on (training=True) on an inference path without MC averaging.' },
   { id: 'DRP017', name: 'unused-dropout-output', defaultSeverity: 'warning', summary: 'A dropout result is computed but the pre-dropout value is used.' },
   { id: 'DRP018', name: 'manual-dropout-without-training-guard', defaultSeverity: 'warning', summary: 'A hand-made dropout mask in forward/call is applied at inference too.' },
+  { id: 'DRP019', name: 'flax-dropout-without-deterministic', defaultSeverity: 'warning', summary: 'A Flax nn.Dropout is given deterministic neither when built nor when called.' },
+  { id: 'DRP020', name: 'flax-apply-without-dropout-rng', defaultSeverity: 'warning', summary: "A Flax model with dropout is applied in training mode without rngs={'dropout': key}." },
 ] as const satisfies readonly RuleRow[];
 
 /** Every rule id, in table order, as a type: adding a row adds the id. */

@@ -20,6 +20,8 @@ import { uniformDropoutRate } from './DRP015';
 import { dropoutForcedOnAtInference } from './DRP016';
 import { unusedDropoutOutput } from './DRP017';
 import { manualDropoutWithoutTrainingGuard } from './DRP018';
+import { flaxDropoutWithoutDeterministic } from './DRP019';
+import { flaxApplyWithoutDropoutRng } from './DRP020';
 
 export const ALL_RULES: readonly Rule[] = [
   dropoutOnOutputLayer,
@@ -40,4 +42,6 @@ export const ALL_RULES: readonly Rule[] = [
   dropoutForcedOnAtInference,
   unusedDropoutOutput,
   manualDropoutWithoutTrainingGuard,
+  flaxDropoutWithoutDeterministic,
+  flaxApplyWithoutDropoutRng,
 ];
