@@ -3,12 +3,13 @@
 import { createPythonParser, snapshotTree, type SyntaxNode, type Tree } from './parser';
 import type { SnapshotNode } from './snapshot';
 import { applySuppressions } from './suppressions';
-import { collectImports, collectModuleConstants, type ImportTable } from './resolve';
+import { collectImports, collectModuleConstants } from './resolve';
 import { ruleMeta, RULES } from './ruleTable';
 import { ALL_RULES } from './rules';
 import { nodeRange } from './syntax';
-import type { Finding, Fix, Range, RelatedLocation, RuleId, Severity } from './types';
+import type { Finding, Range, RuleId, Severity } from './types';
 import type { ProjectView } from './project';
+import type { RuleContext } from './rule';
 
 /** The project a file belongs to (see src/lint/project): what its imports resolve to across modules. */
 export interface ProjectOption {
@@ -28,7 +29,7 @@ export interface LintOptions {
   noqa?: boolean;
   /** Sources longer than this many UTF-8 bytes are skipped with a notice (lintText, default 1 MiB). */
   maxFileBytes?: number;
-  /** Parsing stops after this many milliseconds and the file is reported as skipped (lintText, default 5000). */
+  /** Parsing stops after this many milliseconds and the file is reported as skipped (lintText, default 5000; Infinity: no deadline). */
   parseTimeoutMs?: number;
   /** Cross-module knowledge: models, builders and mode helpers defined in other modules of the project. */
   project?: ProjectOption;
@@ -52,26 +53,7 @@ export interface LintResult {
   failures: RuleFailure[];
 }
 
-export interface ReportExtras {
-  fixes?: Fix[];
-  related?: RelatedLocation[];
-}
-
-export interface RuleContext {
-  readonly source: string;
-  readonly root: SyntaxNode;
-  readonly imports: ImportTable;
-  /** Module-level numeric constants assigned once. */
-  readonly constants: ReadonlyMap<string, number>;
-  /** The project around the file, when the caller indexed it (the CLI, the editor): ask it, never read files. */
-  readonly project?: ProjectView;
-  report(rule: RuleId, where: SyntaxNode | Range, message: string, extras?: ReportExtras): void;
-}
-
-export interface Rule {
-  id: RuleId;
-  check(context: RuleContext): void;
-}
+export type { ReportExtras, Rule, RuleContext } from './rule';
 
 export function enabledRules(options: LintOptions = {}): Set<RuleId> {
   const selected = new Set<RuleId>(options.select?.length ? options.select : RULES.map((r) => r.id));

@@ -28,7 +28,7 @@ export function renderRuleRegistry(rules: readonly RuleMeta[] = RULES): string {
     '// Generated from the rule table (src/lint/ruleTable.ts) by `npm run generate`; do not edit.',
     '// Every rule, in id order. Each lives in its own file named after its id and exports',
     '// the camel-cased rule name.',
-    "import type { Rule } from '../linter';",
+    "import type { Rule } from '../rule';",
     ...rules.map((r) => `import { ${ruleExportName(r)} } from './${r.id}';`),
     '',
     'export const ALL_RULES: readonly Rule[] = [',

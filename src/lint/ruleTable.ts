@@ -3,7 +3,9 @@
 // from it; the rule registry (rules/index.ts), package.json's per-rule severity settings and the
 // docs index are generated from it by `npm run generate` (scripts/generate.js), and a unit test
 // fails when they are stale. Adding a rule: its file in rules/, its page in docs/rules/, a row here.
-import type { Severity } from './types';
+/** How loud a finding is (types.ts re-exports it). */
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
 
 export interface RuleMeta {
   id: RuleId;

@@ -1,11 +1,9 @@
 // Plain data shared by the linter core, the CLI and the extension. Positions are 0-based
 // (line, UTF-16 column) like VS Code's; the CLI converts to 1-based when it prints.
-import type { RuleId } from './ruleTable';
+import type { RuleId, Severity } from './ruleTable';
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-// Derived from the rule table (one row per rule).
-export type { RuleId };
+// Declared with the rule table (RuleId is derived from its rows), which sits below this module.
+export type { RuleId, Severity };
 
 export interface Position {
   line: number;

@@ -1,7 +1,7 @@
 // What a receiver key in the mode flow is: which model it was built from and whether that model
 // has layers whose behaviour differs between train and eval mode (dropout, BatchNorm).
 import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS } from '../frameworks';
-import type { RuleContext } from '../linter';
+import type { RuleContext } from '../rule';
 import { getModelGraphs, isBatchNorm, isDropout, modelContains, type ModelGraph } from '../modelGraph';
 import { isModelLikeName, type Scope, type ModeFlow, type ResolvedMode } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
@@ -10,7 +10,7 @@ import { calleeName, dottedName, evalNumber } from '../resolve';
 import { keywordArgument, nodesOfType, walk } from '../syntax';
 import { modeSwitch } from '../project/summary';
 import type { ModelFacts } from '../project';
-import { classMethods, parametersOf } from './pySyntax';
+import { classDerivesFrom, classMethods, parametersOf } from './pySyntax';
 
 export interface ModelDescription {
   /** What the model is: `Net`, `nn.Sequential`, `torchvision resnet18`. */
@@ -267,4 +267,13 @@ function initParameterStoredAs(init: SyntaxNode, attribute: string): string | un
     if (right?.type === 'identifier' && params.has(right.text)) found = right.text;
   }
   return found;
+}
+
+const isFrameworkBase = (q: string): boolean => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q);
+
+/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
+export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
+  if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
+  if (!scope.cls) return false;
+  return classDerivesFrom(scope.cls, context.imports, classes, isFrameworkBase);
 }

@@ -1,6 +1,6 @@
 // Assembles ModelGraphs from the interpreter's results: one per model class (its __init__ then its
 // forward/call), per standalone nn.Sequential / keras Sequential, and per keras functional Model.
-import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from '../modelGraph';
+import type { LayerDefinition, LayerNode, ModelFramework, ModelGraph, ModelKind, UnusedDropout } from './graphTypes';
 import type { SyntaxNode } from '../parser';
 import { calleeName, resolveName, type ImportTable } from '../resolve';
 import { nodeRange, nodesOfType, walk } from '../syntax';

@@ -1,7 +1,7 @@
 // What each framework layer / functional op is, by canonical qualified name (see resolve.ts):
 // its layer kind, activation, and where its sizes sit. Containers (Sequential, ModuleList, ...)
 // are handled by the builder, not here.
-import type { ActivationKind, LayerKind } from '../modelGraph';
+import type { ActivationKind, LayerKind } from './graphTypes';
 
 export interface LayerSpec {
   kind: LayerKind;

@@ -7,7 +7,7 @@ import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS } from '../frameworks';
 import type { SyntaxNode } from '../parser';
 import { dottedName, evalNumber, resolveName, type ImportTable } from '../resolve';
 import { callArgument, keywordArgument, positionalArguments } from '../syntax';
-import type { DropoutInfo } from '../modelGraph';
+import type { DropoutInfo } from './graphTypes';
 import {
   KERAS_INPUT, KERAS_MODEL, KERAS_SEQUENTIAL, NON_TENSOR_METHODS, kerasActivationName, layerSpec, opSpec, tensorMethodSpec,
 } from './catalog';

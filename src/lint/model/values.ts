@@ -1,7 +1,7 @@
 // Abstract values of the model-graph interpreter: what a Python expression evaluates to, as far
 // as layer construction and data flow are concerned.
 import type { SyntaxNode } from '../parser';
-import type { ActivationKind, DropoutInfo, LayerKind } from '../modelGraph';
+import type { ActivationKind, DropoutInfo, LayerKind } from './graphTypes';
 
 /** A layer construction (`nn.Linear(10, 20)`, `Dense(64)`, or a functional op at its call). */
 export interface Def {

@@ -12,7 +12,7 @@
 // hidden states: a dropout whose input is not a Linear/Dense/conv output (possibly through an
 // activation) but a norm, recurrent, attention, pooling or user block — an encoder or backbone
 // returning features for a head, not predictions; a dropout with a literal rate of 0 (it does nothing).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { callArgument } from '../syntax';
 import { getModelGraphs } from '../modelGraph';

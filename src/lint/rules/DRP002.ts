@@ -13,7 +13,7 @@
 // switches modes); `no_grad` blocks inside a training loop that are not evaluations (EMA, targets,
 // logging); Monte Carlo dropout loops that average several passes; models without dropout or
 // BatchNorm; Keras models; and user objects whose `eval`/`train` are not torch's.
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import {
   enclosingLoop, loadedWeightsContext, receiverKey, type InferenceContext, EVAL, getModeFlow, inferenceContexts, isMonteCarloSampling, containsTrainingStep, ENTRY,
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
@@ -21,22 +21,13 @@ import {
 import type { SyntaxNode } from '../parser';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
-import { ModelCatalog, importsTorch } from '../flow/modelInfo';
+import { ModelCatalog, importsTorch, isFrameworkManaged } from '../flow/modelInfo';
 import { callsWithin, classDerivesFrom, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
 
 /** Text any inference context needs: a no_grad-like API, a trace, an evaluation-like function or loader name. */
 const INFERENCE_HINT = /no_grad|inference_mode|load_state_dict|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
 
 const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
-
-const isFrameworkBase = (q: string): boolean => /^(?:pytorch_lightning|lightning)\b/.test(q) || /^transformers\.(?:\w+\.)*\w*Trainer$/.test(q) || /^accelerate\./.test(q);
-
-/** Framework-managed code: Lightning modules / steps, Hugging Face Trainer subclasses. */
-export function isFrameworkManaged(scope: Scope, context: RuleContext, classes: ReadonlyMap<string, SyntaxNode>): boolean {
-  if (/^(?:training|validation|test|predict)_step$|^on_(?:validation|test|predict)_/.test(scope.name)) return true;
-  if (!scope.cls) return false;
-  return classDerivesFrom(scope.cls, context.imports, classes, isFrameworkBase);
-}
 
 /** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */
 function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet<string>, flowScopes: readonly Scope[]): boolean {

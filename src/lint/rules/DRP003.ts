@@ -10,7 +10,7 @@
 // network), an eval() before any training in the same function (adversarial examples, fine-tuning
 // with frozen statistics), modes we cannot follow, Lightning / Hugging Face managed loops, models
 // without dropout or BatchNorm, and objects whose `eval`/`train` are not torch's.
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import {
   containsTrainingStep, enclosingLoop, ENTRY, EVAL, getModeFlow, inferenceContexts, TRAIN, UNKNOWN,
   type EvalSite, type ModelCall, type ResolvedMode, type Scope,
@@ -19,9 +19,8 @@ import type { SyntaxNode } from '../parser';
 import { calleeName } from '../resolve';
 import { nodeRange, nodesOfType } from '../syntax';
 import type { Fix } from '../types';
-import { ModelCatalog, importsTorch } from '../flow/modelInfo';
+import { ModelCatalog, importsTorch, isFrameworkManaged } from '../flow/modelInfo';
 import { classesByName, lineIndent } from '../flow/pySyntax';
-import { isFrameworkManaged } from './DRP002';
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;

@@ -16,7 +16,7 @@
 // training (`training_step`, `compute_loss`, augmentation helpers); plain functions outside model
 // classes; user functions that merely share the name `dropout`.
 import { DROPOUT_APIS } from '../frameworks';
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
 import { callArgument, formatRate, nodeRange, nodesOfType, walk } from '../syntax';

@@ -5,7 +5,7 @@
 // `__init__` or any other method, Keras layers built inside `call` (Keras passes the training
 // flag down to them), functional dropout (that is DRP004), and user classes named `Dropout`.
 import { DROPOUT_APIS } from '../frameworks';
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber, type ImportTable } from '../resolve';
 import { callArgument, formatRate, nodeRange, nodesOfType, positionalArguments, walk } from '../syntax';

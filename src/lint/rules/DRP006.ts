@@ -6,7 +6,7 @@
 // order is BN -> activation -> dropout. Must not flag: BatchNorm before dropout; a dropout separated
 // from the BatchNorm by a weight layer (Linear/Conv) — that is the ordinary conv/dense stack; a user
 // class named BatchNorm; LayerNorm/GroupNorm (no running statistics).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs, type LayerNode, type ModelGraph } from '../modelGraph';
 import { describeLayer, modelLabel, PASS_THROUGH, permuteTexts, reportNode, ReportedOnce } from '../model/ruleSupport';
 import { nodeRange } from '../syntax';

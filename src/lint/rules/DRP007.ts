@@ -7,7 +7,7 @@
 // BatchNorm (no BatchNorm, direct or inside a user block, is downstream of any of its applications:
 // the rule's own advice is followed, e.g. dropout before the classifier of a BN CNN); recurrent/
 // attention `dropout=` arguments; anything named BatchNorm or Dropout that is not the framework's.
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { classGraphsByName, getModelGraphs, isBatchNorm, type LayerDefinition, type LayerNode, type ModelGraph } from '../modelGraph';
 import { describeLayer, findInModel, modelLabel, ReportedOnce } from '../model/ruleSupport';

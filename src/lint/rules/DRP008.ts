@@ -7,7 +7,7 @@
 // canonical examples do this on purpose. Must not flag: dropout after flatten / global pooling /
 // a dense layer (the classifier); channel dropouts; paths where the conv origin is not certain
 // (user blocks, unknown calls, merges).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs, type LayerKind, type LayerNode, type ModelGraph } from '../modelGraph';
 import { canonicalName } from '../resolve';
 import { describeLayer, modelLabel, renameCallee, reportNode, ReportedOnce } from '../model/ruleSupport';

@@ -5,7 +5,7 @@
 // zeroes everything at p = 1; TF.js passes input through at rate 1. Rates that are not statically
 // known are never flagged, nor is anything named Dropout that was not imported from a framework.
 import { DROPOUT_APIS, DROPOUT_KEYWORD_APIS, RECURRENT_RATE_KEYWORDS } from '../frameworks';
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
 import { callArgument, formatRate, keywordArgument, nodesOfType } from '../syntax';

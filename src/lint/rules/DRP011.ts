@@ -9,7 +9,7 @@
 // ordinary rates below 0.8 with no keep wording, names such as `keep_dims`, files that are
 // plainly TF1 (`tf.Session`, `tf.placeholder`) passing a keep probability positionally.
 import { DROPOUT_APIS } from '../frameworks';
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName, dottedName, evalNumber, resolveName } from '../resolve';
 import { SnapshotNode } from '../snapshot';

@@ -7,7 +7,7 @@
 // any other conditional, a literal 0, calls with `*args`/`**kwargs` that may carry either value,
 // Keras recurrent layers (their `dropout` acts on the inputs and works with one layer), and
 // classes named LSTM that are not torch's.
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName, evalNumber } from '../resolve';
 import { callArgument, formatRate, nodesOfType } from '../syntax';

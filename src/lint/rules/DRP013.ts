@@ -7,7 +7,7 @@
 // whose activations are not statically known (user blocks, activations passed in); output
 // activations (softmax, sigmoid, linear) do not decide; a network mixing SELU with other hidden
 // activations (its intent is unclear).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs, type ActivationKind, type LayerDefinition } from '../modelGraph';
 import { canonicalName } from '../resolve';
 import { allDefinitions, describeLayer, modelLabel, renameCallee, ReportedOnce } from '../model/ruleSupport';

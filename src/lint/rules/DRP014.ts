@@ -5,7 +5,7 @@
 // 0.2 on inputs and 0.5 on hidden units). Information only. Must not flag: dropout after an
 // embedding or any weight layer (a hidden representation); rates ≤ 0.3 or unknown; building blocks
 // (their input is another layer's output, not the model's).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs, type LayerNode, type ModelGraph } from '../modelGraph';
 import { describeLayer, modelLabel, reportNode, ReportedOnce } from '../model/ruleSupport';
 

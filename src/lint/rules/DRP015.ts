@@ -5,7 +5,7 @@
 // dropout whose rate is not a literal or module constant (a parameter, even with a default, is one
 // deliberate knob); rate 0 (disabled); building blocks on their own; the same dropout module
 // applied several times (one layer).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs } from '../modelGraph';
 import { formatRate } from '../syntax';
 import { allDefinitions, modelLabel, rateText } from '../model/ruleSupport';

@@ -8,7 +8,7 @@
 // `tf.GradientTape` or in `train_step`, deliberate always-on dropout inside a model's own
 // forward/call (a Tacotron-style prenet — no inference context there), `training=False` or a
 // variable, and code that is not on an inference path.
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { inferenceContexts, inGradientTape, isMonteCarloSampling } from '../modeFlow';
 import { calleeName } from '../resolve';
 import type { SyntaxNode } from '../parser';

@@ -3,7 +3,7 @@
 // using the pre-dropout `x` — so the dropout does nothing, usually a typo. Must not flag:
 // `x = self.drop(x)` (same name); a result that is read anywhere in the function (including in a
 // loop or a return); names starting with `_` (deliberately discarded).
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { getModelGraphs } from '../modelGraph';
 import { nodeRange } from '../syntax';
 import { describeLayer, modelLabel, ReportedOnce } from '../model/ruleSupport';

@@ -5,11 +5,11 @@
 // `if not self.training: return x`. `model.eval()` cannot reach it, so predictions stay random.
 // The masks are the ones DRP009 recognises (element-wise, named or shaped like the activation);
 // per-sample masks (stochastic depth), block masks and noise are not dropout masks here.
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { mentionsTraining, methodClass } from '../flow/pySyntax';
 import { walk } from '../syntax';
-import { manualDropouts } from './DRP009';
+import { manualDropouts } from '../flow/manualDropouts';
 
 const FORWARD_METHODS = new Set(['forward', 'call', '__call__']);
 

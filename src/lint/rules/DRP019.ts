@@ -6,7 +6,7 @@
 // `self.drop(x)`, and a local `drop = nn.Dropout(...)` then `drop(x)`. Not flagged: deterministic
 // given in either place (a variable, `not train`, positionally), `**kwargs` that may carry it, and a
 // layer handed elsewhere (a list, `partial`, an argument) whose calls this file cannot see.
-import type { Rule, RuleContext } from '../linter';
+import type { Rule, RuleContext } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName } from '../resolve';
 import { callArgument, nodesOfType, walk } from '../syntax';

@@ -5,7 +5,7 @@
 // the first dropout raises an InvalidRngError. Not flagged: calls passing `rngs=` (any value),
 // `**kwargs`, a mode given by a variable (it may be evaluation), evaluation calls
 // (`train=False` / `deterministic=True`), and files without a linen dropout.
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import type { SyntaxNode } from '../parser';
 import { calleeName } from '../resolve';
 import { nodesOfType } from '../syntax';

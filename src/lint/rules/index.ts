@@ -1,7 +1,7 @@
 // Generated from the rule table (src/lint/ruleTable.ts) by `npm run generate`; do not edit.
 // Every rule, in id order. Each lives in its own file named after its id and exports
 // the camel-cased rule name.
-import type { Rule } from '../linter';
+import type { Rule } from '../rule';
 import { dropoutOnOutputLayer } from './DRP001';
 import { inferenceWithoutEval } from './DRP002';
 import { trainingAfterEvalWithoutTrain } from './DRP003';
