@@ -4,6 +4,11 @@
 // snapshot instead. It implements the subset of web-tree-sitter's Node the linter uses, with the
 // same semantics (children include anonymous nodes and extras; `namedChildren` only named ones;
 // `childForFieldName` returns null for a missing field; `text` is the source slice).
+//
+// Storage: the walk writes each node's fields into typed arrays indexed by its pre-order id, and a
+// node object is made only when something asks for that node (then kept, so node identity holds).
+// One object per node, made eagerly, cost more in the garbage collector than the walk itself: every
+// node survived the young generation and was copied out of it while the rules ran.
 import type { Language, Point, Tree } from 'web-tree-sitter';
 
 /** The node interface the rules and analyses see; web-tree-sitter's Node also satisfies it. */
@@ -36,13 +41,92 @@ export interface SyntaxNode {
 
 const NO_NODES: readonly SnapshotNode[] = Object.freeze([]);
 
-/** Shared state of one snapshot: the source, every node in pre-order (index = id), named nodes by type. */
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+/** Shared state of one snapshot: the source and every node's fields, by pre-order id. */
 class Snapshot {
-  readonly nodes: SnapshotNode[] = [];
-  readonly namedByType = new Map<string, SnapshotNode[]>();
+  /** Nodes in the snapshot. */
+  count = 0;
+  typeNames: string[];
+  symbols: Uint16Array;
+  flags: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Parent id, -1 for the root. */
+  parents: Int32Array;
+  /** Id of the last node of each subtree (children of `id` run from id + 1 to here, each after the previous one's subtree). */
+  lastDescendants: Int32Array;
+  /** Position in the parent's children. */
+  indexesInParent: Int32Array;
+  childCounts: Int32Array;
+  /** Field id of the node in its parent (0: none). */
+  fieldIds: Uint16Array;
+  /** Named node ids by type, in pre-order. */
+  readonly namedIdsByType = new Map<string, number[]>();
+  /** Node objects by id, made on first use (sized once the walk has counted the nodes). */
+  objects: (SnapshotNode | undefined)[] = [];
+  private readonly namedNodesByType = new Map<string, readonly SnapshotNode[]>();
   private lineStarts: number[] | undefined;
 
-  constructor(readonly source: string) {}
+  constructor(
+    readonly source: string,
+    readonly fieldNames: readonly (string | null)[],
+    private readonly fieldIds_: ReadonlyMap<string, number>,
+    symbolNames: string[],
+    capacity: number,
+  ) {
+    this.typeNames = symbolNames;
+    this.symbols = new Uint16Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.lastDescendants = new Int32Array(capacity);
+    this.indexesInParent = new Int32Array(capacity);
+    this.childCounts = new Int32Array(capacity);
+    this.fieldIds = new Uint16Array(capacity);
+  }
+
+  /** Doubles the arrays (the walk does not know the node count in advance). */
+  grow(): void {
+    const capacity = this.symbols.length * 2;
+    const grown = <T extends Uint8Array | Uint16Array | Int32Array>(array: T, make: (n: number) => T): T => {
+      const copy = make(capacity);
+      copy.set(array);
+      return copy;
+    };
+    this.symbols = grown(this.symbols, (n) => new Uint16Array(n));
+    this.flags = grown(this.flags, (n) => new Uint8Array(n));
+    this.starts = grown(this.starts, (n) => new Int32Array(n));
+    this.ends = grown(this.ends, (n) => new Int32Array(n));
+    this.parents = grown(this.parents, (n) => new Int32Array(n));
+    this.lastDescendants = grown(this.lastDescendants, (n) => new Int32Array(n));
+    this.indexesInParent = grown(this.indexesInParent, (n) => new Int32Array(n));
+    this.childCounts = grown(this.childCounts, (n) => new Int32Array(n));
+    this.fieldIds = grown(this.fieldIds, (n) => new Uint16Array(n));
+  }
+
+  /** The node object of `id`, made on first use. */
+  node(id: number): SnapshotNode {
+    return this.objects[id] ??= new SnapshotNode(this, id, this.typeNames[this.symbols[id]]);
+  }
+
+  namedNodesOfType(type: string): readonly SnapshotNode[] {
+    let nodes = this.namedNodesByType.get(type);
+    if (!nodes) {
+      const ids = this.namedIdsByType.get(type);
+      nodes = ids ? ids.map((id) => this.node(id)) : NO_NODES;
+      this.namedNodesByType.set(type, nodes);
+    }
+    return nodes;
+  }
+
+  /** The grammar's id of a field name (0: no such field). */
+  fieldId(name: string): number {
+    return this.fieldIds_.get(name) ?? 0;
+  }
 
   /** Row/column of a UTF-16 index: rows advance at '\n' only, like tree-sitter's points. */
   point(index: number): Point {
@@ -65,33 +149,50 @@ class Snapshot {
 }
 
 export class SnapshotNode implements SyntaxNode {
-  parent: SnapshotNode | null = null;
-  children: readonly SnapshotNode[] = NO_NODES;
-  private cachedNamedChildren: readonly SnapshotNode[] | undefined;
-  /** Field name of each child (parallel to `children`, up to the last named field), or undefined when no child has one. */
-  fieldNames: (string | null)[] | undefined;
-  /** Position in the parent's `children`. */
-  indexInParent = 0;
-  /** Id of the last node of this subtree in pre-order. */
-  lastDescendantId: number;
-  hasError = false;
-  private cachedText: string | undefined;
+  private cachedChildren: readonly SnapshotNode[] | undefined = undefined;
+  private cachedNamedChildren: readonly SnapshotNode[] | undefined = undefined;
+  private cachedText: string | undefined = undefined;
 
   constructor(
     private readonly snapshot: Snapshot,
     /** Pre-order index in the snapshot. */
     readonly id: number,
     readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
-  ) {
-    this.lastDescendantId = id;
+  ) {}
+
+  get isNamed(): boolean {
+    return (this.snapshot.flags[this.id] & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.snapshot.flags[this.id] & MISSING) !== 0;
+  }
+
+  get hasError(): boolean {
+    return (this.snapshot.flags[this.id] & HAS_ERROR) !== 0;
   }
 
   get isError(): boolean {
     return this.type === 'ERROR';
+  }
+
+  get startIndex(): number {
+    return this.snapshot.starts[this.id];
+  }
+
+  get endIndex(): number {
+    return this.snapshot.ends[this.id];
+  }
+
+  /** Id of the last node of this subtree in pre-order. */
+  get lastDescendantId(): number {
+    return this.snapshot.lastDescendants[this.id];
+  }
+
+  /** The field this node is in its parent's (null: none). */
+  get fieldName(): string | null {
+    const field = this.snapshot.fieldIds[this.id];
+    return field === 0 ? null : this.snapshot.fieldNames[field] ?? null;
   }
 
   get text(): string {
@@ -106,18 +207,40 @@ export class SnapshotNode implements SyntaxNode {
     return this.snapshot.point(this.endIndex);
   }
 
+  get parent(): SnapshotNode | null {
+    const parent = this.snapshot.parents[this.id];
+    return parent < 0 ? null : this.snapshot.node(parent);
+  }
+
+  get children(): readonly SnapshotNode[] {
+    let children = this.cachedChildren;
+    if (!children) {
+      const { lastDescendants, childCounts } = this.snapshot;
+      const count = childCounts[this.id];
+      if (count === 0) children = NO_NODES;
+      else {
+        const list = new Array<SnapshotNode>(count);
+        for (let i = 0, child = this.id + 1; i < count; i++, child = lastDescendants[child] + 1) list[i] = this.snapshot.node(child);
+        children = list;
+      }
+      this.cachedChildren = children;
+    }
+    return children;
+  }
+
   /** Built on first use: most nodes never have their named children asked for. */
   get namedChildren(): readonly SnapshotNode[] {
     let named = this.cachedNamedChildren;
     if (!named) {
-      named = this.children.length === 0 ? NO_NODES : this.children.filter((child) => child.isNamed);
+      const children = this.children;
+      named = children.length === 0 ? NO_NODES : children.filter((child) => child.isNamed);
       this.cachedNamedChildren = named;
     }
     return named;
   }
 
   get childCount(): number {
-    return this.children.length;
+    return this.snapshot.childCounts[this.id];
   }
 
   get namedChildCount(): number {
@@ -125,14 +248,20 @@ export class SnapshotNode implements SyntaxNode {
   }
 
   get previousSibling(): SnapshotNode | null {
-    return this.parent && this.indexInParent > 0 ? this.parent.children[this.indexInParent - 1] : null;
+    const index = this.snapshot.indexesInParent[this.id];
+    const parent = this.parent;
+    return parent && index > 0 ? parent.children[index - 1] : null;
   }
 
   /** Like tree-sitter, the next sibling must end after this node: empty siblings at its end are passed over. */
   get nextSibling(): SnapshotNode | null {
-    const siblings = this.parent?.children;
-    if (!siblings) return null;
-    for (let i = this.indexInParent + 1; i < siblings.length; i++) if (siblings[i].endIndex > this.endIndex) return siblings[i];
+    const { parents, lastDescendants, ends } = this.snapshot;
+    const parent = parents[this.id];
+    if (parent < 0) return null;
+    const end = ends[this.id];
+    for (let sibling = lastDescendants[this.id] + 1; sibling <= lastDescendants[parent]; sibling = lastDescendants[sibling] + 1) {
+      if (ends[sibling] > end) return this.snapshot.node(sibling);
+    }
     return null;
   }
 
@@ -145,18 +274,23 @@ export class SnapshotNode implements SyntaxNode {
   }
 
   childForFieldName(fieldName: string): SnapshotNode | null {
-    const fields = this.fieldNames;
-    if (!fields) return null;
-    // `fields` may be shorter than `children`: trailing children without a field are not recorded.
-    for (let i = 0; i < fields.length; i++) if (fields[i] === fieldName) return this.children[i];
+    const snapshot = this.snapshot;
+    const field = snapshot.fieldId(fieldName);
+    if (field <= 0) return null;
+    const { lastDescendants, fieldIds } = snapshot;
+    const last = lastDescendants[this.id];
+    for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if (fieldIds[child] === field) return snapshot.node(child);
     return null;
   }
 
   childrenForFieldName(fieldName: string): SnapshotNode[] {
-    const fields = this.fieldNames;
+    const snapshot = this.snapshot;
     const result: SnapshotNode[] = [];
-    if (!fields) return result;
-    for (let i = 0; i < fields.length; i++) if (fields[i] === fieldName) result.push(this.children[i]);
+    const field = snapshot.fieldId(fieldName);
+    if (field <= 0) return result;
+    const { lastDescendants, fieldIds } = snapshot;
+    const last = lastDescendants[this.id];
+    for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if (fieldIds[child] === field) result.push(snapshot.node(child));
     return result;
   }
 
@@ -167,33 +301,33 @@ export class SnapshotNode implements SyntaxNode {
    */
   descendantsOfType(types: string | string[], startPosition?: Point, endPosition?: Point): SnapshotNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    const nodes = this.snapshot.nodes;
+    const snapshot = this.snapshot;
+    const { symbols, typeNames, ends, starts, lastDescendants } = snapshot;
+    const last = lastDescendants[this.id];
     const result: SnapshotNode[] = [];
     const unbounded = (!startPosition || (startPosition.row === 0 && startPosition.column === 0))
       && (!endPosition || (endPosition.row === 0 && endPosition.column === 0));
     if (unbounded) {
       // Without a range only empty nodes at offset 0 (ending at point (0,0)) are passed over.
-      for (let id = this.id; id <= this.lastDescendantId;) {
-        const node = nodes[id];
-        if (node.endIndex === 0) {
-          id = node.lastDescendantId + 1;
+      for (let id = this.id; id <= last;) {
+        if (ends[id] === 0) {
+          id = lastDescendants[id] + 1;
           continue;
         }
-        if (wanted.includes(node.type)) result.push(node);
+        if (wanted.includes(typeNames[symbols[id]])) result.push(snapshot.node(id));
         id++;
       }
       return result;
     }
     const start = startPosition ?? { row: 0, column: 0 };
     const end = endPosition && (endPosition.row !== 0 || endPosition.column !== 0) ? endPosition : undefined;
-    for (let id = this.id; id <= this.lastDescendantId;) {
-      const node = nodes[id];
-      if (pointLte(node.endPosition, start)) {
-        id = node.lastDescendantId + 1;
+    for (let id = this.id; id <= last;) {
+      if (pointLte(snapshot.point(ends[id]), start)) {
+        id = lastDescendants[id] + 1;
         continue;
       }
-      if (end && pointLte(end, node.startPosition)) break;
-      if (wanted.includes(node.type)) result.push(node);
+      if (end && pointLte(end, snapshot.point(starts[id]))) break;
+      if (wanted.includes(typeNames[symbols[id]])) result.push(snapshot.node(id));
       id++;
     }
     return result;
@@ -208,14 +342,19 @@ export class SnapshotNode implements SyntaxNode {
     return this.snapshot.source;
   }
 
-  /** Every node of this node's snapshot in pre-order (ids are indexes into it). */
+  /** Every node of this node's snapshot in pre-order (ids are indexes into it); makes every node object. */
   get snapshotNodes(): readonly SnapshotNode[] {
-    return this.snapshot.nodes;
+    return Array.from({ length: this.snapshot.count }, (_, id) => this.snapshot.node(id));
   }
 
   /** Named nodes of this node's tree grouped by type, in pre-order (shared, do not mutate). */
   namedNodesOfType(type: string): readonly SnapshotNode[] {
-    return this.snapshot.namedByType.get(type) ?? NO_NODES;
+    return this.snapshot.namedNodesOfType(type);
+  }
+
+  /** Ids of the named nodes of `type` in this node's tree, in pre-order (shared, do not mutate). */
+  namedIdsOfType(type: string): readonly number[] {
+    return this.snapshot.namedIdsByType.get(type) ?? [];
   }
 }
 
@@ -226,6 +365,7 @@ function pointLte(a: Point, b: Point): boolean {
 interface SymbolTable {
   types: string[];
   named: boolean[];
+  fieldIds: Map<string, number>;
 }
 
 const symbolTables = new WeakMap<Language, SymbolTable>();
@@ -234,7 +374,11 @@ const symbolTables = new WeakMap<Language, SymbolTable>();
 function symbolTable(language: Language): SymbolTable {
   let table = symbolTables.get(language);
   if (!table) {
-    table = { types: [], named: [] };
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => {
+      if (name && id > 0) fieldIds.set(name, id);
+    });
+    table = { types: [], named: [], fieldIds };
     symbolTables.set(language, table);
   }
   return table;
@@ -334,21 +478,22 @@ function withWalk<T>(tree: Tree, treeCursorOnly: boolean, body: (walk: Walk) => 
 }
 
 /**
- * Copies a parsed tree into plain objects; `source` must be the text the tree was parsed from.
- * Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves; the
- * missing flag is only asked for when the tree has errors (without them no node is missing, and
+ * Copies a parsed tree into the snapshot's arrays; `source` must be the text the tree was parsed
+ * from. Each node costs about four wasm calls (symbol, start, end, field) plus the cursor moves;
+ * the missing flag is only asked for when the tree has errors (without them no node is missing, and
  * no node has an error).
  */
 export function snapshotTree(tree: Tree, source: string, options: { treeCursorOnly?: boolean } = {}): SnapshotNode {
-  const snapshot = new Snapshot(source);
-  const nodes = snapshot.nodes;
-  const namedByType = snapshot.namedByType;
   const language = tree.language;
-  const { types, named } = symbolTable(language);
-  const fieldNames = language.fields;
+  const { types, named, fieldIds } = symbolTable(language);
+  // Python averages about one node per three characters; the arrays grow when that is not enough.
+  const snapshot = new Snapshot(source, language.fields, fieldIds, types, 64 + (source.length >> 1));
+  const namedIdsByType = snapshot.namedIdsByType;
   const mayHaveMissing = tree.rootNode.hasError;
   return withWalk(tree, options.treeCursorOnly === true, (cursor) => {
-    const make = (parent: SnapshotNode | null): SnapshotNode => {
+    const make = (parent: number): number => {
+      const id = snapshot.count++;
+      if (id === snapshot.symbols.length) snapshot.grow();
       const symbol = cursor.typeId();
       let type = types[symbol];
       if (type === undefined) {
@@ -356,50 +501,52 @@ export function snapshotTree(tree: Tree, source: string, options: { treeCursorOn
         named[symbol] = language.nodeTypeIsNamed(symbol);
       }
       const isNamed = named[symbol];
-      const node = new SnapshotNode(snapshot, nodes.length, type, isNamed, mayHaveMissing && cursor.isMissing(), cursor.startIndex(), cursor.endIndex());
-      nodes.push(node);
+      let flags = isNamed ? NAMED : 0;
+      if (mayHaveMissing) {
+        if (cursor.isMissing()) flags |= MISSING | HAS_ERROR;
+        else if (type === 'ERROR') flags |= HAS_ERROR;
+      }
+      snapshot.symbols[id] = symbol;
+      snapshot.flags[id] = flags;
+      snapshot.starts[id] = cursor.startIndex();
+      snapshot.ends[id] = cursor.endIndex();
+      snapshot.parents[id] = parent;
+      snapshot.lastDescendants[id] = id;
       if (isNamed) {
-        const list = namedByType.get(type);
-        if (list) list.push(node);
-        else namedByType.set(type, [node]);
+        const list = namedIdsByType.get(type);
+        if (list) list.push(id);
+        else namedIdsByType.set(type, [id]);
       }
-      if (parent) {
-        node.parent = parent;
-        const siblings = parent.children as SnapshotNode[];
-        node.indexInParent = siblings.length;
-        siblings.push(node);
-        const fieldId = cursor.fieldId();
-        if (fieldId !== 0) {
-          const fields = parent.fieldNames ??= [];
-          while (fields.length < node.indexInParent) fields.push(null);
-          fields.push(fieldNames[fieldId]);
-        }
+      if (parent >= 0) {
+        snapshot.indexesInParent[id] = snapshot.childCounts[parent]++;
+        snapshot.fieldIds[id] = cursor.fieldId();
       }
-      return node;
+      return id;
     };
-    const finish = (node: SnapshotNode) => {
-      node.lastDescendantId = nodes.length - 1;
-      if (!mayHaveMissing) return;
-      if (node.isMissing || node.type === 'ERROR') node.hasError = true;
-      else for (const child of node.children) if (child.hasError) { node.hasError = true; break; }
+    const finish = (id: number) => {
+      snapshot.lastDescendants[id] = snapshot.count - 1;
+      const parent = snapshot.parents[id];
+      if (parent >= 0 && (snapshot.flags[id] & HAS_ERROR) !== 0) snapshot.flags[parent] |= HAS_ERROR;
     };
-    const root = make(null);
+    const root = make(-1);
     let current = root;
     for (;;) {
       if (cursor.firstChild()) {
-        current.children = [];
         current = make(current);
         continue;
       }
       for (;;) {
         finish(current);
-        if (current === root) return root;
+        if (current === root) {
+          snapshot.objects = new Array<SnapshotNode | undefined>(snapshot.count);
+          return snapshot.node(root);
+        }
         if (cursor.nextSibling()) {
-          current = make(current.parent);
+          current = make(snapshot.parents[current]);
           break;
         }
         cursor.parent();
-        current = current.parent!;
+        current = snapshot.parents[current];
       }
     }
   });

@@ -127,7 +127,7 @@ describe('tree snapshot', () => {
           const b = preorder(viaTreeCursor);
           assert.strictEqual(a.length, b.length, 'same number of nodes');
           assert.ok(source === '' || a.length > 5, 'the walk went below the root');
-          const shape = (node: SnapshotNode) => `${node.type}@${node.startIndex}-${node.endIndex}:${node.fieldNames?.join('|') ?? ''}:${node.isMissing}:${node.hasError}`;
+          const shape = (node: SnapshotNode) => `${node.type}@${node.startIndex}-${node.endIndex}:${node.fieldName ?? ''}:${node.isMissing}:${node.hasError}`;
           for (let i = 0; i < a.length; i++) assert.strictEqual(shape(a[i]), shape(b[i]), `node ${i}`);
           // The tree's own cursor-based API still works after the walk (the cursor was handed back intact).
           assert.strictEqual(tree.rootNode.descendantsOfType('class_definition').length, direct.descendantsOfType('class_definition').length);
