@@ -2,3 +2,4 @@
 export { loadPython, createPythonParser, lintSource } from '../../src/lint/index';
 export { ALL_RULES } from '../../src/lint/rules';
 export { IncrementalLinter } from '../../src/lint/incremental';
+export { ProjectIndex } from '../../src/lint/project';

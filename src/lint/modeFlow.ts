@@ -136,6 +136,8 @@ function switchedKeys(calls: Iterable<SyntaxNode>, into: { add(key: string): unk
 // ---- mode values ----------------------------------------------------------------------------
 
 const ENTRY_MODE: Mode = { bits: ENTRY, evals: [] };
+/** Shared: a mode's eval sites are never changed in place (joins and compositions make new lists). */
+const UNKNOWN_MODE: Mode = Object.freeze({ bits: UNKNOWN, evals: Object.freeze([]) });
 const MAX_EVAL_SITES = 4;
 
 function joinModes(a: Mode, b: Mode): Mode {
@@ -200,7 +202,7 @@ function markModeSelection(result: State, entry: State, branches: ReadonlyArray<
       if (mode.bits === TRAIN) trains = true;
       if (mode.bits === EVAL) evals = true;
     }
-    if (trains && evals) result.set(key, { bits: UNKNOWN, evals: [] });
+    if (trains && evals) result.set(key, UNKNOWN_MODE);
   }
 }
 
@@ -213,6 +215,23 @@ function compose(effect: Mode, before: Mode, site: SyntaxNode): Mode {
     for (const e of before.evals) if (evals.length < MAX_EVAL_SITES) evals.push(e);
   }
   return { bits, evals };
+}
+
+/**
+ * A predicate over names, remembered per name: the same few hundred names (`self.fc1`, `F.relu`,
+ * `model`) are asked about for every call of a file. Bounded, for a long-running server.
+ */
+function byName(test: (name: string) => boolean): (name: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (name) => {
+    let answer = known.get(name);
+    if (answer === undefined) {
+      if (known.size >= 4096) known.clear();
+      answer = test(name);
+      known.set(name, answer);
+    }
+    return answer;
+  };
 }
 
 // ---- receiver keys --------------------------------------------------------------------------
@@ -246,10 +265,10 @@ export function receiverKey(node: SyntaxNode | null | undefined): string | undef
 const MODEL_LIKE = /(?:^|_)(?:model|net|network|classifier|encoder|decoder|backbone|cnn|rnn|lstm|mlp|generator|discriminator|predictor|regressor|policy|critic|actor|student|teacher|module)s?\d*$|(?:model|net)\d*$/i;
 
 /** Is the last segment of a key named like a model (`model`, `self.net`, `cnn_model`, `netG`)? */
-export function isModelLikeName(key: string): boolean {
+export const isModelLikeName: (key: string) => boolean = byName((key) => {
   const last = key.split('.').pop() ?? key;
   return MODEL_LIKE.test(last) || /^net[A-Z]/.test(last);
-}
+});
 
 function rootOf(key: string): string {
   const dot = key.indexOf('.');
@@ -264,20 +283,20 @@ const EVAL_WORDS = new Set(['eval', 'evaluate', 'evaluation', 'validate', 'valid
  * Does a function name say it evaluates (`evaluate`, `validate_epoch`, `run_inference`, `predict`,
  * `test`)? `test_*` alone is a unit test (pytest), not an evaluation, unless it is `test_epoch`-like.
  */
-export function isEvaluationName(name: string): boolean {
+export const isEvaluationName: (name: string) => boolean = byName((name) => {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/).filter(Boolean);
   if (words.length === 0) return false;
   if (words[0] === 'test' && words.length > 1) return words.includes('epoch') || words.includes('loop');
   return words.some((w) => EVAL_WORDS.has(w)) || words.at(-1) === 'test';
-}
+});
 
 /** Loader-like names for evaluation data: `val_loader`, `test_dl`, `eval_dataloader`, `validloader`. */
-export function isEvaluationLoaderName(text: string): boolean {
+export const isEvaluationLoaderName: (text: string) => boolean = byName((text) => {
   const last = text.split('.').pop() ?? text;
   const words = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return /(?:^|_)(?:val|valid|validation|test|eval|evaluation|dev|holdout)_?(?:loader|dataloader|data_loader|dl|iter|iterator|batches|generator|gen|ds|dataset|set|data)s?$/.test(words)
     || /^(?:val|valid|test|eval|dev)(?:loader|dataloader|dl|iter|set|data)s?$/.test(words);
-}
+});
 
 // ---- the analyzer ---------------------------------------------------------------------------
 
@@ -726,7 +745,7 @@ class ScopeRun {
       const key = dottedName(target);
       if (!key) return state;
       if (target.type === 'identifier') this.scope.locals.add(key);
-      const mode = value ? this.valueMode(value, state) : { bits: UNKNOWN, evals: [] };
+      const mode = value ? this.valueMode(value, state) : UNKNOWN_MODE;
       // Only keys that can matter are tracked: models (known mode), receivers of eval()/train(), keys already tracked.
       if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.analyzer.switched.has(key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
       if (value) {
@@ -777,9 +796,9 @@ class ScopeRun {
       }
       if (current.type === 'identifier' || current.type === 'attribute') {
         const key = receiverKey(current);
-        return key ? lookupMode(state, key) : { bits: UNKNOWN, evals: [] };
+        return key ? lookupMode(state, key) : UNKNOWN_MODE;
       }
-      if (current.type !== 'call') return { bits: UNKNOWN, evals: [] };
+      if (current.type !== 'call') return UNKNOWN_MODE;
       const callee = current.childForFieldName('function');
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (method === 'eval' && positionalArguments(current).length === 0) return { bits: EVAL, evals: [{ site: current, origin: current }] };
@@ -808,9 +827,9 @@ class ScopeRun {
       // A model class or builder of another module of the project (or a known library factory).
       const built = this.projectModel(current);
       if (built) return built.evalOnReturn ? { bits: EVAL, evals: [] } : { bits: TRAIN, evals: [] };
-      return { bits: UNKNOWN, evals: [] };
+      return UNKNOWN_MODE;
     }
-    return { bits: UNKNOWN, evals: [] };
+    return UNKNOWN_MODE;
   }
 
   /** Is `value` a model constructor call (`nn.Sequential(...)`, `Net()`, `models.vgg16()`), through `.to()`-like calls? */
@@ -891,7 +910,7 @@ class ScopeRun {
       if (!key) return;
       // `model.train() if training else model.eval()`: chosen by a condition we do not follow.
       if (insideConditionalExpression(call)) {
-        setMode(state, key, { bits: UNKNOWN, evals: [] });
+        setMode(state, key, UNKNOWN_MODE);
         return;
       }
       // `for m in models: m.eval()`: some models we cannot name changed mode; stop trusting all of them.
@@ -930,7 +949,7 @@ class ScopeRun {
     if (method === 'apply') {
       const key = receiverKey(callee.childForFieldName('object'));
       const fn = positionalArguments(call)[0];
-      if (key && fn && !this.appliesNoModeChange(fn)) setMode(state, key, { bits: UNKNOWN, evals: [] });
+      if (key && fn && !this.appliesNoModeChange(fn)) setMode(state, key, UNKNOWN_MODE);
       return;
     }
     // An external helper that plausibly switches modes (`freeze(model)`, `prepare_for_inference(model)`).
@@ -938,8 +957,8 @@ class ScopeRun {
     if (mayswitchModes(calleeText.split('.').pop() ?? '')) {
       for (const arg of positionalArguments(call)) {
         const key = receiverKey(arg);
-        if (key && state.has(key)) setMode(state, key, { bits: UNKNOWN, evals: [] });
-        else if (key) state.set(key, { bits: UNKNOWN, evals: [] });
+        if (key && state.has(key)) setMode(state, key, UNKNOWN_MODE);
+        else if (key) state.set(key, UNKNOWN_MODE);
       }
     }
     if (recording) {
@@ -1043,9 +1062,7 @@ const MODE_SWITCH_WORDS = new Set([
 ]);
 
 /** Does a helper's name say it may change a model's mode (`set_bn_eval`, `enable_dropout`, `prepareForInference`)? */
-function mayswitchModes(name: string): boolean {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/).some((w) => MODE_SWITCH_WORDS.has(w));
-}
+const mayswitchModes = byName((name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/_+/).some((w) => MODE_SWITCH_WORDS.has(w)));
 
 function insideConditionalExpression(node: SyntaxNode): boolean {
   for (let current = node.parent; current && !/statement$|^block$|^module$/.test(current.type); current = current.parent) {

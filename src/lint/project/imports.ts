@@ -4,6 +4,7 @@
 // records `x`. Relative names keep their leading dots here (they depend on where the file lives,
 // not on its text) and are made absolute by `absoluteName` once the module's name is known.
 import type { SyntaxNode } from '../parser';
+import { nodesOfType } from '../syntax';
 
 export interface ModuleImports {
   /** local name -> dotted target (absolute, or relative with leading dots) */
@@ -12,26 +13,11 @@ export interface ModuleImports {
   stars: string[];
 }
 
-function isImport(node: SyntaxNode): boolean {
-  return node.type === 'import_statement' || node.type === 'import_from_statement';
-}
-
 /** Every import statement of the tree (module level and nested, not inside strings), in source order. */
 function importStatements(root: SyntaxNode): SyntaxNode[] {
-  const found: SyntaxNode[] = [];
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (isImport(node)) {
-      found.push(node);
-      continue;
-    }
-    for (let i = node.namedChildCount - 1; i >= 0; i--) {
-      const child = node.namedChild(i);
-      if (child && child.type !== 'string') stack.push(child);
-    }
-  }
-  return found;
+  // The tree's own index of nodes by type (a snapshot has it already), merged back into source order.
+  const found = [...nodesOfType(root, 'import_statement'), ...nodesOfType(root, 'import_from_statement')];
+  return found.sort((a, b) => a.startIndex - b.startIndex);
 }
 
 /** The module text of `from X import ...`: `pkg.mod`, `.`, `..models`. */

@@ -17,10 +17,10 @@ import { createPythonParser, snapshotTree } from '../parser';
 import type { SyntaxNode } from '../parser';
 import { isKerasLayerBase, isTorchModuleBase } from '../flow/pySyntax';
 import { canonicalName } from '../resolve';
-import { absoluteName } from './imports';
+import { absoluteName, type ModuleImports } from './imports';
 import { libraryModel } from './libraryModels';
 import { DiskFileSystem, importRoots, moduleFile, moduleLocation, type ModuleLocation, type ProjectFileSystem } from './roots';
-import { summarizeModule, type ClassSummary, type FunctionSummary, type LayerFact, type ModeEffect, type ModuleSummary } from './summary';
+import { moduleBindings, summarizeModule, type ClassSummary, type ModuleBindings, type FunctionSummary, type LayerFact, type ModeEffect, type ModuleSummary } from './summary';
 
 export type { ModuleSummary, ClassSummary, FunctionSummary, LayerFact, ModeEffect } from './summary';
 export { DiskFileSystem, type ProjectFileSystem } from './roots';
@@ -131,8 +131,13 @@ function parsedSummary(text: string): ModuleSummary {
   return summary;
 }
 
+/** Records without a prototype, like a real summary's: `classes['constructor']` must not find Object's. */
+function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function emptySummary(): ModuleSummary {
-  return { imports: { bindings: {}, stars: [] }, passes: [], classes: {}, functions: {}, variables: {}, lines: 0 };
+  return { imports: { bindings: record(), stars: [] }, passes: [], classes: record(), functions: record(), variables: record(), lines: 0 };
 }
 
 export const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.env', 'env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints']);
@@ -627,6 +632,11 @@ export class ProjectIndex {
     return { file, key: '', summary, location: moduleLocation(file, this.files) };
   }
 
+  /** @internal for FileView: the linted file's imports only (names it defines itself are not in it). */
+  viewImportsEntry(file: string, imports: ModuleImports): Entry {
+    return { file, key: '', summary: { ...emptySummary(), imports }, location: moduleLocation(file, this.files) };
+  }
+
   /** @internal for FileView */
   resolveIn(entry: Entry, dotted: string): Resolved | undefined {
     const dot = dotted.indexOf('.');
@@ -671,6 +681,8 @@ export class ProjectIndex {
 
 class FileView implements ProjectView {
   private entry: Entry | undefined;
+  private bindings: ModuleBindings | undefined;
+  private importsEntry: Entry | undefined;
 
   constructor(
     private readonly index: ProjectIndex, private readonly file: string,
@@ -681,13 +693,30 @@ class FileView implements ProjectView {
     return this.entry ??= this.index.viewEntry(this.file, this.root, this.source);
   }
 
+  /**
+   * The entry to resolve `dotted` in. The linted file's whole summary (its classes and functions
+   * summarised) is only needed for names it defines itself; a name it imports, or does not bind at
+   * all, resolves through its imports alone. Most questions are of that kind (`F.relu`, `self.fc`,
+   * `optimizer.step`), and the summary would cost as much as the rest of the lint.
+   */
+  private entryFor(dotted: string): Entry {
+    if (this.entry || !this.root) return this.own();
+    const bindings = this.bindings ??= moduleBindings(this.root);
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    if (bindings.globals.has(head)) return this.own();
+    return this.importsEntry ??= this.index.viewImportsEntry(this.file, bindings.imports);
+  }
+
   built(dotted: string): ModelFacts | undefined {
-    const resolved = this.index.resolveIn(this.own(), dotted);
+    const resolved = this.index.resolveIn(this.entryFor(dotted), dotted);
     return resolved ? this.index.builtFromResolved(resolved) : undefined;
   }
 
   functionEffects(dotted: string): { params: string[]; effects: ModeEffect[] } | undefined {
-    const resolved = this.index.resolveIn(this.own(), dotted);
+    // `Block()` where this file defines class Block: a class is not a function, whatever it contains.
+    if (!this.entry && this.root && !dotted.includes('.') && (this.bindings ??= moduleBindings(this.root)).classes.has(dotted)) return undefined;
+    const resolved = this.index.resolveIn(this.entryFor(dotted), dotted);
     if (resolved?.kind !== 'function') return undefined;
     return { params: resolved.summary.params, effects: resolved.summary.effects };
   }

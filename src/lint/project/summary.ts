@@ -398,10 +398,25 @@ function moduleConstants(statements: readonly SyntaxNode[]): Map<string, number>
 }
 
 /** Summarises a parsed module. */
-export function summarizeModule(root: SyntaxNode): ModuleSummary {
+/** What a module's top level binds: its imports, and the names its definitions and assignments bind. */
+export interface ModuleBindings {
+  imports: ModuleImports;
+  statements: SyntaxNode[];
+  /** Names bound by top-level classes, functions and assignments (they win over imports). */
+  globals: Set<string>;
+  /** Names of the classes defined at the top level. */
+  classes: Set<string>;
+  definitions: SyntaxNode[];
+  variableCounts: Map<string, number>;
+  variableValues: Map<string, SyntaxNode>;
+}
+
+/** The top-level bindings of a module: a small part of its summary, enough to tell where a name comes from. */
+export function moduleBindings(root: SyntaxNode): ModuleBindings {
   const imports = collectModuleImports(root);
   const statements = topLevelStatements(root);
   const globals = new Set<string>();
+  const classes = new Set<string>();
   const definitions: SyntaxNode[] = [];
   const variableCounts = new Map<string, number>();
   const variableValues = new Map<string, SyntaxNode>();
@@ -411,6 +426,7 @@ export function summarizeModule(root: SyntaxNode): ModuleSummary {
       const name = definition.childForFieldName('name')?.text;
       if (name) {
         globals.add(name);
+        if (definition.type === 'class_definition') classes.add(name);
         definitions.push(definition);
       }
     } else if (statement.type === 'expression_statement') {
@@ -424,6 +440,11 @@ export function summarizeModule(root: SyntaxNode): ModuleSummary {
       }
     }
   }
+  return { imports, statements, globals, classes, definitions, variableCounts, variableValues };
+}
+
+export function summarizeModule(root: SyntaxNode): ModuleSummary {
+  const { imports, statements, globals, definitions, variableCounts, variableValues } = moduleBindings(root);
   // Python binds what is defined here over what an import bound (the later statement wins; close enough).
   const namer = new Namer(imports, globals);
   const constants = moduleConstants(statements);
