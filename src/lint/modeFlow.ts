@@ -19,7 +19,7 @@ import type { ModeEffect, ModelFacts, ProjectView } from './project';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, isTorchModuleBase, methodClass, parametersOf,
+  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, hasMethodCallBetween, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -1167,6 +1167,7 @@ export function loadedWeightsContext(call: ModelCall, root: SyntaxNode): Inferen
   const scopeNode = call.scope.node;
   const body = scopeNode.type === 'module' ? scopeNode : scopeNode.childForFieldName('body');
   if (!body) return undefined;
+  if (!hasMethodCallBetween(root, 'load_state_dict', body.startIndex, call.call.startIndex)) return undefined;
   let loaded: SyntaxNode | undefined;
   for (const inner of callsWithin(root, body)) {
     if (inner.startIndex >= call.call.startIndex) break;

@@ -244,7 +244,13 @@ export class SnapshotNode implements SyntaxNode {
   }
 
   get namedChildCount(): number {
-    return this.namedChildren.length;
+    if (this.cachedNamedChildren) return this.cachedNamedChildren.length;
+    // Counted in the arrays: asking for the count does not make the children's objects.
+    const { lastDescendants, flags } = this.snapshot;
+    const last = lastDescendants[this.id];
+    let count = 0;
+    for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if ((flags[child] & NAMED) !== 0) count++;
+    return count;
   }
 
   get previousSibling(): SnapshotNode | null {

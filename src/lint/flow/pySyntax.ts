@@ -232,6 +232,33 @@ function lowerBound(values: readonly number[], target: number): number {
   return lo;
 }
 
+const callsByMethod = new WeakMap<SyntaxNode, Map<string, number[]>>();
+
+/**
+ * Is there a call `x.method(...)` starting at an offset in [start, end)? Answered from a per-tree
+ * list of such calls by method name, so a check that usually fails (`load_state_dict` before a
+ * model call) does not list every call of a function body first.
+ */
+export function hasMethodCallBetween(root: SyntaxNode, method: string, start: number, end: number): boolean {
+  let byMethod = callsByMethod.get(root);
+  if (!byMethod) {
+    byMethod = new Map();
+    for (const call of callIndex(root).calls) {
+      const callee = call.childForFieldName('function');
+      const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+      if (!name) continue;
+      const starts = byMethod.get(name);
+      if (starts) starts.push(call.startIndex);
+      else byMethod.set(name, [call.startIndex]);
+    }
+    callsByMethod.set(root, byMethod);
+  }
+  const starts = byMethod.get(method);
+  if (!starts) return false;
+  const first = lowerBound(starts, start);
+  return first < starts.length && starts[first]! < end;
+}
+
 /**
  * The same calls as `callsIn(node)` — in source order, outside nested functions, lambdas and
  * classes — found in the tree's shared node index instead of walking the subtree again.

@@ -708,12 +708,27 @@ class FileView implements ProjectView {
     return this.importsEntry ??= this.index.viewImportsEntry(this.file, bindings.imports);
   }
 
+  // A view lives for one lint, while the index does not change: the same callee (`F.relu`,
+  // `self.fc`) is asked about at every call, so each answer is kept for the view's lifetime.
+  private readonly builtAnswers = new Map<string, ModelFacts | undefined>();
+  private readonly effectAnswers = new Map<string, { params: string[]; effects: ModeEffect[] } | undefined>();
+
   built(dotted: string): ModelFacts | undefined {
+    if (this.builtAnswers.has(dotted)) return this.builtAnswers.get(dotted);
     const resolved = this.index.resolveIn(this.entryFor(dotted), dotted);
-    return resolved ? this.index.builtFromResolved(resolved) : undefined;
+    const answer = resolved ? this.index.builtFromResolved(resolved) : undefined;
+    this.builtAnswers.set(dotted, answer);
+    return answer;
   }
 
   functionEffects(dotted: string): { params: string[]; effects: ModeEffect[] } | undefined {
+    if (this.effectAnswers.has(dotted)) return this.effectAnswers.get(dotted);
+    const answer = this.findFunctionEffects(dotted);
+    this.effectAnswers.set(dotted, answer);
+    return answer;
+  }
+
+  private findFunctionEffects(dotted: string): { params: string[]; effects: ModeEffect[] } | undefined {
     // `Block()` where this file defines class Block: a class is not a function, whatever it contains.
     if (!this.entry && this.root && !dotted.includes('.') && (this.bindings ??= moduleBindings(this.root)).classes.has(dotted)) return undefined;
     const resolved = this.index.resolveIn(this.entryFor(dotted), dotted);

@@ -22,7 +22,7 @@ import type { SyntaxNode } from '../parser';
 import { nodeRange, positionalArguments } from '../syntax';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch, isFrameworkManaged } from '../flow/modelInfo';
-import { callsWithin, classDerivesFrom, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
+import { callsWithin, classDerivesFrom, hasMethodCallBetween, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
 
 /** Text any inference context needs: a no_grad-like API, a trace, an evaluation-like function or loader name. */
 const INFERENCE_HINT = /no_grad|inference_mode|load_state_dict|set_grad_enabled|trace|eval|valid|test|predict|infer|(?:^|[^a-z])(?:val|dev)/i;
@@ -143,6 +143,7 @@ function ownSubmoduleCall(scope: Scope, call: ModelCall, kinds: ReadonlySet<stri
 
 /** `key.train()` written inside the evaluation block before the call: train mode is deliberate there. */
 function explicitTrainInside(root: SyntaxNode, block: SyntaxNode, call: ModelCall): boolean {
+  if (!hasMethodCallBetween(root, 'train', block.startIndex, call.call.startIndex)) return false;
   for (const inner of callsWithin(root, block)) {
     if (inner.startIndex >= call.call.startIndex) break;
     const callee = inner.childForFieldName('function');
