@@ -232,8 +232,13 @@ export class SnapshotNode implements SyntaxNode {
   get namedChildren(): readonly SnapshotNode[] {
     let named = this.cachedNamedChildren;
     if (!named) {
-      const children = this.children;
-      named = children.length === 0 ? NO_NODES : children.filter((child) => child.isNamed);
+      // Read from the arrays: anonymous children (punctuation, keywords) get no objects for this.
+      const snapshot = this.snapshot;
+      const { lastDescendants, flags } = snapshot;
+      const last = lastDescendants[this.id];
+      const list: SnapshotNode[] = [];
+      for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if ((flags[child] & NAMED) !== 0) list.push(snapshot.node(child));
+      named = list.length === 0 ? NO_NODES : list;
       this.cachedNamedChildren = named;
     }
     return named;
