@@ -100,6 +100,8 @@ export interface ModeFlow {
   scopes: Scope[];
   module: Scope;
   scopeOf(fn: SyntaxNode): Scope | undefined;
+  /** The scopes of a class's methods. */
+  methodScopes(cls: SyntaxNode): readonly Scope[];
   /** The mode of a model call, resolved through the call sites of its function (one entry per path). */
   resolve(call: ModelCall): ResolvedMode[];
 }
@@ -305,6 +307,8 @@ const MAX_LOOP_DEPTH_FOR_TWO_PASSES = 4;
 class Analyzer {
   private readonly scopes: Scope[] = [];
   private readonly byNode = new Map<number, Scope>();
+  /** The scopes of each class's methods (by class node id), in the order of `scopes`. */
+  private readonly scopesByClass = new Map<number, Scope[]>();
   readonly moduleFunctions = new Map<string, SyntaxNode>();
   readonly classes: ReadonlyMap<string, SyntaxNode>;
   private readonly torchClasses = new Map<string, boolean>();
@@ -342,6 +346,7 @@ class Analyzer {
       scopes: this.scopes,
       module: this.module,
       scopeOf: (fn) => this.scopeOf(fn),
+      methodScopes: (cls) => this.scopesByClass.get(cls.id) ?? [],
       resolve: (call) => this.resolve(call),
     };
   }
@@ -367,6 +372,11 @@ class Analyzer {
       inProgress: false,
     };
     if (!isModule) this.scopes.push(scope);
+    if (scope.cls) {
+      const methods = this.scopesByClass.get(scope.cls.id);
+      if (methods) methods.push(scope);
+      else this.scopesByClass.set(scope.cls.id, [scope]);
+    }
     this.byNode.set(node.id, scope);
     return scope;
   }
@@ -467,8 +477,7 @@ class Analyzer {
 
   /** The construction of `self.<attr>` in any method of the class analysed so far (`self.model = Net()` in `__init__`). */
   classOrigin(cls: SyntaxNode, key: string): SyntaxNode | undefined {
-    for (const scope of this.scopes) {
-      if (scope.cls?.id !== cls.id) continue;
+    for (const scope of this.scopesByClass.get(cls.id) ?? []) {
       const found = scope.origins.get(key);
       if (found) return found;
     }

@@ -214,11 +214,9 @@ export class ModelCatalog {
     const local = scope.origins.get(key);
     if (local) return local;
     if (key.startsWith('self.') && scope.cls) {
-      for (const other of this.flow.scopes) {
-        if (other.cls?.id === scope.cls.id) {
-          const found = other.origins.get(key);
-          if (found) return found;
-        }
+      for (const other of this.flow.methodScopes(scope.cls)) {
+        const found = other.origins.get(key);
+        if (found) return found;
       }
     }
     return this.flow.module.origins.get(key);

@@ -19,7 +19,8 @@ import {
   UNKNOWN, type ModelCall, type ResolvedMode, type Scope,
 } from '../modeFlow';
 import type { SyntaxNode } from '../parser';
-import { nodeRange, positionalArguments } from '../syntax';
+import { nodeRange, nodesOfTypeIn, positionalArguments } from '../syntax';
+import { dottedName } from '../resolve';
 import type { Fix } from '../types';
 import { ModelCatalog, importsTorch, isFrameworkManaged } from '../flow/modelInfo';
 import { callsWithin, classDerivesFrom, hasMethodCallBetween, classesByName, classMethods, enclosingStatement, isTorchModuleBase, lineIndent } from '../flow/pySyntax';
@@ -30,7 +31,24 @@ const INFERENCE_HINT = /no_grad|inference_mode|load_state_dict|set_grad_enabled|
 const EVALUATION_WORDS = /(?:^|[^a-z])(?:val|valid|validation|test|eval|evaluation|dev|holdout)(?:[^a-z]|$)/i;
 
 /** For a path whose entry mode is unknown (no caller in this file): is it still clearly an evaluation without eval()? */
-function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet<string>, flowScopes: readonly Scope[]): boolean {
+/** Is there a call in `unit` that can put one of `receivers` in eval mode: `.eval()`, `.train(False)`, `.train(flag)`? */
+function mayEvalSwitch(treeRoot: SyntaxNode, unit: SyntaxNode, receivers: readonly string[]): boolean {
+  for (const call of nodesOfTypeIn(treeRoot, unit, 'call')) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'attribute') continue;
+    const method = callee.childForFieldName('attribute')?.text;
+    if (method !== 'eval' && method !== 'train') continue;
+    const receiver = dottedName(callee.childForFieldName('object'));
+    if (!receiver || !receivers.includes(receiver)) continue;
+    if (method === 'eval') return true;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+    if (args.length === 0 || (args.length === 1 && args[0]?.type === 'true')) continue;
+    return true;
+  }
+  return false;
+}
+
+function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet<string>, flowScopes: readonly Scope[], treeRoot: SyntaxNode): boolean {
   if (path.mode.bits & (EVAL | UNKNOWN)) return false;
   const root = path.key.split('.')[0]!;
   const scope = path.scope;
@@ -40,11 +58,9 @@ function unresolvedIsBug(path: ResolvedMode, call: ModelCall, kinds: ReadonlySet
   if (root === scope.params[0]?.name && scope.cls && scope.cls.id === call.scope.cls?.id) {
     // `self.model` in an evaluation method: fine if any method of the class switches its mode.
     // Anything that can put it in eval mode: `.eval()`, `.train(False)`, `.train(flag)`.
-    const escaped = [path.key, root].map((k) => k.replace(/[.]/g, '\\.')).join('|');
-    const switchesToEval = new RegExp(`(?:${escaped})\\.(?:eval\\(|train\\((?!\\s*(?:True\\s*)?\\)))`);
     for (const other of flowScopes) {
       if (other.cls?.id !== scope.cls.id) continue;
-      if (switchesToEval.test(other.node.text)) return false;
+      if (mayEvalSwitch(treeRoot, other.node, [path.key, root])) return false;
       // Built in eval mode (`self.model = Net().eval()`), of unknown mode, or handed in by the caller
       // (`self.model = model` in __init__: the caller may have called eval()).
       const set = other.exit?.get(path.key);
@@ -105,7 +121,7 @@ export const inferenceWithoutEval: Rule = {
       for (const { call, contexts, kinds } of candidates) {
         if (ownSubmoduleCall(scope, call, kinds, context, classes)) continue;
         const paths = flow.resolve(call);
-        const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes) : !(p.mode.bits & (EVAL | UNKNOWN)));
+        const bug = paths.every((p) => (p.mode.bits & ENTRY) ? unresolvedIsBug(p, call, kinds, flow.scopes, context.root) : !(p.mode.bits & (EVAL | UNKNOWN)));
         if (!bug) continue;
         catalog ??= new ModelCatalog(context, flow);
         const model = catalog.describe(scope, call.key, paths);

@@ -164,4 +164,36 @@ describe('DRP002 inference-without-eval', () => {
       assert.deepStrictEqual(at(lint(source.replace('    return model', change)), 'DRP002'), [], change);
     }
   });
+
+  it('trusts a trainer class whose other method puts its model in eval mode, also from a callback it registers', () => {
+    const source = [
+      'import torch', 'from torch import nn', '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 2)',
+      '        self.drop = nn.Dropout(0.5)', '',
+      '    def forward(self, x):',
+      '        return self.fc(self.drop(x))', '',
+      'class Trainer:',
+      '    def __init__(self):',
+      '        self.model = Net()',
+      '        self.callbacks = []', '',
+      '    def setup_hooks(self):',
+      '        self.callbacks.append(lambda: self.model.eval())', '',
+      '    def evaluate(self, val_loader):',
+      '        with torch.no_grad():',
+      '            return [self.model(x) for x in val_loader]', '',
+    ].join('\n');
+    // The callback (a lambda: not followed by the mode flow) is the switch the trainer relies on.
+    assert.deepStrictEqual(at(lint(source), 'DRP002'), []);
+    // Without it, or with a callback that switches to training, the evaluation runs a training-mode model.
+    for (const change of ['self.model.train()', 'self.model.train(True)', 'self.scheduler.eval()']) {
+      assert.deepStrictEqual(at(lint(source.replace('self.model.eval()', change)), 'DRP002'), ['23:21'], change);
+    }
+    // `.train(False)` and `.train(flag)` can switch it to eval as well.
+    for (const change of ['self.model.train(False)', 'self.model.train(self.training_flag)']) {
+      assert.deepStrictEqual(at(lint(source.replace('self.model.eval()', change)), 'DRP002'), [], change);
+    }
+  });
 });
