@@ -276,11 +276,18 @@ export function calleeName(call: SyntaxNode, imports: ImportTable): string | und
 }
 
 /** Numeric value of a literal expression: `0.5`, `-0.1`, `1e-1`, `(0.2)`, `1 - 0.8`, or a module constant. */
+const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 export function evalNumber(node: SyntaxNode | null | undefined, constants?: ReadonlyMap<string, number>, depth = 0): number | undefined {
   if (!node || depth > 20) return undefined;
   switch (node.type) {
     case 'integer':
     case 'float': {
+      // Most literals are plain digits: read without making cleaned-up copies of the text.
+      if (PLAIN_DECIMAL.test(node.text)) {
+        const plain = Number(node.text);
+        return Number.isFinite(plain) ? plain : undefined;
+      }
       const text = node.text.replace(/_/g, '').toLowerCase();
       if (/[jl]$/.test(text)) return undefined;
       const value = node.type === 'integer' && /^0[box]/.test(text) ? Number(text) : Number.parseFloat(text);
