@@ -637,6 +637,11 @@ export class ProjectIndex {
     return { file, key: '', summary: { ...emptySummary(), imports }, location: moduleLocation(file, this.files) };
   }
 
+  /** @internal for FileView: the linted file with one of its own names summarised (a partial summary, never cached by content). */
+  viewNameEntry(file: string, root: SyntaxNode, bindings: ModuleBindings, name: string): Entry {
+    return { file, key: '', summary: summarizeModule(root, new Set([name]), bindings), location: moduleLocation(file, this.files) };
+  }
+
   /** @internal for FileView */
   resolveIn(entry: Entry, dotted: string): Resolved | undefined {
     const dot = dotted.indexOf('.');
@@ -683,6 +688,7 @@ class FileView implements ProjectView {
   private entry: Entry | undefined;
   private bindings: ModuleBindings | undefined;
   private importsEntry: Entry | undefined;
+  private readonly nameEntries = new Map<string, Entry>();
 
   constructor(
     private readonly index: ProjectIndex, private readonly file: string,
@@ -694,9 +700,9 @@ class FileView implements ProjectView {
   }
 
   /**
-   * The entry to resolve `dotted` in. The linted file's whole summary (its classes and functions
-   * summarised) is only needed for names it defines itself; a name it imports, or does not bind at
-   * all, resolves through its imports alone. Most questions are of that kind (`F.relu`, `self.fc`,
+   * The entry to resolve `dotted` in. A name the linted file imports, or does not bind at all,
+   * resolves through its imports alone; a name it defines, through that one definition's summary.
+   * The whole file's summary (every class and function) is made only for questions about callers. Most questions are of that kind (`F.relu`, `self.fc`,
    * `optimizer.step`), and the summary would cost as much as the rest of the lint.
    */
   private entryFor(dotted: string): Entry {
@@ -704,8 +710,11 @@ class FileView implements ProjectView {
     const bindings = this.bindings ??= moduleBindings(this.root);
     const dot = dotted.indexOf('.');
     const head = dot < 0 ? dotted : dotted.slice(0, dot);
-    if (bindings.globals.has(head)) return this.own();
-    return this.importsEntry ??= this.index.viewImportsEntry(this.file, bindings.imports);
+    if (!bindings.globals.has(head)) return this.importsEntry ??= this.index.viewImportsEntry(this.file, bindings.imports);
+    // A name of its own: that definition summarised, not the whole file.
+    let entry = this.nameEntries.get(head);
+    if (!entry) this.nameEntries.set(head, entry = this.index.viewNameEntry(this.file, this.root, bindings, head));
+    return entry;
   }
 
   // A view lives for one lint, while the index does not change: the same callee (`F.relu`,

@@ -397,7 +397,6 @@ function moduleConstants(statements: readonly SyntaxNode[]): Map<string, number>
   return values;
 }
 
-/** Summarises a parsed module. */
 /** What a module's top level binds: its imports, and the names its definitions and assignments bind. */
 export interface ModuleBindings {
   imports: ModuleImports;
@@ -443,8 +442,12 @@ export function moduleBindings(root: SyntaxNode): ModuleBindings {
   return { imports, statements, globals, classes, definitions, variableCounts, variableValues };
 }
 
-export function summarizeModule(root: SyntaxNode): ModuleSummary {
-  const { imports, statements, globals, definitions, variableCounts, variableValues } = moduleBindings(root);
+/**
+ * Summarises a parsed module. With `only`, just the classes, functions and variables of those
+ * names, and no model-passing calls: what a question about one name of the linted file needs.
+ */
+export function summarizeModule(root: SyntaxNode, only?: ReadonlySet<string>, bindings: ModuleBindings = moduleBindings(root)): ModuleSummary {
+  const { imports, statements, globals, definitions, variableCounts, variableValues } = bindings;
   // Python binds what is defined here over what an import bound (the later statement wins; close enough).
   const namer = new Namer(imports, globals);
   const constants = moduleConstants(statements);
@@ -452,6 +455,7 @@ export function summarizeModule(root: SyntaxNode): ModuleSummary {
   const functions: Record<string, FunctionSummary> = Object.create(null) as Record<string, FunctionSummary>;
   for (const definition of definitions) {
     const name = definition.childForFieldName('name')!.text;
+    if (only && !only.has(name)) continue;
     if (definition.type === 'function_definition') {
       functions[name] = functionSummary(definition, namer, constants);
       continue;
@@ -480,11 +484,11 @@ export function summarizeModule(root: SyntaxNode): ModuleSummary {
   }
   const variables: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of variableValues) {
-    if (variableCounts.get(name) !== 1) continue;
+    if (variableCounts.get(name) !== 1 || (only && !only.has(name))) continue;
     const built = builtValue(value, namer, (n) => variableValues.get(n));
     if (built) variables[name] = built.built;
   }
-  return { imports, passes: modelPassingCalls(root, namer, variableValues), classes, functions, variables, lines: root.endPosition.row + 1 };
+  return { imports, passes: only ? [] : modelPassingCalls(root, namer, variableValues), classes, functions, variables, lines: root.endPosition.row + 1 };
 }
 
 /** The innermost function around a node, or undefined at module level. */
