@@ -29,7 +29,8 @@ export class ProjectService {
     const key = roots.join('\0');
     let index = this.indexes.get(key);
     if (!index) {
-      index = new ProjectIndex({ roots });
+      // Folder walks happen in the background (workspaceIndex.ts), never inside a lint.
+      index = new ProjectIndex({ roots, indexCallersOnDemand: false });
       this.indexes.set(key, index);
     }
     return index;

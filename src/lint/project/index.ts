@@ -157,6 +157,14 @@ export interface ProjectIndexOptions {
    * are interpreted by the analyses and the library table). Default: `FRAMEWORK_PACKAGES`.
    */
   libraryPackages?: ReadonlySet<string>;
+  /**
+   * Questions about callers (`Trainer(Net())` elsewhere in the project) need every module. True
+   * (the default, for the CLI): the file's project folder is indexed on the first such question,
+   * inside that lint. False (the language server): they are answered from what is indexed already
+   * — the server indexes its workspace folders in the background and re-lints open files when that
+   * is done, so a lint never waits for a folder walk.
+   */
+  indexCallersOnDemand?: boolean;
 }
 
 export interface IndexStats {
@@ -169,6 +177,7 @@ export class ProjectIndex {
   readonly files: ProjectFileSystem;
   private readonly configuredRoots: string[];
   private readonly entries = new Map<string, Entry | null>();
+  private readonly indexCallersOnDemand: boolean;
   private readonly overlays = new Map<string, string>();
   private readonly rootsByDir = new Map<string, string[]>();
   private readonly moduleFiles = new Map<string, string | null>();
@@ -179,6 +188,7 @@ export class ProjectIndex {
     this.files = options.files ?? new DiskFileSystem();
     this.libraries = options.libraryPackages ?? FRAMEWORK_PACKAGES;
     this.configuredRoots = (options.roots ?? []).map((r) => path.resolve(r));
+    this.indexCallersOnDemand = options.indexCallersOnDemand ?? true;
   }
 
   // ---- keeping it current ---------------------------------------------------------------------
@@ -268,6 +278,7 @@ export class ProjectIndex {
    * its package root is indexed once, on the first such question (not an installed-packages folder).
    */
   private ensureProjectIndexed(file: string): void {
+    if (!this.indexCallersOnDemand) return;
     const root = moduleLocation(file, this.files).root;
     if (this.indexedRoots.has(root)) return;
     this.indexedRoots.add(root);

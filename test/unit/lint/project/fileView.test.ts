@@ -61,4 +61,29 @@ describe("project index: the linted file's own names", () => {
     // eval by a helper of helpers.py, known only through the import.
     assert.deepStrictEqual(findings.filter((f) => f.rule === 'DRP002').map((f) => f.range.start.line + 1), [15]);
   });
+
+  it('answers questions about callers from a folder walk inside the lint (CLI), or only from what is indexed (server)', () => {
+    const dir = tempDir();
+    const predictor = [
+      'import torch', '', '',
+      'def predict(model, test_loader):',
+      '    outputs = []',
+      '    with torch.no_grad():',
+      '        for x in test_loader:',
+      '            outputs.append(model(x))',
+      '    return outputs', '',
+    ].join('\n');
+    const main = ['from model import Net', 'from predictor import predict', '', 'predict(Net(), [])', ''].join('\n');
+    writeFiles(dir, { 'model.py': MODEL, 'predictor.py': predictor, 'main.py': main });
+    const file = path.join(dir, 'predictor.py');
+    const drp002 = (index: ProjectIndex) => lintSource(predictor, { project: { index, file } }).filter((f) => f.rule === 'DRP002').map((f) => f.range.start.line + 1);
+    // The CLI's index walks the project on the first question about who calls predict().
+    assert.deepStrictEqual(drp002(new ProjectIndex()), [8]);
+    // The server's index never walks inside a lint: main.py is unknown until its background indexing.
+    const serverIndex = new ProjectIndex({ indexCallersOnDemand: false });
+    assert.deepStrictEqual(drp002(serverIndex), []);
+    assert.ok(!serverIndex.indexedFiles().includes(path.join(dir, 'main.py')), 'main.py was not read during the lint');
+    serverIndex.indexFolder(dir);
+    assert.deepStrictEqual(drp002(serverIndex), [8]);
+  });
 });
