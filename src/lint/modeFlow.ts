@@ -1133,6 +1133,15 @@ function loopIterable(node: SyntaxNode | null): SyntaxNode | null {
 }
 
 /** Innermost-first inference contexts around a node, up to and including its function. */
+const COMPREHENSIONS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension']);
+
+/** The statement an expression is part of (its ancestor directly in a block or the module). */
+function statementOf(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
+
 export function inferenceContexts(node: SyntaxNode, imports: ImportTable): InferenceContext[] {
   const found: InferenceContext[] = [];
   for (let current = node.parent; current; current = current.parent) {
@@ -1148,6 +1157,15 @@ export function inferenceContexts(node: SyntaxNode, imports: ImportTable): Infer
       const iterable = loopIterable(current.childForFieldName('right'));
       const text = iterable ? dottedName(iterable) ?? (iterable.type === 'call' ? dottedName(iterable.childForFieldName('function')) : undefined) : undefined;
       if (text && isEvaluationLoaderName(text)) found.push({ kind: 'eval-loader', node: current, label: `over ${text}` });
+    } else if (COMPREHENSIONS.has(current.type)) {
+      // `[model(x) for x in test_loader]`: the same loop, written as a comprehension. The context
+      // is the statement holding it (where an eval() would go).
+      for (const clause of current.namedChildren) {
+        if (clause?.type !== 'for_in_clause') continue;
+        const iterable = loopIterable(clause.childForFieldName('right'));
+        const text = iterable ? dottedName(iterable) ?? (iterable.type === 'call' ? dottedName(iterable.childForFieldName('function')) : undefined) : undefined;
+        if (text && isEvaluationLoaderName(text)) found.push({ kind: 'eval-loader', node: statementOf(current), label: `over ${text}` });
+      }
     } else if (current.type === 'function_definition') {
       const name = current.childForFieldName('name')?.text ?? '';
       for (const decorator of decoratorsOf(current)) {

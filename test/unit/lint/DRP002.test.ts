@@ -196,4 +196,27 @@ describe('DRP002 inference-without-eval', () => {
       assert.deepStrictEqual(at(lint(source.replace('self.model.eval()', change)), 'DRP002'), [], change);
     }
   });
+
+  it('reads a comprehension over an evaluation loader as an evaluation loop, like the for loop it abbreviates', () => {
+    const source = [
+      'import torch', 'from torch import nn', '', '',
+      'def build_model():',
+      '    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))', '', '',
+      'def score(model, test_loader):',
+      '    return [model(x).argmax() for x in test_loader]', '', '',
+      'def main(test_loader):',
+      '    model = build_model()',
+      '    print(score(model, test_loader))', '',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP002');
+    assert.deepStrictEqual(at(findings, 'DRP002'), ['10:13']);
+    assert.match(findings[0]!.message, /run for inference over test_loader/);
+    // The fix switches the model before the statement holding the comprehension.
+    const fixed = applyEdits(source, findings[0]!.fixes[0]!.edits);
+    assert.match(fixed, /def score\(model, test_loader\):\n    model\.eval\(\)\n    return \[model\(x\)/);
+    assert.deepStrictEqual(at(lint(fixed), 'DRP002'), []);
+    // Over training data, or after an eval() of its own, it is not an evaluation without eval().
+    assert.deepStrictEqual(at(lint(source.replace('for x in test_loader]', 'for x in train_loader]')), 'DRP002'), []);
+    assert.deepStrictEqual(at(lint(source.replace('    return [model(x)', '    model.eval()\n    return [model(x)')), 'DRP002'), []);
+  });
 });
