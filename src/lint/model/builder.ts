@@ -7,7 +7,7 @@ import { nodeRange, nodesOfType, walk } from '../syntax';
 import { SnapshotNode } from '../snapshot';
 import { DROPOUT_APIS } from '../frameworks';
 import {
-  KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, NON_TENSOR_METHODS, TORCH_CONTAINERS,
+  FLAX_MODULE_BASES, KERAS_INPUT, KERAS_LAYER_BASES, KERAS_MODEL, KERAS_MODEL_BASES, KERAS_SEQUENTIAL, layerSpec, NON_TENSOR_METHODS, TORCH_CONTAINERS,
   TORCH_MODULE_BASES,
 } from './catalog';
 import {
@@ -149,6 +149,7 @@ function classShape(node: SyntaxNode, imports: ImportTable): ClassShape {
       else if (KERAS_LAYER_BASES.has(qualified)) shape.role = 'keras-layer';
       else if (/^torch\.nn\.[A-Z]/.test(qualified)) shape.role = 'torch';
       else if (/^keras\.layers\.[A-Z]/.test(qualified)) shape.role = 'keras-layer';
+      else if (FLAX_MODULE_BASES.has(qualified)) shape.role = 'flax';
       if (qualified === 'torch.nn.Sequential') shape.sequentialBase = true;
     } else if (base.type === 'identifier') {
       shape.baseNames.push(base.text);
@@ -310,7 +311,8 @@ interface BuiltClass {
 
 function buildClassGraph(file: FileTables, cls: ClassInfo): BuiltClass {
   const init = new Interp(file, cls, cls.node);
-  const initNode = findMethod(cls, '__init__');
+  // A Flax module builds its submodules in setup() (dataclass fields replace __init__).
+  const initNode = findMethod(cls, cls.role === 'flax' ? 'setup' : '__init__');
   if (cls.sequentialBase && !cls.seqChildren) cls.seqChildren = { t: 'list', items: [], inexact: false };
   if (initNode) {
     const env = new Env();

@@ -110,9 +110,24 @@ keras(['ThresholdedReLU'], spec('activation', { activation: 'other' }));
 // keras.layers.Activation('relu') is resolved by the builder from its argument.
 keras(['Activation'], spec('activation', { activation: 'other' }));
 
-/** Module-style layer constructors (`nn.Linear`, `layers.Dense`); dropout and containers excluded. */
+// Flax linen (`import flax.linen as nn`): modules are built, then called (`nn.Dense(10)(x)`), like Keras layers.
+const FLAX_LAYERS = new Map<string, LayerSpec>();
+function flax(names: string[], s: LayerSpec): void {
+  for (const n of names) FLAX_LAYERS.set(`flax.linen.${n}`, s);
+}
+flax(['Dense', 'DenseGeneral'], spec('dense', { outArg: [0, 'features'] }));
+flax(['Einsum'], spec('dense'));
+flax(['Conv', 'ConvTranspose', 'ConvLocal'], spec('conv', { outArg: [0, 'features'] }));
+flax(['BatchNorm'], spec('batchnorm'));
+flax(['LayerNorm', 'RMSNorm'], spec('layernorm'));
+flax(['GroupNorm', 'InstanceNorm'], spec('norm'));
+flax(['Embed'], spec('embedding', { outArg: [1, 'features'] }));
+flax(['LSTMCell', 'GRUCell', 'OptimizedLSTMCell', 'SimpleCell', 'RNN', 'Bidirectional'], spec('recurrent'));
+flax(['MultiHeadDotProductAttention', 'MultiHeadAttention', 'SelfAttention'], spec('attention'));
+
+/** Module-style layer constructors (`nn.Linear`, `layers.Dense`, linen `nn.Dense`); dropout and containers excluded. */
 export function layerSpec(qualified: string): LayerSpec | undefined {
-  return TORCH_LAYERS.get(qualified) ?? KERAS_LAYERS.get(qualified);
+  return TORCH_LAYERS.get(qualified) ?? KERAS_LAYERS.get(qualified) ?? FLAX_LAYERS.get(qualified);
 }
 
 export const TORCH_CONTAINERS = new Set(['torch.nn.Sequential', 'torch.nn.ModuleList', 'torch.nn.ModuleDict']);
@@ -123,6 +138,7 @@ export const KERAS_INPUT = new Set(['keras.Input', 'keras.layers.Input']);
 export const TORCH_MODULE_BASES = new Set(['torch.nn.Module', 'torch.nn.Sequential']);
 export const KERAS_MODEL_BASES = new Set(['keras.Model', 'keras.models.Model', 'keras.Sequential', 'keras.models.Sequential']);
 export const KERAS_LAYER_BASES = new Set(['keras.layers.Layer', 'keras.Layer', 'keras.engine.base_layer.Layer']);
+export const FLAX_MODULE_BASES = new Set(['flax.linen.Module', 'flax.linen.module.Module']);
 
 /** What a functional op does to a tensor (`F.relu`, `torch.flatten`, `F.linear`...). */
 export interface OpSpec {
@@ -189,9 +205,19 @@ for (const name of ['concatenate', 'add', 'multiply', 'average', 'maximum', 'min
 KERAS_OPS.set('tensorflow.nn.batch_normalization', { kind: 'batchnorm' });
 KERAS_OPS.set('tensorflow.reduce_mean', { kind: 'other' });
 
+const FLAX_OPS = new Map<string, OpSpec>();
+for (const [name, activation] of Object.entries(KERAS_ACTIVATION_NAMES)) {
+  FLAX_OPS.set(`flax.linen.${name}`, { kind: 'activation', activation });
+  FLAX_OPS.set(`jax.nn.${name}`, { kind: 'activation', activation });
+}
+for (const name of ['max_pool', 'avg_pool', 'pool']) FLAX_OPS.set(`flax.linen.${name}`, { kind: 'pool' });
+for (const name of ['reshape', 'transpose', 'squeeze', 'expand_dims']) FLAX_OPS.set(`jax.numpy.${name}`, { kind: 'reshape' });
+for (const name of ['concatenate', 'stack']) FLAX_OPS.set(`jax.numpy.${name}`, { kind: 'merge', tensorArg: 'list' });
+FLAX_OPS.set('jax.numpy.mean', { kind: 'other' });
+
 /** A functional op applied to a tensor. */
 export function opSpec(qualified: string): OpSpec | undefined {
-  return TORCH_OPS.get(qualified) ?? KERAS_OPS.get(qualified);
+  return TORCH_OPS.get(qualified) ?? KERAS_OPS.get(qualified) ?? FLAX_OPS.get(qualified);
 }
 
 /** Tensor methods: `x.view(...)`, `x.relu()`, `x.flatten(1)`; undefined when the result is not a tensor of the same data (size, shape...). */

@@ -25,7 +25,8 @@ export interface ClassInfo {
   name: string;
   node: SyntaxNode;
   /** torch nn.Module, keras Model, keras Layer, or not a model class. */
-  role: 'torch' | 'keras-model' | 'keras-layer' | 'none';
+  /** 'flax': a Flax linen Module (`setup()` builds, `__call__` runs; read like a Keras subclass). */
+  role: 'torch' | 'keras-model' | 'keras-layer' | 'flax' | 'none';
   /** Subclass of nn.Sequential / keras Sequential: its children come from __init__. */
   sequentialBase: boolean;
   /** User classes of the file it derives from (nearest first). */
@@ -1377,6 +1378,8 @@ function shortDisplay(qualified: string): string {
   if (qualified.startsWith('torch.nn.')) return `nn.${qualified.slice('torch.nn.'.length)}`;
   if (qualified.startsWith('keras.layers.')) return qualified.slice('keras.layers.'.length);
   if (qualified.startsWith('tensorflow.')) return `tf.${qualified.slice('tensorflow.'.length)}`;
+  // Flax linen is imported as `nn` in its own examples and docs.
+  if (qualified.startsWith('flax.linen.')) return `nn.${qualified.slice('flax.linen.'.length)}`;
   return qualified;
 }
 
