@@ -40,6 +40,8 @@ export function buildAllModels(root: SyntaxNode, imports: ImportTable, constants
     const built = buildScopeModels(file, scope);
     graphs.push(...built.graphs);
     scopeInstances.push(built.instances);
+    const graphFunction = scope.type === 'function_definition' ? buildGraphFunction(file, scope) : undefined;
+    if (graphFunction) graphs.push(graphFunction);
   }
 
   // A class is a building block when another model uses it as a layer.
@@ -299,6 +301,48 @@ function buildScopeModels(file: FileTables, scope: SyntaxNode): ScopeModels {
     else standalone.add(def.userClass);
   }
   return { graphs, instances: { asComponent: [...asComponent], standalone: [...standalone] } };
+}
+
+// ---- TF1 graph-building functions -------------------------------------------------------------
+
+/** Names TF1 code gives the function that builds the network and returns its logits. */
+const GRAPH_FUNCTION_NAME = /^(?:inference|model_fn|\w+_model_fn|build_(?:model|network|net|graph|logits)|(?:conv|neural|deep)_?net(?:work)?|multilayer_perceptron|mlp|cnn|model|network|classifier)$/i;
+
+/**
+ * `def inference(images, keep_prob): ... return logits` — TF1 builds the network by applying layer
+ * functions (`tf.layers.dense`, `slim.conv2d`, `tf.nn.dropout`) to its input tensor: the function is
+ * the model, its first parameter the input and its return value the output. Only module-level
+ * functions named like such a builder, whose network has a TensorFlow weight layer.
+ */
+function buildGraphFunction(file: FileTables, fn: SyntaxNode): ModelGraph | undefined {
+  const container = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  if (container?.type !== 'module') return undefined;
+  const nameNode = fn.childForFieldName('name') ?? undefined;
+  const name = nameNode?.text;
+  if (!name || !GRAPH_FUNCTION_NAME.test(name)) return undefined;
+  const flow = new Interp(file, undefined, fn);
+  const env = new Env();
+  const params = flow.bindParams(fn, env, undefined, false);
+  if (!params.length) return undefined;
+  env.set(params[0], tensor([], true));
+  const returns: Val[] = [];
+  flow.execBlock(fn.childForFieldName('body'), env, returns);
+  if (flow.aborted || returns.length === 0) return undefined;
+  const defs = flow.defs.filter((d) => !d.container && d.qualifiedName && d.kind !== 'other');
+  if (!defs.some((d) => d.qualifiedName!.startsWith('tensorflow.') && (d.kind === 'dense' || d.kind === 'conv'))) return undefined;
+  const outputs = new Set<INode>();
+  const primary = new Set<INode>();
+  for (const r of returns) for (const t of tensorsIn(r)) for (const n of t.from) outputs.add(n);
+  const last = returns[returns.length - 1];
+  const main = last?.t === 'tuple' && last.items.length ? last.items[0] : last;
+  if (main) for (const t of tensorsIn(main)) for (const n of t.from) primary.add(n);
+  if (primary.size === 0) return undefined;
+  const graph = assemble({
+    name, framework: 'keras', kind: 'graph-function', node: fn, nameNode, defs: defs.sort((a, b) => a.node.startIndex - b.node.startIndex),
+    nodes: flow.nodes, outputs, primary, flowKnown: true, forwardNode: fn,
+  });
+  graph.isTopLevel = true;
+  return graph;
 }
 
 // ---- model classes ---------------------------------------------------------------------------

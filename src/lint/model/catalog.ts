@@ -203,6 +203,21 @@ for (const name of ['concatenate', 'add', 'multiply', 'average', 'maximum', 'min
   KERAS_OPS.set(`keras.layers.${name}`, { kind: 'merge', tensorArg: 'list' });
 }
 KERAS_OPS.set('tensorflow.nn.batch_normalization', { kind: 'batchnorm' });
+// TF1 graph building: layers are functions of the tensor (`tf.layers.dense(x, 128)`, `slim.conv2d(x, 32, 3)`).
+for (const prefix of ['tensorflow.layers.', 'tensorflow.contrib.layers.']) {
+  for (const name of ['dense', 'fully_connected']) KERAS_OPS.set(`${prefix}${name}`, { kind: 'dense' });
+  for (const name of ['conv1d', 'conv2d', 'conv3d', 'conv2d_transpose', 'conv3d_transpose', 'separable_conv2d', 'convolution2d']) KERAS_OPS.set(`${prefix}${name}`, { kind: 'conv' });
+  for (const name of ['max_pooling1d', 'max_pooling2d', 'max_pooling3d', 'average_pooling1d', 'average_pooling2d', 'average_pooling3d', 'max_pool2d', 'avg_pool2d']) KERAS_OPS.set(`${prefix}${name}`, { kind: 'pool' });
+  KERAS_OPS.set(`${prefix}flatten`, { kind: 'flatten' });
+  KERAS_OPS.set(`${prefix}batch_normalization`, { kind: 'batchnorm' });
+  KERAS_OPS.set(`${prefix}batch_norm`, { kind: 'batchnorm' });
+  KERAS_OPS.set(`${prefix}layer_norm`, { kind: 'layernorm' });
+}
+for (const name of ['conv1d', 'conv2d', 'conv3d', 'conv2d_transpose', 'depthwise_conv2d']) KERAS_OPS.set(`tensorflow.nn.${name}`, { kind: 'conv' });
+for (const name of ['max_pool', 'avg_pool', 'max_pool2d', 'avg_pool2d']) KERAS_OPS.set(`tensorflow.nn.${name}`, { kind: 'pool' });
+KERAS_OPS.set('tensorflow.nn.xw_plus_b', { kind: 'dense' });
+KERAS_OPS.set('tensorflow.matmul', { kind: 'dense' });
+KERAS_OPS.set('tensorflow.nn.bias_add', { kind: 'identity' });
 KERAS_OPS.set('tensorflow.reduce_mean', { kind: 'other' });
 
 const FLAX_OPS = new Map<string, OpSpec>();

@@ -17,7 +17,9 @@ export type ModelKind =
   /** `Model(inputs, outputs)` over `layer(...)(x)` chains. */
   | 'keras-functional'
   /** `class M(keras.Model)` / `class L(keras.layers.Layer)` with `call`. */
-  | 'keras-subclass';
+  | 'keras-subclass'
+  /** A TF1-style function that builds the network on its input tensor and returns it (`def inference(images, keep_prob)`). */
+  | 'graph-function';
 
 export type LayerKind =
   | 'dense' | 'conv' | 'pool' | 'global-pool' | 'flatten' | 'batchnorm' | 'layernorm'

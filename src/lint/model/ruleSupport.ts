@@ -31,6 +31,7 @@ export function rateText(layer: LayerDefinition): string {
 export function modelLabel(graph: ModelGraph): string {
   switch (graph.kind) {
     case 'module-class': case 'keras-subclass': return `model ${graph.name}`;
+    case 'graph-function': return `model ${graph.name}()`;
     default: return `model \`${graph.name}\``;
   }
 }
