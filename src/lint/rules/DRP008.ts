@@ -86,7 +86,7 @@ export const elementwiseDropoutOnConvMaps: Rule = {
         // A module applied elsewhere too (e.g. also after a Linear) must not be renamed for this one use.
         const shared = graph.layers.filter((l) => l.definition === dropout.definition).length > 1;
         const edits = target && !shared ? renameCallee(dropout.node, target, context.imports, canonicalName) : undefined;
-        const suggestion = target ? target.slice(target.lastIndexOf('.') + 1) : dropout.qualifiedName?.startsWith('keras') ? `SpatialDropout${dims}D` : `Dropout${dims}d`;
+        const suggestion = target ? target.slice(target.lastIndexOf('.') + 1) : /^(?:keras|tensorflow)\./.test(dropout.qualifiedName ?? '') ? `SpatialDropout${dims}D` : `Dropout${dims}d`;
         context.report('DRP008', where,
           `${describeLayer(dropout)} drops single elements of the feature maps of ${conv.name ?? conv.display} in ${modelLabel(graph)}; neighbouring activations are correlated, so channel dropout (${suggestion}) or DropBlock regularises better.`,
           { fixes: edits ? [{ title: `Use ${suggestion}`, safe: false, edits }] : [] });

@@ -72,4 +72,17 @@ describe('DRP008 on a dropout module shared with the classifier', () => {
     const notFlat = viewSource.replace('x.view(x.size(0), -1)', 'x.view(x.size(0), 32, -1)');
     assert.deepStrictEqual(at(lint(notFlat), 'DRP008'), []);
   });
+  it('names the TensorFlow channel dropout for a TF1 graph function (not PyTorch\'s Dropout2d)', () => {
+    const source = [
+      'import tensorflow as tf', '', '',
+      'def inference(images, is_training):',
+      '    net = tf.layers.conv2d(images, 32, 3, activation=tf.nn.relu)',
+      '    net = tf.layers.dropout(net, rate=0.2, training=is_training)',
+      '    net = tf.layers.flatten(net)',
+      '    return tf.layers.dense(net, 10)', '',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP008');
+    assert.deepStrictEqual(at(findings, 'DRP008'), [where(source, 'tf.layers.dropout(net')]);
+    assert.match(findings[0]!.message, /channel dropout \(SpatialDropout2D\)/);
+  });
 });
