@@ -49,4 +49,40 @@ describe('DRP006 dropout-before-batchnorm', () => {
     ].join('\n');
     assert.deepStrictEqual(at(lint(source), 'DRP006'), []);
   });
+
+  it('sees dropout feeding BatchNorm in a Flax linen module and in a TF1 graph function, and not once reordered', () => {
+    const source = [
+      'import flax.linen as nn',
+      'import tensorflow as tf', '', '',
+      'class ConvNet(nn.Module):',
+      '    @nn.compact',
+      '    def __call__(self, x, train: bool):',
+      '        x = nn.Conv(32, (3, 3))(x)',
+      '        x = nn.Dropout(0.1, deterministic=not train)(x)',
+      '        x = nn.BatchNorm(use_running_average=not train)(x)',
+      '        x = nn.relu(x)',
+      '        x = x.reshape((x.shape[0], -1))',
+      '        return nn.Dense(10)(x)', '', '',
+      'def inference(images, is_training):',
+      '    net = tf.layers.conv2d(images, 32, 3)',
+      '    net = tf.layers.dropout(net, rate=0.1, training=is_training)',
+      '    net = tf.layers.batch_normalization(net, training=is_training)',
+      '    net = tf.nn.relu(net)',
+      '    net = tf.layers.flatten(net)',
+      '    return tf.layers.dense(net, 10)', '', '',
+      'model = ConvNet()', '',
+    ].join('\n');
+    const findings = lint(source).filter((f) => f.rule === 'DRP006');
+    assert.deepStrictEqual(at(findings, 'DRP006'), [where(source, 'nn.Dropout(0.1'), where(source, 'tf.layers.dropout(net')]);
+    assert.match(findings[0]!.message, /feeds BatchNorm nn\.BatchNorm in model ConvNet/);
+    assert.match(findings[1]!.message, /feeds BatchNorm tf\.layers\.batch_normalization in model inference\(\)/);
+    // BatchNorm -> activation -> dropout, as the message advises: nothing to report.
+    const reordered = source
+      .replace('        x = nn.Dropout(0.1, deterministic=not train)(x)\n        x = nn.BatchNorm(use_running_average=not train)(x)\n        x = nn.relu(x)',
+        '        x = nn.BatchNorm(use_running_average=not train)(x)\n        x = nn.relu(x)\n        x = nn.Dropout(0.1, deterministic=not train)(x)')
+      .replace('    net = tf.layers.dropout(net, rate=0.1, training=is_training)\n    net = tf.layers.batch_normalization(net, training=is_training)\n    net = tf.nn.relu(net)',
+        '    net = tf.layers.batch_normalization(net, training=is_training)\n    net = tf.nn.relu(net)\n    net = tf.layers.dropout(net, rate=0.1, training=is_training)');
+    assert.ok(reordered.includes('x = nn.relu(x)\n        x = nn.Dropout(') && reordered.includes('tf.nn.relu(net)\n    net = tf.layers.dropout('), 'both reordered');
+    assert.deepStrictEqual(at(lint(reordered), 'DRP006'), []);
+  });
 });
