@@ -173,7 +173,8 @@ function joinStates(a: State | null, b: State | null): State | null {
   if (!a) return b ? new Map(b) : null;
   if (!b) return new Map(a);
   const result: State = new Map();
-  for (const key of new Set([...a.keys(), ...b.keys()])) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
+  for (const key of a.keys()) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
+  for (const key of b.keys()) if (!a.has(key)) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
   return result;
 }
 
@@ -431,13 +432,15 @@ class Analyzer {
     return undefined;
   }
 
-  private findMethod(cls: SyntaxNode, name: string, seen = new Set<number>()): SyntaxNode | undefined {
-    if (seen.has(cls.id)) return undefined;
-    seen.add(cls.id);
+  private findMethod(cls: SyntaxNode, name: string, seen?: Set<number>): SyntaxNode | undefined {
+    if (seen?.has(cls.id)) return undefined;
     let methods = this.methodsByClass.get(cls.id);
     if (!methods) this.methodsByClass.set(cls.id, methods = classMethods(cls));
     const own = methods.get(name);
     if (own) return own;
+    // Only a search through the bases needs to remember the classes it has seen (inheritance cycles).
+    seen ??= new Set<number>();
+    seen.add(cls.id);
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
       if (!base) continue;
       const baseName = dottedName(base) ?? '';
@@ -963,7 +966,7 @@ class ScopeRun {
     }
     // An external helper that plausibly switches modes (`freeze(model)`, `prepare_for_inference(model)`).
     const calleeText = dottedName(callee) ?? '';
-    if (mayswitchModes(calleeText.split('.').pop() ?? '')) {
+    if (mayswitchModes(calleeText.slice(calleeText.lastIndexOf('.') + 1))) {
       for (const arg of positionalArguments(call)) {
         const key = receiverKey(arg);
         if (key && state.has(key)) setMode(state, key, UNKNOWN_MODE);
@@ -1019,7 +1022,7 @@ class ScopeRun {
       }
     }
     const dotted = dottedName(callee);
-    const fn = dotted && !this.scope.locals.has(dotted.split('.')[0]!) ? project.functionEffects(dotted) : undefined;
+    const fn = dotted && !this.scope.locals.has(rootOf(dotted)) ? project.functionEffects(dotted) : undefined;
     if (!fn) return false;
     const args = positionalArguments(call);
     fn.params.forEach((param, i) => {

@@ -236,9 +236,15 @@ export class SnapshotNode implements SyntaxNode {
       const snapshot = this.snapshot;
       const { lastDescendants, flags } = snapshot;
       const last = lastDescendants[this.id];
-      const list: SnapshotNode[] = [];
-      for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if ((flags[child] & NAMED) !== 0) list.push(snapshot.node(child));
-      named = list.length === 0 ? NO_NODES : list;
+      let count = 0;
+      for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if ((flags[child] & NAMED) !== 0) count++;
+      if (count === 0) named = NO_NODES;
+      else {
+        const list = new Array<SnapshotNode>(count);
+        let i = 0;
+        for (let child = this.id + 1; child <= last; child = lastDescendants[child] + 1) if ((flags[child] & NAMED) !== 0) list[i++] = snapshot.node(child);
+        named = list;
+      }
       this.cachedNamedChildren = named;
     }
     return named;

@@ -267,16 +267,17 @@ export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
   const index = callIndex(root);
   const start = node.startIndex;
   const end = node.endIndex;
-  const nested: Array<{ start: number; end: number }> = [];
+  // Most expressions hold no nested function or class: the list of those is made only when needed.
+  let nested: Array<{ start: number; end: number }> | undefined;
   for (let b = lowerBound(index.blockerStarts, start); b < index.blockers.length && index.blockers[b]!.start < end; b++) {
     const blocker = index.blockers[b]!;
-    if (blocker.id !== node.id && blocker.end <= end) nested.push(blocker);
+    if (blocker.id !== node.id && blocker.end <= end) (nested ??= []).push(blocker);
   }
   const result: SyntaxNode[] = [];
   for (let i = lowerBound(index.starts, start); i < index.calls.length && index.starts[i]! < end; i++) {
     if (index.ends[i]! > end) continue;
     const at = index.starts[i]!;
-    if (nested.some((n) => n.start <= at && index.ends[i]! <= n.end)) continue;
+    if (nested?.some((n) => n.start <= at && index.ends[i]! <= n.end)) continue;
     result.push(index.calls[i]!);
   }
   return result;
