@@ -333,7 +333,9 @@ function buildGraphFunction(file: FileTables, fn: SyntaxNode): ModelGraph | unde
   const outputs = new Set<INode>();
   const primary = new Set<INode>();
   for (const r of returns) for (const t of tensorsIn(r)) for (const n of t.from) outputs.add(n);
-  const last = returns[returns.length - 1];
+  // A model_fn returns an EstimatorSpec per mode: the last one (training) often carries no
+  // predictions, an earlier one (PREDICT) does — the model's output is the last return that has tensors.
+  const last = [...returns].reverse().find((r) => tensorsIn(r).length > 0) ?? returns[returns.length - 1];
   const main = last?.t === 'tuple' && last.items.length ? last.items[0] : last;
   if (main) for (const t of tensorsIn(main)) for (const n of t.from) primary.add(n);
   if (primary.size === 0) return undefined;

@@ -134,6 +134,24 @@ export const TORCH_CONTAINERS = new Set(['torch.nn.Sequential', 'torch.nn.Module
 export const KERAS_SEQUENTIAL = new Set(['keras.Sequential', 'keras.models.Sequential']);
 export const KERAS_MODEL = new Set(['keras.Model', 'keras.models.Model']);
 export const KERAS_INPUT = new Set(['keras.Input', 'keras.layers.Input']);
+/**
+ * What a TF1 `model_fn` returns to its Estimator (`tf.estimator.EstimatorSpec(mode, predictions=...,
+ * loss=...)`): the model's outputs are its predictions (keyword or second positional argument).
+ */
+export const ESTIMATOR_SPECS = new Set([
+  'tensorflow.estimator.EstimatorSpec', 'tensorflow.compat.v1.estimator.EstimatorSpec',
+  'tensorflow.estimator.tpu.TPUEstimatorSpec', 'tensorflow.compat.v1.estimator.tpu.TPUEstimatorSpec',
+  'tensorflow.contrib.tpu.TPUEstimatorSpec', 'tensorflow.contrib.learn.ModelFnOps',
+]);
+
+/**
+ * TensorFlow weight ops without a bias of their own: TF1 code adds it next (`tf.matmul(h, w) + b`,
+ * `tf.add(tf.nn.conv2d(x, w, ...), b)`), and that sum is still the layer's output.
+ */
+export const TF_BIASLESS_WEIGHT_OPS = new Set([
+  'tensorflow.matmul', 'tensorflow.nn.conv1d', 'tensorflow.nn.conv2d', 'tensorflow.nn.conv3d', 'tensorflow.nn.conv2d_transpose', 'tensorflow.nn.depthwise_conv2d',
+]);
+export const TF_ADD = new Set(['tensorflow.add', 'tensorflow.math.add']);
 
 export const TORCH_MODULE_BASES = new Set(['torch.nn.Module', 'torch.nn.Sequential']);
 export const KERAS_MODEL_BASES = new Set(['keras.Model', 'keras.models.Model', 'keras.Sequential', 'keras.models.Sequential']);

@@ -9,7 +9,7 @@ import { dottedName, evalNumber, resolveName, type ImportTable } from '../resolv
 import { callArgument, keywordArgument, positionalArguments } from '../syntax';
 import type { DropoutInfo } from './graphTypes';
 import {
-  KERAS_INPUT, KERAS_MODEL, KERAS_SEQUENTIAL, NON_TENSOR_METHODS, kerasActivationName, layerSpec, opSpec, tensorMethodSpec,
+  ESTIMATOR_SPECS, TF_ADD, TF_BIASLESS_WEIGHT_OPS, KERAS_INPUT, KERAS_MODEL, KERAS_SEQUENTIAL, NON_TENSOR_METHODS, kerasActivationName, layerSpec, opSpec, tensorMethodSpec,
 } from './catalog';
 import {
   join, mergeTensors, tensor, tensorsIn, UNKNOWN, type Def, type DictVal, type INode, type ListVal, type TensorVal, type Val,
@@ -580,6 +580,7 @@ export class Interp {
     }
     const tensors = [...tensorsIn(left), ...tensorsIn(right)].filter((t) => t.t === 'tensor');
     if (!tensors.length) return UNKNOWN;
+    if (op === '+' && isBiasAdd(tensors)) return this.opNode(op, 'identity', node, tensors);
     return this.opNode(op, tensors.length > 1 ? 'merge' : 'other', node, tensors);
   }
 
@@ -772,6 +773,12 @@ export class Interp {
       this.functionalModels.push({ call, outputs, scope: this.lexicalScope });
       return { t: 'layer', def: this.newDef({ kind: 'other', qualifiedName: qualified, display: 'Model', node: call, framework: 'keras' }) };
     }
+    if (TF_ADD.has(qualified)) {
+      const tensors = [...args.positional, ...args.keywords.values()].flatMap((v) => tensorsIn(v));
+      if (isBiasAdd(tensors)) return this.opNode(shortDisplay(qualified), 'identity', call, tensors);
+    }
+    // An Estimator's model_fn hands over its predictions: they are what the model outputs.
+    if (ESTIMATOR_SPECS.has(qualified)) return args.keywords.get('predictions') ?? args.positional[1] ?? UNKNOWN;
     const spec = layerSpec(qualified);
     if (spec) return { t: 'layer', def: this.layerDef(qualified, spec, call, env) };
     const op = opSpec(qualified);
@@ -1395,4 +1402,11 @@ function isFlattenShape(call: SyntaxNode): boolean {
   if (args.length !== 2 || (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' || a?.type === 'list_splat')) return false;
   const minusOne = (n: SyntaxNode): boolean => n.type === 'unary_operator' && n.text.replace(/\s+/g, '') === '-1';
   return minusOne(args[0]) !== minusOne(args[1]);
+}
+
+/** One tensor, produced only by TensorFlow weight ops that have no bias: adding a non-tensor to it is that layer's bias. */
+function isBiasAdd(tensors: readonly TensorVal[]): boolean {
+  if (tensors.length !== 1 || tensors[0].from.size === 0) return false;
+  for (const n of tensors[0].from) if (!n.def.qualifiedName || !TF_BIASLESS_WEIGHT_OPS.has(n.def.qualifiedName)) return false;
+  return true;
 }
