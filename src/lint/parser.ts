@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Language, Parser } from 'web-tree-sitter';
 
 export type { Node as TreeSitterNode, Point, Tree } from 'web-tree-sitter';
-import { useDirectCursor } from './snapshot';
+import { useDirectCursor, verifyMemoryWalk } from './snapshot';
 export { snapshotTree, type SyntaxNode } from './snapshot';
 
 let python: Language | undefined;
@@ -40,11 +40,46 @@ export function loadPython(wasmDir?: string): Promise<Language> {
     const options = { locateFile: () => runtime };
     await Parser.init(options);
     useDirectCursor(options);
-    python = await Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', wasmDir)));
+    const language = await Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', wasmDir)));
+    checkMemoryWalk(language);
+    python = language;
     return python;
   })();
   loading.catch(() => { loading = undefined; });
   return loading;
+}
+
+/**
+ * Python that reaches every way the grammar shapes a tree: fields (also through hidden rules),
+ * aliases, extras (comments, line continuations), ERROR and MISSING nodes, zero-width nodes,
+ * non-ASCII text and CRLF line ends.
+ */
+const PROBE_SOURCE = [
+  '# -*- coding: utf-8 -*-\r\nimport torch.nn as nn, os\r\nfrom . import (a as b, c)\r\n',
+  '@decorator(x=1)\nclass Net(nn.Module, metaclass=M):\n    """doc \u00e9\u{1F600}"""\n    def forward(self, x: int = 0, *args, y, **kw) -> "T":\n',
+  '        h = self.drop(x) if x is not None else -x ** 2 // 3 @ m\n        h[1:2, ...], *rest = [v async for v in w if v], {k: v for k, v in z}\n',
+  '        return f"{h!r:>{10}} {{}}" + rb\'\\x00\' \\\n            + u"x"  # comment\n',
+  'match p:\n    case [1, *others] | {"k": _, **kw} if others:\n        pass\n    case Point(x=0) as q:\n        print >> sys.stderr, q\n',
+  'lambda a, /, b=2: (yield)\nglobal g; nonlocal n; del x[0]; assert a, "m"\ntry:\n    raise E from e\nexcept* (A, B) as err:\n    ...\nfinally:\n    exec "code"\n',
+  'with (open(f) as a, b):\n  while True: break\nelse: continue\ntype Alias[T] = list[T]\n',
+  'def broken(:\n  x = (1,\nclass A(:\n  if b\n    y = ]\n',
+].join('');
+
+/** Lets snapshots read trees from wasm memory when that gives exactly the cursor walk's nodes (see verifyMemoryWalk). */
+function checkMemoryWalk(language: Language): void {
+  const parser = new Parser();
+  try {
+    parser.setLanguage(language);
+    const tree = parser.parse(PROBE_SOURCE);
+    if (!tree) return;
+    try {
+      verifyMemoryWalk(tree, PROBE_SOURCE);
+    } finally {
+      tree.delete();
+    }
+  } finally {
+    parser.delete();
+  }
 }
 
 export function isPythonLoaded(): boolean {

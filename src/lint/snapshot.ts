@@ -1,4 +1,5 @@
-// A plain-JS copy of a tree-sitter tree, built in one TreeCursor walk. Every property access on a
+// A plain-JS copy of a tree-sitter tree, built in one walk over it (read straight from the wasm
+// memory once that is verified to match the cursor; see snapshotFromMemory). Every property access on a
 // web-tree-sitter Node crosses into wasm and allocates a new wrapper; the rules read `type`,
 // `text`, `parent` and children hundreds of thousands of times per file, so they run on this
 // snapshot instead. It implements the subset of web-tree-sitter's Node the linter uses, with the
@@ -63,7 +64,7 @@ class Snapshot {
   childCounts: Int32Array;
   /** Field id of the node in its parent (0: none). */
   fieldIds: Uint16Array;
-  /** Named node ids by type, in pre-order. */
+  /** Named node ids by type, in pre-order (filled from the walk's per-symbol lists). */
   readonly namedIdsByType = new Map<string, number[]>();
   /** Node objects by id, made on first use (sized once the walk has counted the nodes). */
   objects: (SnapshotNode | undefined)[] = [];
@@ -354,6 +355,11 @@ export class SnapshotNode implements SyntaxNode {
     return this === other;
   }
 
+  /** The arrays behind this node's snapshot (for comparing two walks). */
+  get snapshotData(): Snapshot {
+    return this.snapshot;
+  }
+
   /** The source this node's snapshot was taken from. */
   get snapshotSource(): string {
     return this.snapshot.source;
@@ -473,16 +479,25 @@ function withWalk<T>(tree: Tree, treeCursorOnly: boolean, body: (walk: Walk) => 
     const { module, transferBuffer } = direct;
     const at = transferBuffer >> 2;
     for (let i = 0 as 0 | 1 | 2 | 3; i < 4; i++) module.HEAP32[at + i] = words[i];
+    // The exports are read once: each call below is then a plain call into wasm.
+    const typeIdAt = module._ts_tree_cursor_current_node_type_id_wasm;
+    const isMissingAt = module._ts_tree_cursor_current_node_is_missing_wasm;
+    const fieldIdAt = module._ts_tree_cursor_current_field_id_wasm;
+    const startAt = module._ts_tree_cursor_start_index_wasm;
+    const endAt = module._ts_tree_cursor_end_index_wasm;
+    const firstChildAt = module._ts_tree_cursor_goto_first_child_wasm;
+    const nextSiblingAt = module._ts_tree_cursor_goto_next_sibling_wasm;
+    const parentAt = module._ts_tree_cursor_goto_parent_wasm;
     try {
       return body({
-        typeId: () => module._ts_tree_cursor_current_node_type_id_wasm(handle),
-        isMissing: () => module._ts_tree_cursor_current_node_is_missing_wasm(handle) === 1,
-        fieldId: () => module._ts_tree_cursor_current_field_id_wasm(handle),
-        startIndex: () => module._ts_tree_cursor_start_index_wasm(handle),
-        endIndex: () => module._ts_tree_cursor_end_index_wasm(handle),
-        firstChild: () => module._ts_tree_cursor_goto_first_child_wasm(handle) === 1,
-        nextSibling: () => module._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1,
-        parent: () => module._ts_tree_cursor_goto_parent_wasm(handle) === 1,
+        typeId: () => typeIdAt(handle),
+        isMissing: () => isMissingAt(handle) === 1,
+        fieldId: () => fieldIdAt(handle),
+        startIndex: () => startAt(handle),
+        endIndex: () => endAt(handle),
+        firstChild: () => firstChildAt(handle) === 1,
+        nextSibling: () => nextSiblingAt(handle) === 1,
+        parent: () => parentAt(handle) === 1,
       });
     } finally {
       // The moves may have grown the cursor's stack (a new address): the TreeCursor frees that one.
@@ -500,71 +515,367 @@ function withWalk<T>(tree: Tree, treeCursorOnly: boolean, body: (walk: Walk) => 
  * the missing flag is only asked for when the tree has errors (without them no node is missing, and
  * no node has an error).
  */
-export function snapshotTree(tree: Tree, source: string, options: { treeCursorOnly?: boolean } = {}): SnapshotNode {
+export function snapshotTree(tree: Tree, source: string, options: { walk?: TreeWalk } = {}): SnapshotNode {
+  const walk = options.walk ?? (memoryWalkVerified ? 'memory' : 'cursor');
+  if (walk === 'memory' && direct) return snapshotFromMemory(tree, source, direct.module);
+  return snapshotWithCursor(tree, source, walk === 'tree-cursor');
+}
+
+/** How a snapshot reads the tree: its wasm memory, the module's cursor functions, or web-tree-sitter's TreeCursor. */
+export type TreeWalk = 'memory' | 'cursor' | 'tree-cursor';
+
+function snapshotWithCursor(tree: Tree, source: string, treeCursorOnly: boolean): SnapshotNode {
   const language = tree.language;
-  const { types, named, fieldIds } = symbolTable(language);
+  const table = symbolTable(language);
   // Python averages about one node per three characters; the arrays grow when that is not enough.
-  const snapshot = new Snapshot(source, language.fields, fieldIds, types, 64 + (source.length >> 1));
-  const namedIdsByType = snapshot.namedIdsByType;
+  const snapshot = new Snapshot(source, language.fields, table.fieldIds, table.types, 64 + (source.length >> 1));
   const mayHaveMissing = tree.rootNode.hasError;
-  return withWalk(tree, options.treeCursorOnly === true, (cursor) => {
+  // Named ids are gathered per symbol (an array index, not a map lookup per node) and grouped by type name after the walk.
+  const namedIdsBySymbol: number[][] = [];
+  withWalk(tree, treeCursorOnly, (cursor) => {
+    const { typeId, isMissing, fieldId, startIndex, endIndex, firstChild, nextSibling, parent: toParent } = cursor;
+    const { types, named } = table;
+    let count = 0;
+    let symbols = snapshot.symbols;
+    let flagsOf = snapshot.flags;
+    let starts = snapshot.starts;
+    let ends = snapshot.ends;
+    let parents = snapshot.parents;
+    let lastDescendants = snapshot.lastDescendants;
+    let indexesInParent = snapshot.indexesInParent;
+    let childCounts = snapshot.childCounts;
+    let fieldIds = snapshot.fieldIds;
     const make = (parent: number): number => {
-      const id = snapshot.count++;
-      if (id === snapshot.symbols.length) snapshot.grow();
-      const symbol = cursor.typeId();
-      let type = types[symbol];
-      if (type === undefined) {
-        type = types[symbol] = language.types[symbol] || 'ERROR';
-        named[symbol] = language.nodeTypeIsNamed(symbol);
+      const id = count++;
+      if (id === symbols.length) {
+        snapshot.grow();
+        ({ symbols, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot);
+        flagsOf = snapshot.flags;
       }
-      const isNamed = named[symbol];
+      const symbol = typeId();
+      let isNamed = named[symbol];
+      if (isNamed === undefined) {
+        types[symbol] = language.types[symbol] || 'ERROR';
+        isNamed = named[symbol] = language.nodeTypeIsNamed(symbol);
+      }
       let flags = isNamed ? NAMED : 0;
       if (mayHaveMissing) {
-        if (cursor.isMissing()) flags |= MISSING | HAS_ERROR;
-        else if (type === 'ERROR') flags |= HAS_ERROR;
+        if (isMissing()) flags |= MISSING | HAS_ERROR;
+        else if (types[symbol] === 'ERROR') flags |= HAS_ERROR;
       }
-      snapshot.symbols[id] = symbol;
-      snapshot.flags[id] = flags;
-      snapshot.starts[id] = cursor.startIndex();
-      snapshot.ends[id] = cursor.endIndex();
-      snapshot.parents[id] = parent;
-      snapshot.lastDescendants[id] = id;
+      symbols[id] = symbol;
+      flagsOf[id] = flags;
+      starts[id] = startIndex();
+      ends[id] = endIndex();
+      parents[id] = parent;
+      lastDescendants[id] = id;
       if (isNamed) {
-        const list = namedIdsByType.get(type);
+        const list = namedIdsBySymbol[symbol];
         if (list) list.push(id);
-        else namedIdsByType.set(type, [id]);
+        else namedIdsBySymbol[symbol] = [id];
       }
       if (parent >= 0) {
-        snapshot.indexesInParent[id] = snapshot.childCounts[parent]++;
-        snapshot.fieldIds[id] = cursor.fieldId();
+        indexesInParent[id] = childCounts[parent]++;
+        fieldIds[id] = fieldId();
       }
       return id;
-    };
-    const finish = (id: number) => {
-      snapshot.lastDescendants[id] = snapshot.count - 1;
-      const parent = snapshot.parents[id];
-      if (parent >= 0 && (snapshot.flags[id] & HAS_ERROR) !== 0) snapshot.flags[parent] |= HAS_ERROR;
     };
     const root = make(-1);
     let current = root;
     for (;;) {
-      if (cursor.firstChild()) {
+      if (firstChild()) {
         current = make(current);
         continue;
       }
       for (;;) {
-        finish(current);
+        // The subtree of `current` is complete.
+        lastDescendants[current] = count - 1;
+        const parent = parents[current];
+        if (parent >= 0 && (flagsOf[current] & HAS_ERROR) !== 0) flagsOf[parent] |= HAS_ERROR;
         if (current === root) {
-          snapshot.objects = new Array<SnapshotNode | undefined>(snapshot.count);
-          return snapshot.node(root);
+          snapshot.count = count;
+          return;
         }
-        if (cursor.nextSibling()) {
-          current = make(snapshot.parents[current]);
+        if (nextSibling()) {
+          current = make(parent);
           break;
         }
-        cursor.parent();
-        current = snapshot.parents[current];
+        toParent();
+        current = parent;
       }
     }
   });
+  groupNamedIds(snapshot.namedIdsByType, namedIdsBySymbol, table.types);
+  snapshot.objects = new Array<SnapshotNode | undefined>(snapshot.count);
+  return snapshot.node(0);
+}
+
+/** Per-symbol id lists into per-type lists; symbols sharing a type name are merged in pre-order. */
+function groupNamedIds(byType: Map<string, number[]>, bySymbol: readonly (number[] | undefined)[], types: readonly string[]): void {
+  for (let symbol = 0; symbol < bySymbol.length; symbol++) {
+    const ids = bySymbol[symbol];
+    if (!ids) continue;
+    const type = types[symbol];
+    const earlier = byType.get(type);
+    byType.set(type, earlier ? mergeSorted(earlier, ids) : ids);
+  }
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+// ---- reading the tree from wasm memory ------------------------------------------------------------
+//
+// The cursor walk makes six calls into wasm per node, and tree-sitter's cursor recomputes its
+// position and alias state on every move: three quarters of a snapshot's time. The tree itself is
+// plain data in the module's memory, laid out by tree-sitter's lib/src/subtree.h, tree.h and
+// parser.h (web-tree-sitter ships those sources): read directly, a snapshot costs a quarter. The
+// layout is private to tree-sitter, so the reader is only used after `verifyMemoryWalk` found it
+// giving exactly the cursor walk's nodes on a probe tree; otherwise snapshots keep the cursor.
+
+let memoryWalkVerified = false;
+
+/** For tests: whether snapshots read trees from wasm memory. */
+export function usesMemoryWalk(): boolean {
+  return memoryWalkVerified;
+}
+
+/**
+ * Compares the memory read with the cursor walk on `tree` (parsed from `source`) and uses the
+ * memory read from now on only if every node's type, range, field, flags and place match.
+ */
+export function verifyMemoryWalk(tree: Tree, source: string): boolean {
+  memoryWalkVerified = false;
+  if (!direct) return false;
+  try {
+    const fromMemory = snapshotFromMemory(tree, source, direct.module);
+    const fromCursor = snapshotWithCursor(tree, source, false);
+    memoryWalkVerified = sameSnapshot(fromMemory.snapshotData, fromCursor.snapshotData);
+  } catch {
+    memoryWalkVerified = false;
+  }
+  return memoryWalkVerified;
+}
+
+function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  if (a.count !== b.count) return false;
+  const same = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+    for (let i = 0; i < a.count; i++) if (x[i] !== y[i]) return false;
+    return true;
+  };
+  return same(a.symbols, b.symbols) && same(a.flags, b.flags) && same(a.starts, b.starts) && same(a.ends, b.ends)
+    && same(a.parents, b.parents) && same(a.lastDescendants, b.lastDescendants) && same(a.indexesInParent, b.indexesInParent)
+    && same(a.childCounts, b.childCounts) && same(a.fieldIds, b.fieldIds);
+}
+
+// Byte offsets in tree-sitter's structs (wasm32, little-endian).
+/** TSTree: the root Subtree (8 bytes), then the TSLanguage pointer. */
+const TREE_LANGUAGE = 8;
+/** TSLanguage fields used here. */
+const LANGUAGE_FIELD_COUNT = 32;
+const LANGUAGE_MAX_ALIAS_SEQUENCE_LENGTH = 36;
+const LANGUAGE_FIELD_MAP_SLICES = 64;
+const LANGUAGE_FIELD_MAP_ENTRIES = 68;
+const LANGUAGE_PUBLIC_SYMBOL_MAP = 76;
+const LANGUAGE_ALIAS_SEQUENCES = 84;
+/**
+ * A Subtree is 8 bytes: either inline leaf data (bit 0 of byte 0 set: flag bits in byte 0, the
+ * symbol in byte 1, padding bytes in byte 6, size bytes in byte 7) or a pointer to SubtreeHeapData.
+ */
+const SUBTREE_SIZE = 8;
+const INLINE_IS_INLINE = 1;
+const INLINE_VISIBLE = 2;
+const INLINE_EXTRA = 8;
+const INLINE_MISSING = 32;
+/** SubtreeHeapData fields; its children are the Subtrees just before it. */
+const HEAP_PADDING_BYTES = 4;
+const HEAP_SIZE_BYTES = 16;
+const HEAP_CHILD_COUNT = 36;
+const HEAP_SYMBOL = 40;
+const HEAP_FLAGS = 44; // visible: bit 0, extra: bit 2
+const HEAP_FLAGS2 = 45; // is_missing: bit 1
+const HEAP_VISIBLE_CHILD_COUNT = 48;
+const HEAP_PRODUCTION_ID = 66;
+const SYMBOL_ERROR = 0xffff;
+
+/**
+ * Builds the snapshot from the tree's memory with the cursor's semantics: visible children are the
+ * subtree's children with hidden ones (that have visible children) flattened in; a child is visible
+ * when its symbol is or its parent's production aliases it; its type is the public symbol of the
+ * alias or its own; its field comes from its parent's field map, or through hidden parents from
+ * theirs; positions are UTF-16 units (tree-sitter counts bytes of the UTF-16 text).
+ */
+function snapshotFromMemory(tree: Tree, source: string, module: CursorExports): SnapshotNode {
+  const language = tree.language;
+  const table = symbolTable(language);
+  const { types, named } = table;
+  const snapshot = new Snapshot(source, language.fields, table.fieldIds, types, 64 + (source.length >> 1));
+  const buffer = module.HEAP32.buffer;
+  const u8 = new Uint8Array(buffer);
+  const u16 = new Uint16Array(buffer);
+  const i32 = new Int32Array(buffer);
+  const treeAddress = (tree as unknown as Record<0, number>)[0];
+  const languageAddress = i32[(treeAddress + TREE_LANGUAGE) >> 2];
+  const fieldCount = i32[(languageAddress + LANGUAGE_FIELD_COUNT) >> 2];
+  const maxAliasLength = u16[(languageAddress + LANGUAGE_MAX_ALIAS_SEQUENCE_LENGTH) >> 1];
+  const fieldSlices = i32[(languageAddress + LANGUAGE_FIELD_MAP_SLICES) >> 2];
+  const fieldEntries = i32[(languageAddress + LANGUAGE_FIELD_MAP_ENTRIES) >> 2];
+  const publicSymbols = i32[(languageAddress + LANGUAGE_PUBLIC_SYMBOL_MAP) >> 2] >> 1;
+  const aliasSequences = i32[(languageAddress + LANGUAGE_ALIAS_SEQUENCES) >> 2] >> 1;
+
+  /** The field of structural child `index` in production `production` (0: none; inherited entries do not count). */
+  const fieldOf = (production: number, index: number): number => {
+    if (fieldCount === 0) return 0;
+    const slice = fieldSlices + production * 4;
+    const start = fieldEntries + u16[slice >> 1] * 4;
+    const end = start + u16[(slice + 2) >> 1] * 4;
+    for (let entry = start; entry < end; entry += 4) if (u8[entry + 3] === 0 && u8[entry + 2] === index) return u16[entry >> 1];
+    return 0;
+  };
+
+  let count = 0;
+  const namedIdsBySymbol: number[][] = [];
+  let { symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot;
+  const add = (symbol: number, start: number, end: number, parent: number, field: number, missing: boolean): number => {
+    const id = count++;
+    if (id === symbols.length) {
+      snapshot.grow();
+      ({ symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot);
+    }
+    let isNamed = named[symbol];
+    if (isNamed === undefined) {
+      types[symbol] = language.types[symbol] || 'ERROR';
+      isNamed = named[symbol] = language.nodeTypeIsNamed(symbol);
+    }
+    symbols[id] = symbol;
+    flagsOf[id] = (isNamed ? NAMED : 0) | (missing ? MISSING | HAS_ERROR : symbol === SYMBOL_ERROR ? HAS_ERROR : 0);
+    starts[id] = start >> 1;
+    ends[id] = end >> 1;
+    parents[id] = parent;
+    lastDescendants[id] = id;
+    if (isNamed) {
+      const list = namedIdsBySymbol[symbol];
+      if (list) list.push(id);
+      else namedIdsBySymbol[symbol] = [id];
+    }
+    if (parent >= 0) {
+      indexesInParent[id] = childCounts[parent]++;
+      fieldIds[id] = field;
+    }
+    return id;
+  };
+  const finish = (id: number) => {
+    lastDescendants[id] = count - 1;
+    const parent = parents[id];
+    if (parent >= 0 && (flagsOf[id] & HAS_ERROR) !== 0) flagsOf[parent] |= HAS_ERROR;
+  };
+
+  // The root (a Subtree at the tree's address); it starts after its padding.
+  const rootInline = (u8[treeAddress] & INLINE_IS_INLINE) !== 0;
+  const rootData = rootInline ? 0 : i32[treeAddress >> 2];
+  const rootPadding = rootInline ? u8[treeAddress + 6] : i32[(rootData + HEAP_PADDING_BYTES) >> 2];
+  const rootSize = rootInline ? u8[treeAddress + 7] : i32[(rootData + HEAP_SIZE_BYTES) >> 2];
+  const rootSymbol = rootInline ? u8[treeAddress + 1] : u16[(rootData + HEAP_SYMBOL) >> 1];
+  const rootMissing = rootInline ? (u8[treeAddress] & INLINE_MISSING) !== 0 : (u8[rootData + HEAP_FLAGS2] & 2) !== 0;
+  const root = add(rootSymbol === SYMBOL_ERROR ? SYMBOL_ERROR : u16[publicSymbols + rootSymbol], rootPadding, rootPadding + rootSize, -1, 0, rootMissing);
+
+  // Frames of the subtrees whose children are being read: the subtree, the next child, the next
+  // structural (non-extra) child index, the position where the previous child ended, the visible
+  // node the children belong to, and for a hidden subtree the field it has in its parent.
+  let capacity = 64;
+  let frameData = new Int32Array(capacity);
+  let frameChild = new Int32Array(capacity);
+  let frameStructural = new Int32Array(capacity);
+  let framePosition = new Int32Array(capacity);
+  let frameOwner = new Int32Array(capacity);
+  let frameField = new Int32Array(capacity); // -1: a visible node's own frame
+  let depth = 0;
+  const push = (data: number, position: number, owner: number, field: number) => {
+    if (depth === capacity) {
+      capacity *= 2;
+      const grown = (old: Int32Array) => {
+        const copy = new Int32Array(capacity);
+        copy.set(old);
+        return copy;
+      };
+      frameData = grown(frameData);
+      frameChild = grown(frameChild);
+      frameStructural = grown(frameStructural);
+      framePosition = grown(framePosition);
+      frameOwner = grown(frameOwner);
+      frameField = grown(frameField);
+    }
+    frameData[depth] = data;
+    frameChild[depth] = 0;
+    frameStructural[depth] = 0;
+    framePosition[depth] = position;
+    frameOwner[depth] = owner;
+    frameField[depth] = field;
+    depth++;
+  };
+  if (!rootInline && i32[(rootData + HEAP_CHILD_COUNT) >> 2] > 0) push(rootData, rootPadding, root, -1);
+
+  while (depth > 0) {
+    const top = depth - 1;
+    const data = frameData[top];
+    const childCount = i32[(data + HEAP_CHILD_COUNT) >> 2];
+    const index = frameChild[top];
+    if (index === childCount) {
+      depth--;
+      if (frameField[top] === -1) finish(frameOwner[top]);
+      continue;
+    }
+    const production = u16[(data + HEAP_PRODUCTION_ID) >> 1];
+    const child = data - (childCount - index) * SUBTREE_SIZE;
+    const inline = (u8[child] & INLINE_IS_INLINE) !== 0;
+    const childData = inline ? 0 : i32[child >> 2];
+    let position = framePosition[top];
+    if (index > 0) position += inline ? u8[child + 6] : i32[(childData + HEAP_PADDING_BYTES) >> 2];
+    const size = inline ? u8[child + 7] : i32[(childData + HEAP_SIZE_BYTES) >> 2];
+    const extra = inline ? (u8[child] & INLINE_EXTRA) !== 0 : (u8[childData + HEAP_FLAGS] & 4) !== 0;
+    const structural = frameStructural[top];
+    let alias = 0;
+    if (!extra) {
+      if (production !== 0) alias = u16[aliasSequences + production * maxAliasLength + structural];
+      frameStructural[top] = structural + 1;
+    }
+    frameChild[top] = index + 1;
+    framePosition[top] = position + size;
+    const visible = alias !== 0 || (inline ? (u8[child] & INLINE_VISIBLE) !== 0 : (u8[childData + HEAP_FLAGS] & 1) !== 0);
+    const grandchildren = inline ? 0 : i32[(childData + HEAP_CHILD_COUNT) >> 2];
+    if (visible) {
+      const own = alias !== 0 ? alias : inline ? u8[child + 1] : u16[(childData + HEAP_SYMBOL) >> 1];
+      const symbol = own === SYMBOL_ERROR ? SYMBOL_ERROR : u16[publicSymbols + own];
+      let field = 0;
+      if (!extra) {
+        field = fieldOf(production, structural);
+        if (field === 0 && frameField[top] > 0) field = frameField[top];
+      }
+      const missing = inline ? (u8[child] & INLINE_MISSING) !== 0 : (u8[childData + HEAP_FLAGS2] & 2) !== 0;
+      const id = add(symbol, position, position + size, frameOwner[top], field, missing);
+      if (grandchildren > 0) push(childData, position, id, -1);
+      else finish(id);
+    } else if (grandchildren > 0 && i32[(childData + HEAP_VISIBLE_CHILD_COUNT) >> 2] > 0) {
+      // A hidden subtree: its visible children are the owner's children.
+      let field = 0;
+      if (!extra) {
+        field = fieldOf(production, structural);
+        if (field === 0 && frameField[top] > 0) field = frameField[top];
+      }
+      push(childData, position, frameOwner[top], field);
+    }
+  }
+  finish(root);
+  snapshot.count = count;
+  groupNamedIds(snapshot.namedIdsByType, namedIdsBySymbol, types);
+  snapshot.objects = new Array<SnapshotNode | undefined>(count);
+  return snapshot.node(root);
 }

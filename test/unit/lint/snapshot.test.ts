@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createPythonParser, loadPython, snapshotTree, type SyntaxNode, type Tree, type TreeSitterNode } from '../../../src/lint/parser';
-import { usesDirectCursor, type SnapshotNode } from '../../../src/lint/snapshot';
+import { usesDirectCursor, usesMemoryWalk, type SnapshotNode, type TreeWalk } from '../../../src/lint/snapshot';
+import { createRandom, mutateSource, pathologicalSources, SEED_SOURCES } from './hostileInputs';
 
 const FIELDS = ['name', 'body', 'parameters', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute',
   'condition', 'consequence', 'alternative', 'operator', 'key', 'type', 'return_type', 'superclasses', 'module_name', 'alias'];
@@ -105,36 +106,73 @@ describe('tree snapshot', () => {
     for (const file of files) compare(fs.readFileSync(path.join(dir, file), 'utf8'));
   });
 
-  it('walks trees through the wasm module\'s cursor functions, with the same result as a TreeCursor walk', function () {
-    this.timeout(60_000);
-    // The fast walk is the one every test above checked against web-tree-sitter's nodes.
+  it('reads trees from wasm memory, and the module\'s cursor functions, with the same result as a TreeCursor walk', function () {
+    this.timeout(120_000);
+    // The fast walks are the ones every test above checked against web-tree-sitter's nodes.
     assert.ok(usesDirectCursor(), 'loadPython() set up the direct cursor walk');
+    assert.ok(usesMemoryWalk(), 'loadPython() verified the memory read on its probe');
     // A file large enough that the cursor's stack and the wasm memory grow during the walk, broken
-    // code (MISSING nodes), and a tree whose walk starts while another tree's cursor is alive.
+    // code (MISSING nodes), hostile inputs (mutated model code, deep nesting, long lines), and a
+    // tree whose walk starts while another tree's cursor is alive.
     const block = (i: number) => `class B${i}(nn.Module):\n    def forward(self, x):\n        return f(g(h(x[${i}], [(${i}, {"k": [i for i in y]})])))\n`;
-    const sources = [Array.from({ length: 3000 }, (_, i) => block(i)).join(''), 'def f(:\n  x = (1,\nclass A(:\n', ''];
+    const random = createRandom(7);
+    const sources = [
+      Array.from({ length: 3000 }, (_, i) => block(i)).join(''), 'def f(:\n  x = (1,\nclass A(:\n', '',
+      ...SEED_SOURCES, ...Array.from({ length: 40 }, () => mutateSource(random)),
+      ...pathologicalSources(2_000).map(([, source]) => source),
+    ];
     const parser = createPythonParser();
     const other = parser.parse('a = 1\n')!;
     const otherCursor = other.walk();
+    const shape = (node: SnapshotNode) => `${node.type}@${node.startIndex}-${node.endIndex}:${node.fieldName ?? ''}:${node.isMissing}:${node.hasError}:${node.childCount}`;
+    const sameWalks = (tree: Tree, source: string, label: string) => {
+      const walks = (['memory', 'cursor', 'tree-cursor'] as TreeWalk[]).map((walk) => preorder(snapshotTree(tree, source, { walk })).map(shape));
+      if (label === 'source 0') assert.ok(walks[2].length > 20_000, 'the walk went below the root');
+      for (const [i, walk] of (['memory', 'cursor'] as const).entries()) {
+        assert.strictEqual(walks[i].length, walks[2].length, `${label}: ${walk} walk has as many nodes as the TreeCursor walk`);
+        const differs = walks[i].findIndex((node, n) => node !== walks[2][n]);
+        assert.strictEqual(differs, -1, `${label}: ${walk} walk node ${differs}: ${walks[i][differs]} vs ${walks[2][differs]}`);
+      }
+    };
     try {
       assert.ok(otherCursor.gotoFirstChild());
-      for (const source of sources) {
+      for (const [n, source] of sources.entries()) {
         const tree = parser.parse(source)!;
         try {
-          const direct = snapshotTree(tree, source);
-          const viaTreeCursor = snapshotTree(tree, source, { treeCursorOnly: true });
-          const a = preorder(direct);
-          const b = preorder(viaTreeCursor);
-          assert.strictEqual(a.length, b.length, 'same number of nodes');
-          assert.ok(source === '' || a.length > 5, 'the walk went below the root');
-          const shape = (node: SnapshotNode) => `${node.type}@${node.startIndex}-${node.endIndex}:${node.fieldName ?? ''}:${node.isMissing}:${node.hasError}`;
-          for (let i = 0; i < a.length; i++) assert.strictEqual(shape(a[i]), shape(b[i]), `node ${i}`);
-          // The tree's own cursor-based API still works after the walk (the cursor was handed back intact).
-          assert.strictEqual(tree.rootNode.descendantsOfType('class_definition').length, direct.descendantsOfType('class_definition').length);
+          sameWalks(tree, source, `source ${n}`);
+          // The tree's own cursor-based API still works after the walks (the cursor was handed back intact).
+          assert.strictEqual(tree.rootNode.descendantsOfType('class_definition').length, snapshotTree(tree, source).descendantsOfType('class_definition').length);
         } finally {
           tree.delete();
         }
       }
+      // Trees re-parsed after edits share unchanged subtrees with the old tree: typing into a
+      // model file, one character at a time, inserting and then deleting.
+      let source = SEED_SOURCES[0];
+      let tree = parser.parse(source)!;
+      for (let step = 0; step < 30; step++) {
+        const at = Math.floor(random() * source.length);
+        const insert = step % 3 !== 2;
+        const text = insert ? '(x'[step % 2] : '';
+        const next = insert ? source.slice(0, at) + text + source.slice(at) : source.slice(0, at) + source.slice(at + 1);
+        const point = (index: number) => {
+          const before = source.slice(0, index).split('\n');
+          return { row: before.length - 1, column: before[before.length - 1].length };
+        };
+        const end = insert ? at : Math.min(at + 1, source.length);
+        const newEnd = at + text.length;
+        tree.edit({
+          startIndex: at, oldEndIndex: end, newEndIndex: newEnd,
+          startPosition: point(at), oldEndPosition: point(end),
+          newEndPosition: (() => { const before = next.slice(0, newEnd).split('\n'); return { row: before.length - 1, column: before[before.length - 1].length }; })(),
+        });
+        const reparsed = parser.parse(next, tree)!;
+        tree.delete();
+        tree = reparsed;
+        source = next;
+        sameWalks(tree, source, `edit ${step}`);
+      }
+      tree.delete();
       // The other cursor was not disturbed by the walks that used the transfer buffer.
       assert.strictEqual(otherCursor.nodeType, 'expression_statement');
     } finally {
