@@ -388,8 +388,12 @@ function pointLte(a: Point, b: Point): boolean {
 interface SymbolTable {
   types: string[];
   named: boolean[];
+  /** Per symbol id, for the memory read: KNOWN_SYMBOL | NAMED | HAS_ERROR (0: not looked up yet). */
+  flags: Uint8Array;
   fieldIds: Map<string, number>;
 }
+
+const KNOWN_SYMBOL = 8;
 
 const symbolTables = new WeakMap<Language, SymbolTable>();
 
@@ -401,7 +405,7 @@ function symbolTable(language: Language): SymbolTable {
     language.fields.forEach((name, id) => {
       if (name && id > 0) fieldIds.set(name, id);
     });
-    table = { types: [], named: [], fieldIds };
+    table = { types: [], named: [], flags: new Uint8Array(0x10000), fieldIds };
     symbolTables.set(language, table);
   }
   return table;
@@ -700,9 +704,12 @@ const HEAP_PADDING_BYTES = 4;
 const HEAP_SIZE_BYTES = 16;
 const HEAP_CHILD_COUNT = 36;
 const HEAP_SYMBOL = 40;
-const HEAP_FLAGS = 44; // visible: bit 0, extra: bit 2
+const HEAP_FLAGS = 44;
+const HEAP_VISIBLE = 1;
+const HEAP_EXTRA = 4;
 const HEAP_FLAGS2 = 45; // is_missing: bit 1
 const HEAP_VISIBLE_CHILD_COUNT = 48;
+const HEAP_VISIBLE_DESCENDANT_COUNT = 56;
 const HEAP_PRODUCTION_ID = 66;
 const SYMBOL_ERROR = 0xffff;
 
@@ -717,7 +724,6 @@ function snapshotFromMemory(tree: Tree, source: string, module: CursorExports): 
   const language = tree.language;
   const table = symbolTable(language);
   const { types, named } = table;
-  const snapshot = new Snapshot(source, language.fields, table.fieldIds, types, 64 + (source.length >> 1));
   const buffer = module.HEAP32.buffer;
   const u8 = new Uint8Array(buffer);
   const u16 = new Uint16Array(buffer);
@@ -731,53 +737,6 @@ function snapshotFromMemory(tree: Tree, source: string, module: CursorExports): 
   const publicSymbols = i32[(languageAddress + LANGUAGE_PUBLIC_SYMBOL_MAP) >> 2] >> 1;
   const aliasSequences = i32[(languageAddress + LANGUAGE_ALIAS_SEQUENCES) >> 2] >> 1;
 
-  /** The field of structural child `index` in production `production` (0: none; inherited entries do not count). */
-  const fieldOf = (production: number, index: number): number => {
-    if (fieldCount === 0) return 0;
-    const slice = fieldSlices + production * 4;
-    const start = fieldEntries + u16[slice >> 1] * 4;
-    const end = start + u16[(slice + 2) >> 1] * 4;
-    for (let entry = start; entry < end; entry += 4) if (u8[entry + 3] === 0 && u8[entry + 2] === index) return u16[entry >> 1];
-    return 0;
-  };
-
-  let count = 0;
-  const namedIdsBySymbol: number[][] = [];
-  let { symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot;
-  const add = (symbol: number, start: number, end: number, parent: number, field: number, missing: boolean): number => {
-    const id = count++;
-    if (id === symbols.length) {
-      snapshot.grow();
-      ({ symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot);
-    }
-    let isNamed = named[symbol];
-    if (isNamed === undefined) {
-      types[symbol] = language.types[symbol] || 'ERROR';
-      isNamed = named[symbol] = language.nodeTypeIsNamed(symbol);
-    }
-    symbols[id] = symbol;
-    flagsOf[id] = (isNamed ? NAMED : 0) | (missing ? MISSING | HAS_ERROR : symbol === SYMBOL_ERROR ? HAS_ERROR : 0);
-    starts[id] = start >> 1;
-    ends[id] = end >> 1;
-    parents[id] = parent;
-    lastDescendants[id] = id;
-    if (isNamed) {
-      const list = namedIdsBySymbol[symbol];
-      if (list) list.push(id);
-      else namedIdsBySymbol[symbol] = [id];
-    }
-    if (parent >= 0) {
-      indexesInParent[id] = childCounts[parent]++;
-      fieldIds[id] = field;
-    }
-    return id;
-  };
-  const finish = (id: number) => {
-    lastDescendants[id] = count - 1;
-    const parent = parents[id];
-    if (parent >= 0 && (flagsOf[id] & HAS_ERROR) !== 0) flagsOf[parent] |= HAS_ERROR;
-  };
-
   // The root (a Subtree at the tree's address); it starts after its padding.
   const rootInline = (u8[treeAddress] & INLINE_IS_INLINE) !== 0;
   const rootData = rootInline ? 0 : i32[treeAddress >> 2];
@@ -785,97 +744,161 @@ function snapshotFromMemory(tree: Tree, source: string, module: CursorExports): 
   const rootSize = rootInline ? u8[treeAddress + 7] : i32[(rootData + HEAP_SIZE_BYTES) >> 2];
   const rootSymbol = rootInline ? u8[treeAddress + 1] : u16[(rootData + HEAP_SYMBOL) >> 1];
   const rootMissing = rootInline ? (u8[treeAddress] & INLINE_MISSING) !== 0 : (u8[rootData + HEAP_FLAGS2] & 2) !== 0;
-  const root = add(rootSymbol === SYMBOL_ERROR ? SYMBOL_ERROR : u16[publicSymbols + rootSymbol], rootPadding, rootPadding + rootSize, -1, 0, rootMissing);
+  const rootChildren = rootInline ? 0 : i32[(rootData + HEAP_CHILD_COUNT) >> 2];
+  // The root's count of visible descendants sizes the arrays (they still grow if it falls short).
+  const expected = 1 + (rootChildren > 0 ? i32[(rootData + HEAP_VISIBLE_DESCENDANT_COUNT) >> 2] : 0);
+  const snapshot = new Snapshot(source, language.fields, table.fieldIds, types, expected + 16);
+  let { symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot;
+  const namedIdsBySymbol: number[][] = [];
+  // Per symbol: KNOWN_SYMBOL once its type name is in the table, NAMED, HAS_ERROR for ERROR nodes.
+  const symbolFlags = table.flags;
+  const flagsOfSymbol = (symbol: number): number => {
+    types[symbol] = language.types[symbol] || 'ERROR';
+    named[symbol] = language.nodeTypeIsNamed(symbol);
+    return (symbolFlags[symbol] = KNOWN_SYMBOL | (named[symbol] ? NAMED : 0) | (types[symbol] === 'ERROR' ? HAS_ERROR : 0));
+  };
 
   // Frames of the subtrees whose children are being read: the subtree, the next child, the next
   // structural (non-extra) child index, the position where the previous child ended, the visible
-  // node the children belong to, and for a hidden subtree the field it has in its parent.
-  let capacity = 64;
-  let frameData = new Int32Array(capacity);
-  let frameChild = new Int32Array(capacity);
-  let frameStructural = new Int32Array(capacity);
-  let framePosition = new Int32Array(capacity);
-  let frameOwner = new Int32Array(capacity);
-  let frameField = new Int32Array(capacity); // -1: a visible node's own frame
+  // node the children belong to, and for a hidden subtree the field it has in its parent (-1: the
+  // frame of a visible node, finished when the frame is).
+  // Six words a frame, in one array.
+  let frames = new Int32Array(64 * FRAME);
   let depth = 0;
-  const push = (data: number, position: number, owner: number, field: number) => {
-    if (depth === capacity) {
-      capacity *= 2;
-      const grown = (old: Int32Array) => {
-        const copy = new Int32Array(capacity);
-        copy.set(old);
-        return copy;
-      };
-      frameData = grown(frameData);
-      frameChild = grown(frameChild);
-      frameStructural = grown(frameStructural);
-      framePosition = grown(framePosition);
-      frameOwner = grown(frameOwner);
-      frameField = grown(frameField);
-    }
-    frameData[depth] = data;
-    frameChild[depth] = 0;
-    frameStructural[depth] = 0;
-    framePosition[depth] = position;
-    frameOwner[depth] = owner;
-    frameField[depth] = field;
-    depth++;
-  };
-  if (!rootInline && i32[(rootData + HEAP_CHILD_COUNT) >> 2] > 0) push(rootData, rootPadding, root, -1);
+
+  const rootPublic = rootSymbol === SYMBOL_ERROR ? SYMBOL_ERROR : u16[publicSymbols + rootSymbol];
+  const rootFlags = symbolFlags[rootPublic] || flagsOfSymbol(rootPublic);
+  const rootNamed = (rootFlags & NAMED) !== 0;
+  symbols[0] = rootPublic;
+  flagsOf[0] = (rootFlags & (NAMED | HAS_ERROR)) | (rootMissing ? MISSING | HAS_ERROR : 0);
+  starts[0] = rootPadding >> 1;
+  ends[0] = (rootPadding + rootSize) >> 1;
+  parents[0] = -1;
+  if (rootNamed) namedIdsBySymbol[rootPublic] = [0];
+  let count = 1;
+  if (rootChildren > 0) {
+    frames[DATA] = rootData;
+    frames[POSITION] = rootPadding;
+    frames[OWNER] = 0;
+    frames[FIELD] = -1;
+    depth = 1;
+  }
 
   while (depth > 0) {
-    const top = depth - 1;
-    const data = frameData[top];
+    const top = (depth - 1) * FRAME;
+    const data = frames[top + DATA];
     const childCount = i32[(data + HEAP_CHILD_COUNT) >> 2];
-    const index = frameChild[top];
+    const index = frames[top + CHILD];
     if (index === childCount) {
       depth--;
-      if (frameField[top] === -1) finish(frameOwner[top]);
+      if (frames[top + FIELD] === -1) {
+        // A visible node's subtree is complete.
+        const id = frames[top + OWNER];
+        lastDescendants[id] = count - 1;
+        const parent = parents[id];
+        if (parent >= 0 && (flagsOf[id] & HAS_ERROR) !== 0) flagsOf[parent] |= HAS_ERROR;
+      }
       continue;
     }
-    const production = u16[(data + HEAP_PRODUCTION_ID) >> 1];
     const child = data - (childCount - index) * SUBTREE_SIZE;
     const inline = (u8[child] & INLINE_IS_INLINE) !== 0;
     const childData = inline ? 0 : i32[child >> 2];
-    let position = framePosition[top];
+    let position = frames[top + POSITION];
     if (index > 0) position += inline ? u8[child + 6] : i32[(childData + HEAP_PADDING_BYTES) >> 2];
     const size = inline ? u8[child + 7] : i32[(childData + HEAP_SIZE_BYTES) >> 2];
-    const extra = inline ? (u8[child] & INLINE_EXTRA) !== 0 : (u8[childData + HEAP_FLAGS] & 4) !== 0;
-    const structural = frameStructural[top];
+    const bits = inline ? u8[child] : u8[childData + HEAP_FLAGS];
+    const extra = (bits & (inline ? INLINE_EXTRA : HEAP_EXTRA)) !== 0;
+    frames[top + CHILD] = index + 1;
+    frames[top + POSITION] = position + size;
     let alias = 0;
+    let field = 0;
     if (!extra) {
+      const production = u16[(data + HEAP_PRODUCTION_ID) >> 1];
+      const structural = frames[top + STRUCTURAL]++;
       if (production !== 0) alias = u16[aliasSequences + production * maxAliasLength + structural];
-      frameStructural[top] = structural + 1;
+      // The field of this structural child in the parent's production (inherited entries do not
+      // count); a hidden parent passes on its own field.
+      if (fieldCount !== 0) {
+        const slice = fieldSlices + production * 4;
+        const first = fieldEntries + u16[slice >> 1] * 4;
+        const last = first + u16[(slice + 2) >> 1] * 4;
+        for (let entry = first; entry < last; entry += 4) {
+          if (u8[entry + 3] === 0 && u8[entry + 2] === structural) {
+            field = u16[entry >> 1];
+            break;
+          }
+        }
+      }
+      if (field === 0 && frames[top + FIELD] > 0) field = frames[top + FIELD];
     }
-    frameChild[top] = index + 1;
-    framePosition[top] = position + size;
-    const visible = alias !== 0 || (inline ? (u8[child] & INLINE_VISIBLE) !== 0 : (u8[childData + HEAP_FLAGS] & 1) !== 0);
     const grandchildren = inline ? 0 : i32[(childData + HEAP_CHILD_COUNT) >> 2];
-    if (visible) {
+    let owner: number;
+    if (alias !== 0 || (bits & (inline ? INLINE_VISIBLE : HEAP_VISIBLE)) !== 0) {
       const own = alias !== 0 ? alias : inline ? u8[child + 1] : u16[(childData + HEAP_SYMBOL) >> 1];
       const symbol = own === SYMBOL_ERROR ? SYMBOL_ERROR : u16[publicSymbols + own];
-      let field = 0;
-      if (!extra) {
-        field = fieldOf(production, structural);
-        if (field === 0 && frameField[top] > 0) field = frameField[top];
+      const missing = inline ? (bits & INLINE_MISSING) !== 0 : (u8[childData + HEAP_FLAGS2] & 2) !== 0;
+      const parent = frames[top + OWNER];
+      const id = count++;
+      if (id === symbols.length) {
+        snapshot.grow();
+        ({ symbols, flags: flagsOf, starts, ends, parents, lastDescendants, indexesInParent, childCounts, fieldIds } = snapshot);
       }
-      const missing = inline ? (u8[child] & INLINE_MISSING) !== 0 : (u8[childData + HEAP_FLAGS2] & 2) !== 0;
-      const id = add(symbol, position, position + size, frameOwner[top], field, missing);
-      if (grandchildren > 0) push(childData, position, id, -1);
-      else finish(id);
+      const known = symbolFlags[symbol] || flagsOfSymbol(symbol);
+      const isNamed = (known & NAMED) !== 0;
+      symbols[id] = symbol;
+      flagsOf[id] = (known & (NAMED | HAS_ERROR)) | (missing ? MISSING | HAS_ERROR : 0);
+      starts[id] = position >> 1;
+      ends[id] = (position + size) >> 1;
+      parents[id] = parent;
+      indexesInParent[id] = childCounts[parent]++;
+      fieldIds[id] = field;
+      if (isNamed) {
+        const list = namedIdsBySymbol[symbol];
+        if (list) list.push(id);
+        else namedIdsBySymbol[symbol] = [id];
+      }
+      if (grandchildren === 0) {
+        lastDescendants[id] = id;
+        if ((flagsOf[id] & HAS_ERROR) !== 0) flagsOf[parent] |= HAS_ERROR;
+        continue;
+      }
+      owner = id;
+      field = -1;
     } else if (grandchildren > 0 && i32[(childData + HEAP_VISIBLE_CHILD_COUNT) >> 2] > 0) {
-      // A hidden subtree: its visible children are the owner's children.
-      let field = 0;
-      if (!extra) {
-        field = fieldOf(production, structural);
-        if (field === 0 && frameField[top] > 0) field = frameField[top];
-      }
-      push(childData, position, frameOwner[top], field);
+      // A hidden subtree: its visible children are the owner's.
+      owner = frames[top + OWNER];
+    } else {
+      continue;
     }
+    const next = depth * FRAME;
+    if (next === frames.length) frames = grownFrames(frames);
+    frames[next + DATA] = childData;
+    frames[next + CHILD] = 0;
+    frames[next + STRUCTURAL] = 0;
+    frames[next + POSITION] = position;
+    frames[next + OWNER] = owner;
+    frames[next + FIELD] = field;
+    depth++;
   }
-  finish(root);
+  lastDescendants[0] = count - 1;
   snapshot.count = count;
   groupNamedIds(snapshot.namedIdsByType, namedIdsBySymbol, types);
   snapshot.objects = new Array<SnapshotNode | undefined>(count);
-  return snapshot.node(root);
+  return snapshot.node(0);
+
+}
+
+/** Offsets of a frame's words in snapshotFromMemory's frame array. */
+const FRAME = 6;
+const DATA = 0;
+const CHILD = 1;
+const STRUCTURAL = 2;
+const POSITION = 3;
+const OWNER = 4;
+const FIELD = 5;
+
+function grownFrames(frames: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(frames.length * 2);
+  copy.set(frames);
+  return copy;
 }
