@@ -191,6 +191,9 @@ export class IncrementalLinter {
 
   private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions): LintResult {
     const oldTree = cached.tree;
+    // The old text's snapshot (its node objects and what the rules hung on them) is garbage from
+    // here on: let the collector have it before the new lint fills the young generation.
+    cached.snapshot = undefined;
     this.documents.delete(key);
     try {
       return this.parseAndLint(key, text, oldTree, options);
