@@ -36,8 +36,6 @@ export interface DocumentChange {
 interface CachedDocument {
   text: string;
   tree: Tree;
-  /** The rules' plain-JS copy of `tree`, taken lazily (a settings change re-lints it without copying again). */
-  snapshot?: SnapshotNode;
 }
 
 export interface IncrementalLinterOptions {
@@ -191,9 +189,6 @@ export class IncrementalLinter {
 
   private reparse(key: string, cached: CachedDocument, text: string, options: LintOptions): LintResult {
     const oldTree = cached.tree;
-    // The old text's snapshot (its node objects and what the rules hung on them) is garbage from
-    // here on: let the collector have it before the new lint fills the young generation.
-    cached.snapshot = undefined;
     this.documents.delete(key);
     try {
       return this.parseAndLint(key, text, oldTree, options);
@@ -219,12 +214,15 @@ export class IncrementalLinter {
   }
 
   private lintCached(entry: CachedDocument, options: LintOptions): LintResult {
+    // The snapshot lives for this lint only: kept, its node objects would be the bulk of what the
+    // next collection has to keep (a re-lint without an edit takes a new one, a few ms).
+    let snapshot: SnapshotNode;
     try {
-      entry.snapshot ??= snapshotTree(entry.tree, entry.text);
+      snapshot = snapshotTree(entry.tree, entry.text);
     } catch (error) {
       return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
     }
-    return lintSnapshotSafely(entry.snapshot, entry.text, options);
+    return lintSnapshotSafely(snapshot, entry.text, options);
   }
 
   /** Marks a document most recently used and evicts beyond capacity. */
