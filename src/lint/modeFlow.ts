@@ -19,7 +19,7 @@ import type { ModeEffect, ModelFacts, ProjectView } from './project';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsWithin, classDerivesFrom, classesByName, classMethods, decoratorsOf, hasMethodCallBetween, isTorchModuleBase, methodClass, parametersOf,
+  callsWithin, classDerivesFrom, forEachCallWithin, classesByName, classMethods, decoratorsOf, hasMethodCallBetween, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -169,9 +169,22 @@ function setMode(state: State, key: string, mode: Mode): void {
   state.set(key, mode);
 }
 
+/**
+ * A copy of a state. `new Map(state)` would go through the iterator protocol (an entry array and
+ * a result object per key); states are copied at every branch, loop pass and call site.
+ */
+/** The state of a call site that is not recorded (never read). */
+const NO_STATE: State = new Map();
+
+function copyState(state: State): State {
+  const copy: State = new Map();
+  state.forEach((mode, key) => copy.set(key, mode));
+  return copy;
+}
+
 function joinStates(a: State | null, b: State | null): State | null {
-  if (!a) return b ? new Map(b) : null;
-  if (!b) return new Map(a);
+  if (!a) return b ? copyState(b) : null;
+  if (!b) return copyState(a);
   const result: State = new Map();
   for (const key of a.keys()) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
   for (const key of b.keys()) if (!a.has(key)) result.set(key, joinModes(lookupMode(a, key), lookupMode(b, key)));
@@ -399,7 +412,24 @@ class Analyzer {
     return scope.analyzed ? scope.exit : undefined;
   }
 
+  /** How many call sites and model calls have been recorded, to undo a loop pass's recordings. */
+  recordingMark(scope: Scope): { sites: number; modelCalls: number } {
+    return { sites: this.siteLog.length, modelCalls: scope.modelCalls.length };
+  }
+
+  rollBack(scope: Scope, mark: { sites: number; modelCalls: number }): void {
+    while (this.siteLog.length > mark.sites) {
+      const site = this.siteLog.pop()!;
+      site.caller.callSites.pop();
+      this.callSitesByCallee.get(site.callee)!.pop();
+    }
+    scope.modelCalls.length = mark.modelCalls;
+  }
+
+  private readonly siteLog: CallSite[] = [];
+
   addCallSite(site: CallSite): void {
+    this.siteLog.push(site);
     site.caller.callSites.push(site);
     const list = this.callSitesByCallee.get(site.callee);
     if (list) list.push(site);
@@ -566,12 +596,36 @@ class Analyzer {
   }
 }
 
+/** What a loop's first pass read of the scope's bindings, and whether one of those changed after. */
+interface PassWatch {
+  read: Set<string>;
+  stale: boolean;
+}
+
 /** Interprets one scope's statements. */
 class ScopeRun {
   returned: State | null = null;
   /** Names bound by `for` targets and `with ... as` in this scope. */
   private readonly loopTargets = new Set<string>();
+  /** The loop passes under way whose result may stand for their second pass (see `loop`). */
+  private readonly passWatches: PassWatch[] = [];
   constructor(private readonly analyzer: Analyzer, private readonly scope: Scope) {}
+
+  /** A pass read a name's binding (a local, a loop target, an origin): `key` is prefixed by its kind. */
+  private noteRead(key: string): void {
+    for (const watch of this.passWatches) watch.read.add(key);
+  }
+
+  /** A binding changed: a pass that read it earlier would read it differently the second time. */
+  private noteChange(key: string): void {
+    for (const watch of this.passWatches) if (watch.read.has(key)) watch.stale = true;
+  }
+
+  private addLocal(name: string): void {
+    if (this.scope.locals.has(name)) return;
+    this.scope.locals.add(name);
+    if (this.passWatches.length) this.noteChange(`local:${name}`);
+  }
 
   block(block: SyntaxNode, state: State | null, recording: boolean, depth: number): State | null {
     let current = state;
@@ -590,7 +644,7 @@ class ScopeRun {
         if (node.type === 'function_definition' || node.type === 'decorated_definition') {
           const def = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
           const name = def?.childForFieldName('name')?.text;
-          if (name && def?.type === 'function_definition') this.scope.locals.add(name);
+          if (name && def?.type === 'function_definition') this.addLocal(name);
         }
         return state;
       case 'comment':
@@ -643,7 +697,7 @@ class ScopeRun {
         for (const clause of body?.namedChildren ?? []) {
           if (clause?.type !== 'case_clause') continue;
           const consequence = clause.childForFieldName('consequence');
-          if (consequence) result = joinStates(result, this.block(consequence, entry ? new Map(entry) : null, recording, depth));
+          if (consequence) result = joinStates(result, this.block(consequence, entry ? copyState(entry) : null, recording, depth));
         }
         return result;
       }
@@ -664,20 +718,20 @@ class ScopeRun {
   private ifStatement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
     const entry = this.expression(node.childForFieldName('condition') ?? node, state, recording);
     const consequence = node.childForFieldName('consequence');
-    const branches: Array<State | null> = [consequence ? this.block(consequence, new Map(entry), recording, depth) : new Map(entry)];
+    const branches: Array<State | null> = [consequence ? this.block(consequence, copyState(entry), recording, depth) : copyState(entry)];
     let hasElse = false;
     let fallthrough: State = entry;
     for (const alternative of node.childrenForFieldName('alternative')) {
       if (!alternative) continue;
       if (alternative.type === 'elif_clause') {
-        const branchEntry = this.expression(alternative.childForFieldName('condition') ?? alternative, new Map(fallthrough), recording);
+        const branchEntry = this.expression(alternative.childForFieldName('condition') ?? alternative, copyState(fallthrough), recording);
         fallthrough = branchEntry;
         const body = alternative.childForFieldName('consequence');
-        branches.push(body ? this.block(body, new Map(branchEntry), recording, depth) : branchEntry);
+        branches.push(body ? this.block(body, copyState(branchEntry), recording, depth) : branchEntry);
       } else if (alternative.type === 'else_clause') {
         hasElse = true;
         const body = alternative.childForFieldName('body');
-        branches.push(body ? this.block(body, new Map(fallthrough), recording, depth) : fallthrough);
+        branches.push(body ? this.block(body, copyState(fallthrough), recording, depth) : fallthrough);
       }
     }
     if (!hasElse) branches.push(fallthrough);
@@ -694,7 +748,10 @@ class ScopeRun {
       const left = node.childForFieldName('left');
       if (left) {
         walk(left, (n) => {
-          if (n.type === 'identifier') this.loopTargets.add(n.text);
+          if (n.type === 'identifier' && !this.loopTargets.has(n.text)) {
+            this.loopTargets.add(n.text);
+            if (this.passWatches.length) this.noteChange(`target:${n.text}`);
+          }
         });
         this.assignTarget(left, undefined, entry);
       }
@@ -706,23 +763,39 @@ class ScopeRun {
       if (condition) current = this.expression(condition, current, record);
       return body && current ? this.block(body, current, record, depth + 1) : current;
     };
+    // Two passes: the second starts from the state the first ends in (joined with the entry), so
+    // a mode switched late in the body reaches the calls before it. When the first pass ends
+    // where it started, and read no binding that it then changed, the second pass would repeat it
+    // exactly: the first pass records, and stands for both unless that proves false (its records
+    // are then undone).
     let loopEntry: State = entry;
+    let last: State | null | undefined;
     if (depth < MAX_LOOP_DEPTH_FOR_TWO_PASSES) {
-      const first = pass(new Map(entry), false);
+      const mark = this.analyzer.recordingMark(this.scope);
+      const watch: PassWatch = { read: new Set(), stale: false };
+      this.passWatches.push(watch);
+      let first: State | null;
+      try {
+        first = pass(copyState(entry), recording);
+      } finally {
+        this.passWatches.pop();
+      }
       const joined = joinStates(entry, first);
       if (joined && !sameState(joined, entry)) loopEntry = joined;
+      else if (!watch.stale) last = first;
+      if (last === undefined) this.analyzer.rollBack(this.scope, mark);
     }
-    const last = pass(new Map(loopEntry), recording);
+    last ??= pass(copyState(loopEntry), recording);
     let result = joinStates(loopEntry, last);
     const alternative = node.childForFieldName('alternative');
     const elseBody = alternative?.childForFieldName('body');
-    if (elseBody && result) result = joinStates(result, this.block(elseBody, new Map(result), recording, depth));
+    if (elseBody && result) result = joinStates(result, this.block(elseBody, copyState(result), recording, depth));
     return result;
   }
 
   private tryStatement(node: SyntaxNode, state: State, recording: boolean, depth: number): State | null {
     const body = node.childForFieldName('body');
-    const afterBody = body ? this.block(body, new Map(state), recording, depth) : state;
+    const afterBody = body ? this.block(body, copyState(state), recording, depth) : state;
     const handlerEntry = joinStates(state, afterBody);
     let result: State | null = afterBody;
     let finallyBlock: SyntaxNode | undefined;
@@ -730,10 +803,10 @@ class ScopeRun {
       if (!child) continue;
       if (child.type === 'except_clause' || child.type === 'except_group_clause') {
         const block = child.namedChildren.find((c) => c?.type === 'block');
-        if (block && handlerEntry) result = joinStates(result, this.block(block, new Map(handlerEntry), recording, depth));
+        if (block && handlerEntry) result = joinStates(result, this.block(block, copyState(handlerEntry), recording, depth));
       } else if (child.type === 'else_clause') {
         const block = child.childForFieldName('body');
-        if (block && afterBody) result = joinStates(result === afterBody ? null : result, this.block(block, new Map(afterBody), recording, depth));
+        if (block && afterBody) result = joinStates(result === afterBody ? null : result, this.block(block, copyState(afterBody), recording, depth));
       } else if (child.type === 'finally_clause') {
         finallyBlock = child.namedChildren.find((c) => c?.type === 'block') ?? undefined;
       }
@@ -756,14 +829,17 @@ class ScopeRun {
     if (target.type === 'identifier' || target.type === 'attribute') {
       const key = dottedName(target);
       if (!key) return state;
-      if (target.type === 'identifier') this.scope.locals.add(key);
+      if (target.type === 'identifier') this.addLocal(key);
       const mode = value ? this.valueMode(value, state) : UNKNOWN_MODE;
       // Only keys that can matter are tracked: models (known mode), receivers of eval()/train(), keys already tracked.
       if ((mode !== ENTRY_MODE && mode.bits !== UNKNOWN) || this.analyzer.switched.has(key) || lookupMode(state, key) !== ENTRY_MODE || isModelLikeName(key)) setMode(state, key, mode);
       if (value) {
         const origin = this.constructorOf(value);
-        if (origin) this.scope.origins.set(key, origin);
-        else this.scope.origins.delete(key);
+        if (this.scope.origins.get(key) !== origin) {
+          if (origin) this.scope.origins.set(key, origin);
+          else this.scope.origins.delete(key);
+          if (this.passWatches.length) this.noteChange(`origin:${key}`);
+        }
       }
       return state;
     }
@@ -908,7 +984,7 @@ class ScopeRun {
 
   /** Applies the calls of an expression, in source order, to the state. */
   private expression(node: SyntaxNode, state: State, recording: boolean): State {
-    for (const call of callsWithin(this.analyzer.rootNode, node)) this.call(call, state, recording);
+    forEachCallWithin(this.analyzer.rootNode, node, (call) => this.call(call, state, recording));
     // Walrus and comprehension targets bind names too.
     return state;
   }
@@ -926,6 +1002,7 @@ class ScopeRun {
         return;
       }
       // `for m in models: m.eval()`: some models we cannot name changed mode; stop trusting all of them.
+      if (this.passWatches.length) this.noteRead(`target:${rootOf(key)}`);
       if (this.loopTargets.has(rootOf(key))) {
         for (const [tracked, mode] of state) state.set(tracked, { bits: mode.bits | UNKNOWN, evals: mode.evals });
         return;
@@ -942,7 +1019,8 @@ class ScopeRun {
     }
     const target = this.analyzer.calledFunction(call, this.scope);
     if (target) {
-      const site: CallSite = { call, caller: this.scope, callee: target.scope, state: new Map(state), boundSelf: target.boundSelf };
+      // The state before the call is kept only with a recorded site (it resolves callees' entry modes later).
+      const site: CallSite = { call, caller: this.scope, callee: target.scope, state: recording ? copyState(state) : NO_STATE, boundSelf: target.boundSelf };
       if (recording) this.analyzer.addCallSite(site);
       const exit = this.analyzer.summary(target.scope);
       if (!exit) return;
@@ -1012,6 +1090,7 @@ class ScopeRun {
     };
     if (method && callee.type === 'attribute') {
       const key = receiverKey(callee.childForFieldName('object'));
+      if (key && this.passWatches.length) this.noteRead(`origin:${key}`);
       const inClass = key && this.scope.cls && key.startsWith(`${this.scope.params[0]?.name}.`) ? this.analyzer.classOrigin(this.scope.cls, key) : undefined;
       const origin = key ? this.scope.origins.get(key) ?? inClass ?? this.analyzer.moduleOrigin(key) : undefined;
       const facts = origin ? this.projectModel(origin) : undefined;
@@ -1022,6 +1101,7 @@ class ScopeRun {
       }
     }
     const dotted = dottedName(callee);
+    if (dotted && this.passWatches.length) this.noteRead(`local:${rootOf(dotted)}`);
     const fn = dotted && !this.scope.locals.has(rootOf(dotted)) ? project.functionEffects(dotted) : undefined;
     if (!fn) return false;
     const args = positionalArguments(call);

@@ -264,6 +264,13 @@ export function hasMethodCallBetween(root: SyntaxNode, method: string, start: nu
  * classes — found in the tree's shared node index instead of walking the subtree again.
  */
 export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
+  const result: SyntaxNode[] = [];
+  forEachCallWithin(root, node, (call) => result.push(call));
+  return result;
+}
+
+/** `callsWithin` without the list: visits the calls in source order. */
+export function forEachCallWithin(root: SyntaxNode, node: SyntaxNode, visit: (call: SyntaxNode) => void): void {
   const index = callIndex(root);
   const start = node.startIndex;
   const end = node.endIndex;
@@ -273,12 +280,10 @@ export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
     const blocker = index.blockers[b]!;
     if (blocker.id !== node.id && blocker.end <= end) (nested ??= []).push(blocker);
   }
-  const result: SyntaxNode[] = [];
   for (let i = lowerBound(index.starts, start); i < index.calls.length && index.starts[i]! < end; i++) {
     if (index.ends[i]! > end) continue;
     const at = index.starts[i]!;
     if (nested?.some((n) => n.start <= at && index.ends[i]! <= n.end)) continue;
-    result.push(index.calls[i]!);
+    visit(index.calls[i]!);
   }
-  return result;
 }

@@ -65,6 +65,23 @@ describe('modeFlow', () => {
     assert.deepStrictEqual(result[H + 6], [TRAIN | EVAL]);
   });
 
+  it('reads a loop body again when the first pass read a binding the body changes later', () => {
+    // The first pass ends in the state it started with, but `holder.net.train()` ran before
+    // `holder` became a loop target: read again, the call switches models the code cannot name.
+    const source = HEADER + [
+      'holder.net = Net()',
+      'holder.net.train()',
+      'for epoch in range(3):',
+      '    holder.net.train()',
+      '    for holder in holders:',
+      '        pass',
+      'holder.net(x)',
+    ].join('\n');
+    assert.deepStrictEqual(modes(source, 'holder.net'), { [H + 7]: [TRAIN | UNKNOWN] });
+    // Without the rebinding the first pass stands for both.
+    assert.deepStrictEqual(modes(source.replace('for holder in holders', 'for other in holders'), 'holder.net'), { [H + 7]: [TRAIN] });
+  });
+
   it('treats a mode chosen by a condition (train in one branch, eval in the other) as unknown', () => {
     const source = HEADER + [
       'model = Net()',
