@@ -19,7 +19,7 @@ import type { ModeEffect, ModelFacts, ProjectView } from './project';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
 import {
-  callsWithin, classDerivesFrom, forEachCallWithin, classesByName, classMethods, decoratorsOf, hasMethodCallBetween, isTorchModuleBase, methodClass, parametersOf,
+  callsWithin, classDerivesFrom, forEachCallWithin, startsAnyCall, classesByName, classMethods, decoratorsOf, hasMethodCallBetween, isTorchModuleBase, methodClass, parametersOf,
   type Parameter,
 } from './flow/pySyntax';
 
@@ -984,7 +984,8 @@ class ScopeRun {
 
   /** Applies the calls of an expression, in source order, to the state. */
   private expression(node: SyntaxNode, state: State, recording: boolean): State {
-    forEachCallWithin(this.analyzer.rootNode, node, (call) => this.call(call, state, recording));
+    const root = this.analyzer.rootNode;
+    if (startsAnyCall(root, node)) forEachCallWithin(root, node, (call) => this.call(call, state, recording));
     // Walrus and comprehension targets bind names too.
     return state;
   }

@@ -269,6 +269,13 @@ export function callsWithin(root: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
   return result;
 }
 
+/** Does any call start inside `node` (nested functions included)? A quick test before `forEachCallWithin`. */
+export function startsAnyCall(root: SyntaxNode, node: SyntaxNode): boolean {
+  const starts = callIndex(root).starts;
+  const first = lowerBound(starts, node.startIndex);
+  return first < starts.length && starts[first]! < node.endIndex;
+}
+
 /** `callsWithin` without the list: visits the calls in source order. */
 export function forEachCallWithin(root: SyntaxNode, node: SyntaxNode, visit: (call: SyntaxNode) => void): void {
   const index = callIndex(root);

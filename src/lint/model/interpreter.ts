@@ -681,8 +681,10 @@ export class Interp {
   }
 
   private evalArgs(call: SyntaxNode, env: Env): Args {
-    const result: Args = { positional: [], keywords: new Map(), splat: undefined };
+    // Most calls pass no keyword: they share one empty map, a call with keywords gets its own.
+    const result: Args = { positional: [], keywords: NO_KEYWORDS, splat: undefined };
     const list = call.childForFieldName('arguments');
+    let keywords: Map<string, Val> | undefined;
     if (!list) return result;
     if (list.type === 'generator_expression') {
       result.positional.push(this.evalExpr(list, env));
@@ -694,7 +696,10 @@ export class Interp {
       if (!arg || arg.type === 'comment') continue;
       if (arg.type === 'keyword_argument') {
         const name = arg.childForFieldName('name')?.text;
-        if (name) result.keywords.set(name, this.evalExpr(arg.childForFieldName('value'), env));
+        if (name) {
+          keywords ??= result.keywords = new Map();
+          keywords.set(name, this.evalExpr(arg.childForFieldName('value'), env));
+        }
       } else if (arg.type === 'list_splat') {
         const inner = this.evalExpr(arg.namedChildren[0], env);
         if (inner.t === 'list' || inner.t === 'tuple') {
@@ -1225,9 +1230,11 @@ export class Interp {
   }
 }
 
+const NO_KEYWORDS: ReadonlyMap<string, Val> = new Map();
+
 export interface Args {
   positional: Val[];
-  keywords: Map<string, Val>;
+  keywords: ReadonlyMap<string, Val>;
   /** A `*list` whose items are not statically known. */
   splat: ListVal | undefined;
   /** A `*list` built in a loop (its items repeat). */
