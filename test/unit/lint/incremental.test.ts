@@ -87,6 +87,26 @@ describe('IncrementalLinter', () => {
     assert.deepStrictEqual(at(linter.update('doc', edited).findings, 'DRP010'), ['7:33']);
   });
 
+  it('update() finds the edit in a long document, wherever it falls (block edges included)', () => {
+    // Several kilobytes: the common prefix and suffix are compared a block at a time.
+    let text = Array.from({ length: 60 }, () => MODEL).join('');
+    linter.open('long', text);
+    const random = rng(7);
+    const places = [0, 1, 1023, 1024, 1025, 2047, 2048, 4095, 4096, 3072, 1024, 0];
+    for (let step = 0; step < 40; step++) {
+      const from = step < places.length ? places[step] : step < 2 * places.length ? text.length - places[step - places.length] : Math.floor(random() * text.length);
+      const start = Math.max(0, Math.min(text.length, from));
+      // Every fourth edit replaces one character by another (a comment starts there): the length stays, only that block differs.
+      const end = Math.min(text.length, start + (step % 4 === 3 ? 1 : step % 3));
+      const insert = step % 4 === 3 ? (text[start] === '#' ? '(' : '#') : ['', 'x', 'nn.Dropout(2)\n'][step % 3];
+      text = text.slice(0, start) + insert + text.slice(end);
+      const result = linter.update('long', text);
+      assert.strictEqual(linter.getText('long'), text, `text after step ${step}`);
+      assert.strictEqual(linter.getTree('long')!.rootNode.toString(), fullParse(text), `tree after step ${step}`);
+      assert.deepStrictEqual(summary(result.findings), summary(lintSource(text)), `findings after step ${step}`);
+    }
+  });
+
   it('recovers from a missed change event when given the expected text', () => {
     linter.open('doc', 'import torch.nn as nn\nx = nn.Dropout(0.5)\n');
     const truth = 'import torch.nn as nn\nx = nn.Dropout(5)\ny = 1\n';
