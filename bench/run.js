@@ -232,6 +232,8 @@ async function interleavedEpochs(systems, data) {
 }
 
 /** Runs the cases in rounds (a, b, c, a, b, c, ...), one process each time; the best value counts. */
+const CURSOR_NOTE = 'lint: the tree snapshot used the cursor walk (the wasm memory layout check failed: see DEVELOPERS.md)';
+
 function interleavedCases(cases, rounds, key) {
   const best = {};
   for (let round = 0; round < rounds; round++) {
@@ -259,7 +261,7 @@ async function main() {
     engine: { ours: null, tfjsCpu: null, tfjsWasm: null, torch: null, torchBlas: null, oursKernel: null, oursSimd128: null },
     gemm: { ours: null, openblas: null, oursSimd128: null },
     masks: { ours: null, torch: null },
-    lint: { ours: null, ruffWasm: null, treeSitterParse: null, allCores: null, allCoresJobs: null },
+    lint: { ours: null, ruffWasm: null, treeSitterParse: null, allCores: null, allCoresJobs: null, treeWalk: null },
     index: { ms: null, files: null, lines: null },
     keystroke: { p50Ms: null, p95Ms: null, fileLines: KEYSTROKE_LINES },
     vsixBytes: null,
@@ -318,7 +320,12 @@ async function main() {
       const passes = `--passes=${quick ? 2 : 3}`;
       const cases = [];
       if (bundles.lint.file) {
-        cases.push({ key: 'ours', label: 'lint.ours', command: process.execPath, args: ['cases/lint-corpus.js', '--tool=ours', `--files=${corpus}`, `--bundle=${bundles.lint.file}`, passes] });
+        // lint.treeWalk: how the snapshot read the trees (`memory`; `cursor` means the wasm layout check failed and lint is slower).
+        const onResult = (r) => {
+          result.lint.treeWalk = r.treeWalk ?? null;
+          if (r.treeWalk === 'cursor' && !notes.includes(CURSOR_NOTE)) notes.push(CURSOR_NOTE);
+        };
+        cases.push({ key: 'ours', label: 'lint.ours', command: process.execPath, args: ['cases/lint-corpus.js', '--tool=ours', `--files=${corpus}`, `--bundle=${bundles.lint.file}`, passes], onResult });
         cases.push({ key: 'treeSitterParse', label: 'lint.treeSitterParse', command: process.execPath, args: ['cases/lint-corpus.js', '--tool=parse', `--files=${corpus}`, `--bundle=${bundles.lint.file}`, passes] });
       }
       if (peersInstalled()) cases.push({ key: 'ruffWasm', label: 'lint.ruffWasm', command: process.execPath, args: ['cases/lint-corpus.js', '--tool=ruff', `--files=${corpus}`, passes] });

@@ -2,3 +2,4 @@
 export { loadPython, createPythonParser, lintSource } from '../../src/lint/index';
 export { IncrementalLinter } from '../../src/lint/incremental';
 export { ProjectIndex } from '../../src/lint/project/index';
+export { usesMemoryWalk } from '../../src/lint/snapshot';
