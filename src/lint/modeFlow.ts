@@ -468,14 +468,15 @@ class Analyzer {
     if (!methods) this.methodsByClass.set(cls.id, methods = classMethods(cls));
     const own = methods.get(name);
     if (own) return own;
-    // Only a search through the bases needs to remember the classes it has seen (inheritance cycles).
-    seen ??= new Set<number>();
-    seen.add(cls.id);
+    // Only a search through the file's own base classes needs to remember the classes it has seen
+    // (inheritance cycles); most bases (`nn.Module`) are imported.
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
       if (!base) continue;
-      const baseName = dottedName(base) ?? '';
-      const local = this.classes.get(baseName);
-      const found = local ? this.findMethod(local, name, seen) : undefined;
+      const local = this.classes.get(dottedName(base) ?? '');
+      if (!local) continue;
+      seen ??= new Set<number>();
+      seen.add(cls.id);
+      const found = this.findMethod(local, name, seen);
       if (found) return found;
     }
     return undefined;

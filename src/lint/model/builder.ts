@@ -102,14 +102,15 @@ function namedNodesOf(root: SyntaxNode, types: readonly string[]): SyntaxNode[] 
   return found;
 }
 
-const FACT_TYPES: readonly string[] = ['function_definition', 'class_definition', 'call'];
-
 function fileFacts(root: SyntaxNode, imports: ImportTable): FileFacts {
   const facts: FileFacts = { functions: [], moduleFunctions: [], classes: [], builderOwners: new Set(), localCalls: [] };
-  const calls: SyntaxNode[] = [];
-  for (const node of namedNodesOf(root, FACT_TYPES)) {
-    if (node.type === 'call') calls.push(node);
-    else if (node.type === 'function_definition') {
+  // Each kind in source order; the kinds go to separate lists, so they need not be merged.
+  const calls = root instanceof SnapshotNode ? [...nodesOfType(root, 'call')] : namedNodesOf(root, ['call']);
+  const definitions = root instanceof SnapshotNode
+    ? [...nodesOfType(root, 'function_definition'), ...nodesOfType(root, 'class_definition')]
+    : namedNodesOf(root, ['function_definition', 'class_definition']);
+  for (const node of definitions) {
+    if (node.type === 'function_definition') {
       facts.functions.push(node);
       const holder = node.parent?.type === 'decorated_definition' ? node.parent.parent : node.parent;
       if (holder?.parent?.type === 'class_definition') continue;
