@@ -230,7 +230,11 @@ export class IncrementalLinter {
     } catch (error) {
       return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
     }
-    return lintSnapshotSafely(snapshot, entry.text, options);
+    try {
+      return lintSnapshotSafely(snapshot, entry.text, options);
+    } finally {
+      snapshot.releaseSnapshot();
+    }
   }
 
   /** Marks a document most recently used and evicts beyond capacity. */

@@ -106,7 +106,12 @@ function runRules(root: SnapshotNode, source: string, options: LintOptions, onFa
 /** Lints an already parsed tree (the editor passes its incrementally reparsed tree). */
 export function lintTree(tree: Tree, source: string, options: LintOptions = {}): Finding[] {
   // Rules read the tree through a plain-JS snapshot: far cheaper than web-tree-sitter's wasm nodes.
-  return runRules(snapshotTree(tree, source), source, options);
+  const root = snapshotTree(tree, source);
+  try {
+    return runRules(root, source, options);
+  } finally {
+    root.releaseSnapshot();
+  }
 }
 
 /** Like `lintTree`, but never throws: a crashing rule becomes a `failures` entry. */
@@ -117,7 +122,11 @@ export function lintTreeSafely(tree: Tree, source: string, options: LintOptions 
   } catch (error) {
     return { findings: [], failures: [{ rule: 'setup', message: describeError(error) }] };
   }
-  return lintSnapshotSafely(root, source, options);
+  try {
+    return lintSnapshotSafely(root, source, options);
+  } finally {
+    root.releaseSnapshot();
+  }
 }
 
 /** `lintTreeSafely` over a snapshot already taken (the incremental linter keeps one per document). */

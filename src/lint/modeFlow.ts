@@ -15,6 +15,7 @@
 // per tree. The analysis is linear in the file size (loops are bounded to two passes, nesting
 // beyond four loops is run once).
 import type { SyntaxNode } from './parser';
+import { TreeData } from './snapshot';
 import type { ModeEffect, ModelFacts, ProjectView } from './project';
 import { calleeName, dottedName, resolveName, type ImportTable } from './resolve';
 import { keywordArgument, nodesOfType, positionalArguments, walk } from './syntax';
@@ -112,15 +113,10 @@ interface FlowSource {
   readonly project?: ProjectView;
 }
 
-const cache = new WeakMap<SyntaxNode, ModeFlow>();
+const flowOfTree = new TreeData<ModeFlow>();
 
 export function getModeFlow(context: FlowSource): ModeFlow {
-  let flow = cache.get(context.root);
-  if (!flow) {
-    flow = new Analyzer(context.root, context.imports, context.project).run();
-    cache.set(context.root, flow);
-  }
-  return flow;
+  return flowOfTree.get(context.root, () => new Analyzer(context.root, context.imports, context.project).run());
 }
 
 /** Receiver keys of the `.eval()` / `.train()` calls among `calls`. */
@@ -1267,7 +1263,7 @@ export function inferenceContexts(node: SyntaxNode, imports: ImportTable): Infer
   return found;
 }
 
-const trainingStepCache = new WeakMap<SyntaxNode, Map<number, boolean>>();
+const trainingStepsOfTree = new TreeData<Map<number, boolean>>();
 
 /** Is a training step (`loss.backward()`, `optimizer.step()`) inside `region`? Nested functions excluded. */
 /**
@@ -1300,8 +1296,7 @@ function enclosingStatementOf(node: SyntaxNode, body: SyntaxNode): SyntaxNode {
 }
 
 export function containsTrainingStep(region: SyntaxNode, root: SyntaxNode): boolean {
-  let cache = trainingStepCache.get(root);
-  if (!cache) trainingStepCache.set(root, cache = new Map());
+  const cache = trainingStepsOfTree.get(root, () => new Map());
   let found = cache.get(region.id);
   if (found === undefined) {
     found = hasTrainingStep(callsWithin(root, region));

@@ -14,6 +14,7 @@
 // Names resolve through imports only: a user class called `Dropout` is not a dropout, and a user
 // nn.Module subclass used as a layer is kind 'other' (with `userClass` naming it).
 import type { SyntaxNode } from './parser';
+import { TreeData } from './snapshot';
 import type { ImportTable } from './resolve';
 import { buildAllModels } from './model/builder';
 import type { LayerDefinition, ModelGraph } from './model/graphTypes';
@@ -33,30 +34,29 @@ interface GraphSource {
   readonly constants: ReadonlyMap<string, number>;
 }
 
-const cache = new WeakMap<SyntaxNode, ModelGraph[]>();
+const graphsOfTree = new TreeData<ModelGraph[]>();
 
 /** The graphs of the linted tree, built once per lint (rules share them). */
 export function getModelGraphs(context: GraphSource): ModelGraph[] {
-  let graphs = cache.get(context.root);
-  if (!graphs) {
-    graphs = buildModelGraphs(context.root, context.imports, context.constants);
-    cache.set(context.root, graphs);
-  }
-  return graphs;
+  return graphsOfTree.get(context.root, () => buildModelGraphs(context.root, context.imports, context.constants));
 }
 
-const byNameCache = new WeakMap<readonly ModelGraph[], ReadonlyMap<string, ModelGraph>>();
+/** Where a graph list keeps its class graphs by name (on the list itself, so it goes with it). */
+const BY_NAME = Symbol('classGraphsByName');
+type GraphList = readonly ModelGraph[] & { [BY_NAME]?: ReadonlyMap<string, ModelGraph> };
 
 /**
  * The class graphs (module-class, keras-subclass) of `all` by class name, built once per graph
  * list. A file's class names are unique here (the builder keeps the first class of a name).
  */
 export function classGraphsByName(all: readonly ModelGraph[]): ReadonlyMap<string, ModelGraph> {
-  let byName = byNameCache.get(all);
+  const list = all as GraphList;
+  let byName = list[BY_NAME];
   if (!byName) {
     const map = new Map<string, ModelGraph>();
     for (const g of all) if ((g.kind === 'module-class' || g.kind === 'keras-subclass') && !map.has(g.name)) map.set(g.name, g);
-    byNameCache.set(all, map);
+    // Frozen lists (a test's literal) get no memo: the map is made again.
+    if (Object.isExtensible(list)) Object.defineProperty(list, BY_NAME, { value: map });
     byName = map;
   }
   return byName;

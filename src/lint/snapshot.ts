@@ -46,6 +46,36 @@ const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
 
+/**
+ * Data an analysis builds once per tree and the rules of a lint share (model graphs, mode flow,
+ * call indexes). A snapshot's root keeps it on the snapshot, so it goes when the lint's snapshot
+ * does; a module-level WeakMap keyed by the root kept it through young collections (a WeakMap
+ * lives in the old generation, and V8's young collections keep its values alive), so every lint's
+ * graphs and states were copied and promoted before a full collection freed them. Other trees
+ * (web-tree-sitter nodes, subtrees) use a WeakMap.
+ */
+export class TreeData<T> {
+  private readonly others = new WeakMap<SyntaxNode, T>();
+
+  get(root: SyntaxNode, build: () => T): T {
+    if (root instanceof SnapshotNode && root.id === 0) {
+      const data = root.snapshotData.treeData;
+      let value = data.get(this as TreeData<unknown>) as T | undefined;
+      if (value === undefined) {
+        value = build();
+        data.set(this as TreeData<unknown>, value);
+      }
+      return value;
+    }
+    let value = this.others.get(root);
+    if (value === undefined) {
+      value = build();
+      this.others.set(root, value);
+    }
+    return value;
+  }
+}
+
 /** Shared state of one snapshot: the source and every node's fields, by pre-order id. */
 class Snapshot {
   /** Nodes in the snapshot. */
@@ -69,6 +99,8 @@ class Snapshot {
   /** Node objects by id, made on first use (sized once the walk has counted the nodes). */
   objects: (SnapshotNode | undefined)[] = [];
   private readonly namedNodesByType = new Map<string, readonly SnapshotNode[]>();
+  /** What analyses built for this tree (see TreeData), dropped with the snapshot. */
+  readonly treeData = new Map<TreeData<unknown>, unknown>();
   private lineStarts: number[] | undefined;
 
   constructor(
@@ -112,6 +144,21 @@ class Snapshot {
   /** The node object of `id`, made on first use. */
   node(id: number): SnapshotNode {
     return this.objects[id] ??= new SnapshotNode(this, id, this.typeNames[this.symbols[id]]);
+  }
+
+  /**
+   * Ends the snapshot's lint: clears the node table, the per-type lists and the tree data. Each of
+   * those is one object, often large enough that V8 puts it straight in the old generation, and a
+   * young collection keeps whatever an old object points to (until a full collection finds the old
+   * one dead): left filled, they kept the whole lint's nodes, graphs and flow states alive through
+   * the next young collections, which copied and promoted megabytes of garbage after every lint.
+   * Nodes asked for later are made again (identity across a release is not kept).
+   */
+  release(): void {
+    this.objects.fill(undefined);
+    for (const nodes of this.namedNodesByType.values()) if (nodes.length) (nodes as (SnapshotNode | undefined)[]).fill(undefined);
+    this.namedNodesByType.clear();
+    this.treeData.clear();
   }
 
   namedNodesOfType(type: string): readonly SnapshotNode[] {
@@ -358,6 +405,11 @@ export class SnapshotNode implements SyntaxNode {
   /** The arrays behind this node's snapshot (for comparing two walks). */
   get snapshotData(): Snapshot {
     return this.snapshot;
+  }
+
+  /** Ends the lint of this node's snapshot (see Snapshot.release). */
+  releaseSnapshot(): void {
+    this.snapshot.release();
   }
 
   /** The source this node's snapshot was taken from. */

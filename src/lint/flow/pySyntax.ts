@@ -1,6 +1,7 @@
 // Structural queries over the Python tree shared by the mode-flow analysis and its rules:
 // enclosing functions and classes, parameters, and "does this expression talk about training?".
 import type { SyntaxNode } from '../parser';
+import { TreeData } from '../snapshot';
 import { dottedName, resolveName, type ImportTable } from '../resolve';
 import { nodesOfType } from '../syntax';
 
@@ -141,7 +142,7 @@ export function classDerivesFrom(
   return false;
 }
 
-const classTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
+const classTables = new TreeData<Map<string, SyntaxNode>>();
 
 /**
  * Every class definition of the file by name (the last definition wins): classes at module level
@@ -149,9 +150,8 @@ const classTables = new WeakMap<SyntaxNode, Map<string, SyntaxNode>>();
  * by the rules: do not modify it.
  */
 export function classesByName(root: SyntaxNode): Map<string, SyntaxNode> {
-  let classes = classTables.get(root);
-  if (!classes) {
-    classes = new Map();
+  return classTables.get(root, () => {
+    const classes = new Map<string, SyntaxNode>();
     // The tree's index lists class definitions in source order; keep those whose every ancestor is a container.
     for (const cls of nodesOfType(root, 'class_definition')) {
       let parent = cls.parent;
@@ -160,9 +160,8 @@ export function classesByName(root: SyntaxNode): Map<string, SyntaxNode> {
       const name = cls.childForFieldName('name')?.text;
       if (name) classes.set(name, cls);
     }
-    classTables.set(root, classes);
-  }
-  return classes;
+    return classes;
+  });
 }
 
 function isContainer(type: string): boolean {
@@ -205,20 +204,17 @@ interface CallIndex {
   blockerStarts: number[];
 }
 
-const callIndexes = new WeakMap<SyntaxNode, CallIndex>();
+const callIndexes = new TreeData<CallIndex>();
 
 function callIndex(root: SyntaxNode): CallIndex {
-  let index = callIndexes.get(root);
-  if (!index) {
+  return callIndexes.get(root, () => {
     const calls = nodesOfType(root, 'call');
     const blockers = ['function_definition', 'lambda', 'class_definition']
       .flatMap((type) => nodesOfType(root, type))
       .map((n) => ({ start: n.startIndex, end: n.endIndex, id: n.id }))
       .sort((a, b) => a.start - b.start);
-    index = { calls, starts: calls.map((c) => c.startIndex), ends: calls.map((c) => c.endIndex), blockers, blockerStarts: blockers.map((b) => b.start) };
-    callIndexes.set(root, index);
-  }
-  return index;
+    return { calls, starts: calls.map((c) => c.startIndex), ends: calls.map((c) => c.endIndex), blockers, blockerStarts: blockers.map((b) => b.start) };
+  });
 }
 
 function lowerBound(values: readonly number[], target: number): number {
@@ -232,7 +228,7 @@ function lowerBound(values: readonly number[], target: number): number {
   return lo;
 }
 
-const callsByMethod = new WeakMap<SyntaxNode, Map<string, number[]>>();
+const callsByMethod = new TreeData<Map<string, number[]>>();
 
 /**
  * Is there a call `x.method(...)` starting at an offset in [start, end)? Answered from a per-tree
@@ -240,19 +236,18 @@ const callsByMethod = new WeakMap<SyntaxNode, Map<string, number[]>>();
  * model call) does not list every call of a function body first.
  */
 export function hasMethodCallBetween(root: SyntaxNode, method: string, start: number, end: number): boolean {
-  let byMethod = callsByMethod.get(root);
-  if (!byMethod) {
-    byMethod = new Map();
+  const byMethod = callsByMethod.get(root, () => {
+    const found = new Map<string, number[]>();
     for (const call of callIndex(root).calls) {
       const callee = call.childForFieldName('function');
       const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (!name) continue;
-      const starts = byMethod.get(name);
+      const starts = found.get(name);
       if (starts) starts.push(call.startIndex);
-      else byMethod.set(name, [call.startIndex]);
+      else found.set(name, [call.startIndex]);
     }
-    callsByMethod.set(root, byMethod);
-  }
+    return found;
+  });
   const starts = byMethod.get(method);
   if (!starts) return false;
   const first = lowerBound(starts, start);

@@ -4,7 +4,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createPythonParser, loadPython, snapshotTree, type SyntaxNode, type Tree, type TreeSitterNode } from '../../../src/lint/parser';
-import { usesDirectCursor, usesMemoryWalk, type SnapshotNode, type TreeWalk } from '../../../src/lint/snapshot';
+import { TreeData, usesDirectCursor, usesMemoryWalk, type SnapshotNode, type TreeWalk } from '../../../src/lint/snapshot';
+import { getModelGraphs } from '../../../src/lint/modelGraph';
+import { collectImports, collectModuleConstants } from '../../../src/lint/resolve';
 import { createRandom, mutateSource, pathologicalSources, SEED_SOURCES } from './hostileInputs';
 
 const FIELDS = ['name', 'body', 'parameters', 'function', 'arguments', 'left', 'right', 'value', 'object', 'attribute',
@@ -192,6 +194,42 @@ describe('tree snapshot', () => {
       assert.ok(calls[0].parent!.childForFieldName('right')!.equals(calls[0]));
       assert.ok(!calls[0].equals(calls[1]));
       assert.strictEqual(root.childForFieldName('body'), null);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('keeps what analyses build for a tree on its snapshot, shared within a lint and dropped when the lint releases it', () => {
+    const parser = createPythonParser();
+    const source = 'import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n        self.drop = nn.Dropout(0.5)\n\n    def forward(self, x):\n        return self.drop(self.fc(x))\n';
+    const tree = parser.parse(source)!;
+    try {
+      const root = snapshotTree(tree, source);
+      const context = { root, imports: collectImports(root), constants: collectModuleConstants(root) };
+      const graphs = getModelGraphs(context);
+      assert.deepStrictEqual(graphs.map((g) => g.name), ['Net']);
+      // Every rule of the lint gets the same graphs.
+      assert.strictEqual(getModelGraphs(context), graphs);
+      let builds = 0;
+      const counted = new TreeData<number>();
+      const build = () => ++builds;
+      assert.strictEqual(counted.get(root, build), 1);
+      assert.strictEqual(counted.get(root, build), 1);
+      const call = root.namedNodesOfType('call')[0]!;
+      root.releaseSnapshot();
+      // Released: nothing of the lint stays reachable from the snapshot; asked again, it is built again.
+      assert.strictEqual(root.snapshotData.treeData.size, 0);
+      assert.notStrictEqual(getModelGraphs(context), graphs);
+      assert.strictEqual(counted.get(root, build), 2);
+      // The tree still reads the same (new node objects, same nodes).
+      const again = root.namedNodesOfType('call')[0]!;
+      assert.notStrictEqual(again, call);
+      assert.strictEqual(again.id, call.id);
+      assert.strictEqual(again.text, call.text);
+      // Trees that are not snapshots keep their data in the slot itself.
+      const plain = tree.rootNode as unknown as SyntaxNode;
+      assert.strictEqual(counted.get(plain, build), 3);
+      assert.strictEqual(counted.get(plain, build), 3);
     } finally {
       tree.delete();
     }
