@@ -16,6 +16,7 @@ import { CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeR
 import { version } from '../../package.json';
 import { LOG_LEVELS, ServerContext, type DiagnosticMode, type LogLevel } from './context';
 import { FIX_ALL_KIND, registerCodeActionHandlers } from './handlers/codeActions';
+import { describeServerHeap } from './heap';
 import { registerCodeLensHandlers } from './handlers/codeLens';
 import { registerConfigurationHandlers, registerDynamicCapabilities } from './handlers/configuration';
 import { registerDiagnosticHandlers } from './handlers/diagnostics';
@@ -80,6 +81,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   });
   connection.onInitialized(() => {
+    ctx.log('info', `Dropout Lab server ${version} (pid ${process.pid}, ${describeServerHeap()})`);
     registerDynamicCapabilities(ctx);
     // The workspace folders' modules go into the project index in the background.
     ctx.indexWorkspaceFolders();

@@ -44,6 +44,15 @@ function lspTuples(diagnostics: readonly Diagnostic[], cell: number | null = nul
   return diagnostics.map((d) => JSON.stringify([cell, d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.message])).sort();
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function rules(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => String(d.code)).sort();
 }
@@ -165,6 +174,23 @@ describe('language server over stdio', function () {
     await client.initialize();
     client.child.stdin.end();
     assert.strictEqual(await client.exited, 1);
+  });
+
+  it('serves from a process with the large young generation, which ends with the process the editor started', async () => {
+    client = new LspTestClient();
+    await client.initialize();
+    // The server restarts itself once with --max-semi-space-size (src/server/heap.ts) and says so.
+    const log = await client.waitFor((m) => m.method === 'window/logMessage' && /Dropout Lab server .*\(pid \d+, /.test((m.params as { message: string }).message));
+    const message = (log.params as { message: string }).message;
+    assert.match(message, /semi-space 64 MB \(--max-semi-space-size\)/, message);
+    const servingPid = Number(/pid (\d+)/.exec(message)![1]);
+    assert.notStrictEqual(servingPid, client.child.pid, 'the started process passed the work on');
+    assert.strictEqual(isRunning(servingPid), true);
+    // An editor stopping the server signals the process it started: the serving one must go too.
+    client.child.kill('SIGTERM');
+    await client.exited;
+    for (let tries = 0; isRunning(servingPid) && tries < 600; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.strictEqual(isRunning(servingPid), false, 'the serving process outlived the one the editor stopped');
   });
 
   it('answers an unknown method with MethodNotFound and bad params with InvalidParams', async () => {
