@@ -9,6 +9,7 @@
 //   await pool.dispose();
 import * as os from 'os';
 import { Worker } from 'worker_threads';
+import { LINT_YOUNG_GENERATION_MB } from './heapSize';
 import type { LintOptions } from './linter';
 import type { FileReport } from './lintFile';
 
@@ -102,7 +103,8 @@ export class LintWorkerPool {
   private startWorker(): Slot {
     const worker = new Worker(this.options.workerScript, {
       workerData: { wasmDir: this.options.wasmDir },
-      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64 },
+      // A lint's garbage dies young in a larger young generation (heapSize.ts).
+      resourceLimits: { stackSizeMb: this.options.stackSizeMb ?? 64, maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB },
     });
     const slot: Slot = { worker };
     this.slots.push(slot);

@@ -1,22 +1,16 @@
-// The language server's young generation. A whole-file lint of a 5,000-line model allocates about
-// 25 MB that is garbage as soon as its findings are published. V8's default young generation
-// (16 MB semi-spaces in Node 20) fills one to two times per lint, and each of those young
-// collections stops the lint to copy every object the lint still uses; with a 64 MB semi-space a
-// collection comes every two to three lints and finds little alive. Measured on the keystroke
-// case (bench/cases/keystroke.js): garbage collection per edit went from about 8 ms to about 1 ms.
-// The cost is memory: up to ~90 MB more resident while typing, given back when the heap shrinks.
-//
-// V8 reads the size when the heap is created, so it is set at the start: by resourceLimits for the
-// editor's worker thread, and for `dropout-lab server --stdio` by starting the process once more
-// with the flag (see startWithServerHeap).
+// The language server's young generation (sizes and why: src/lint/heapSize.ts). V8 reads the size
+// when the heap is created, so it is set at the start: by resourceLimits for the editor's worker
+// thread, and for `dropout-lab server --stdio` by starting the process once more with the flag
+// (see startWithServerHeap).
 import { spawn } from 'child_process';
 import { isMainThread, resourceLimits } from 'worker_threads';
+import { LINT_SEMI_SPACE_MB, LINT_YOUNG_GENERATION_MB } from '../lint/heapSize';
 
 /** Semi-space size of the server's heap, in MB (V8's --max-semi-space-size). */
-export const SERVER_SEMI_SPACE_MB = 64;
+export const SERVER_SEMI_SPACE_MB = LINT_SEMI_SPACE_MB;
 
-/** The same as a worker thread's resourceLimits.maxYoungGenerationSizeMb (V8: two semi-spaces plus the young large-object space). */
-export const SERVER_YOUNG_GENERATION_MB = SERVER_SEMI_SPACE_MB * 3;
+/** The same for the editor's worker thread (resourceLimits.maxYoungGenerationSizeMb). */
+export const SERVER_YOUNG_GENERATION_MB = LINT_YOUNG_GENERATION_MB;
 
 /** Set in the server process started with the flag, so it never starts another. */
 const CHILD_ENV = 'DROPOUT_LAB_SERVER_HEAP';

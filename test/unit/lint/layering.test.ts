@@ -20,7 +20,7 @@ interface Layer {
 
 /** Lowest first. A new file of src/lint needs a row here. */
 const LAYERS: readonly Layer[] = [
-  { name: 'data', files: ['types.ts', 'ruleTable.ts'] },
+  { name: 'data', files: ['types.ts', 'ruleTable.ts', 'heapSize.ts'] },
   { name: 'syntax', files: ['snapshot.ts', 'parser.ts', 'syntax.ts', 'resolve.ts', 'flow/pySyntax.ts'] },
   { name: 'frameworks', files: ['frameworks.ts', 'model/catalog.ts', 'model/graphTypes.ts'] },
   { name: 'project index', files: ['project/*'] },
