@@ -1,6 +1,9 @@
 // Re-lint latency while typing, through the language server: a 5,000-line PyTorch model file, 200
 // small edits, each sent as textDocument/didChange to `dropout-lab server --stdio` (the bundled
 // server in a child process) and timed until its textDocument/publishDiagnostics arrives.
+// With --indexDirs=A,B the file sits in a workspace folder that also holds copies of those package
+// folders' Python modules (torch + torchvision: 1,339 modules): the server indexes the folder in
+// the background, and the edits start once it has, so they are timed with the index loaded.
 const fs = require('fs');
 const path = require('path');
 const { main, now } = require('./common');
@@ -17,9 +20,11 @@ function startServer(serverBundle) {
   const published = new Map();
   const lintMs = [];
   // With logLevel debug the server logs each lint's own time: the rest of the latency is transport and scheduling.
+  const logListeners = [];
   connection.onNotification('window/logMessage', (params) => {
-    const m = / in ([\d.]+) ms$/.exec(params.message);
+    const m = /^Linted .* in ([\d.]+) ms$/.exec(params.message);
     if (m) lintMs.push(Number(m[1]));
+    for (const listener of logListeners) listener(params.message);
   });
   connection.onNotification('textDocument/publishDiagnostics', (params) => {
     published.set(params.version, { at: now(), count: params.diagnostics.length });
@@ -32,7 +37,28 @@ function startServer(serverBundle) {
   connection.listen();
   /** Resolves when diagnostics for `version` are published, with the time they arrived. */
   const publishedFor = (version) => (published.has(version) ? Promise.resolve(published.get(version)) : new Promise((resolve) => waiting.set(version, resolve)));
-  return { child, connection, publishedFor, lintMs };
+  return { child, connection, publishedFor, lintMs, onLog: (listener) => logListeners.push(listener) };
+}
+
+/** A workspace folder with copies of the .py files of `dirs` (each under its own name) and a `bench/` folder for the model file. */
+function makeWorkspace(dirs) {
+  const os = require('os');
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-keystroke-'));
+  let modules = 0;
+  const copy = (from, to) => {
+    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+      const source = path.join(from, entry.name);
+      if (entry.isDirectory()) copy(source, path.join(to, entry.name));
+      else if (entry.isFile() && entry.name.endsWith('.py')) {
+        fs.mkdirSync(to, { recursive: true });
+        fs.copyFileSync(source, path.join(to, entry.name));
+        modules++;
+      }
+    }
+  };
+  for (const dir of dirs) copy(dir, path.join(workspace, path.basename(dir)));
+  fs.mkdirSync(path.join(workspace, 'bench'));
+  return { workspace, modules };
 }
 
 main(async (a) => {
@@ -41,10 +67,22 @@ main(async (a) => {
   const lines = Number(a.lines);
   const editCount = Number(a.edits);
   let text = modelFile(lines);
-  const uri = 'file:///bench/model.py';
+  const { pathToFileURL } = require('url');
+  const folder = a.indexDirs ? makeWorkspace(String(a.indexDirs).split(',')) : undefined;
+  const uri = folder ? pathToFileURL(path.join(folder.workspace, 'bench', 'model.py')).href : 'file:///bench/model.py';
   const server = startServer(a.server);
-  await server.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { diagnosticMode: 'push', logLevel: 'debug' } });
+  const rootUri = folder ? pathToFileURL(folder.workspace).href : null;
+  const indexed = new Promise((resolve) => server.onLog((message) => {
+    const m = /^Indexed .*? in (\d+) ms/.exec(message);
+    if (m) resolve(Number(m[1]));
+  }));
+  await server.connection.sendRequest('initialize', {
+    processId: process.pid, rootUri, workspaceFolders: folder ? [{ uri: rootUri, name: 'workspace' }] : null, capabilities: {},
+    initializationOptions: { diagnosticMode: 'push', logLevel: 'debug' },
+  });
   await server.connection.sendNotification('initialized', {});
+  // The index is built in the background; the timed edits start once it is loaded.
+  const indexMs = folder ? await indexed : undefined;
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
   await server.publishedFor(1);
   // Edits: type a digit into the dropout rate of some block, then delete it again (two keystrokes),
@@ -95,8 +133,9 @@ main(async (a) => {
   }
   await server.connection.sendRequest('shutdown');
   await server.connection.sendNotification('exit');
+  if (folder) fs.rmSync(folder.workspace, { recursive: true, force: true });
   const pct = (list, q) => [...list].sort((x, y) => x - y)[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)];
   const serverLint = server.lintMs.slice(11); // the open and the ten warm-up edits
-  return { p50Ms: pct(latencies, 0.5), p95Ms: pct(latencies, 0.95), serverLintP50Ms: pct(serverLint, 0.5), serverLintP95Ms: pct(serverLint, 0.95), parseP50Ms: pct(parseLatencies, 0.5), parseP95Ms: pct(parseLatencies, 0.95), maxMs: Math.max(...latencies), fileLines: lines, edits: latencies.length, throughServer: true, findings: lastFindings };
+  return { p50Ms: pct(latencies, 0.5), p95Ms: pct(latencies, 0.95), serverLintP50Ms: pct(serverLint, 0.5), serverLintP95Ms: pct(serverLint, 0.95), parseP50Ms: pct(parseLatencies, 0.5), parseP95Ms: pct(parseLatencies, 0.95), maxMs: Math.max(...latencies), fileLines: lines, edits: latencies.length, throughServer: true, findings: lastFindings, indexedModules: folder ? folder.modules : undefined, indexMs };
 });
 
