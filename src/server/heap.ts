@@ -33,11 +33,13 @@ export function hasSemiSpaceFlag(execArgv: readonly string[] = process.execArgv,
  * Runs `serve` in a process whose heap has the server's young generation. When this process has
  * its own (a flag, or it is the restarted one) that is here; otherwise the same command starts once
  * more with the flag, sharing stdin, stdout and stderr (the child talks to the editor directly), and
- * this process only waits and exits with the child's code. If the child cannot start, `serve` runs
- * here with V8's default heap.
+ * this process only waits and exits with the child's code. If the child cannot start, or this
+ * process runs under a debugger, `serve` runs here with V8's default heap.
  */
 export function startWithServerHeap(serve: () => void): void {
-  if (process.env[CHILD_ENV] === '1' || hasSemiSpaceFlag() || !process.argv[1]) {
+  // Under a debugger (--inspect) the process being debugged must be the one that serves.
+  const debugging = process.execArgv.some((arg) => /^--(?:inspect|debug)/.test(arg));
+  if (process.env[CHILD_ENV] === '1' || hasSemiSpaceFlag() || debugging || !process.argv[1]) {
     serve();
     return;
   }
