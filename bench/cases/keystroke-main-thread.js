@@ -109,7 +109,7 @@ main(async (a) => {
   const p2c = protocolConverter((value) => Uri.parse(value), true, true, true);
 
   const dist = path.resolve(a.dist);
-  // The extension's worker options (src/extension/lintClient.ts: SERVER_YOUNG_GENERATION_MB in src/server/heap.ts).
+  // The extension's worker options (src/extension/lintClient.ts: LINT_YOUNG_GENERATION_MB in src/lint/heapSize.ts).
   const worker = new Worker(path.join(dist, 'lintServerWorker.js'), { workerData: { wasmDir: dist }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
   const connection = rpc.createMessageConnection(new rpc.PortMessageReader(worker), new rpc.PortMessageWriter(worker));
   const collection = new Map();

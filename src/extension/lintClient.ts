@@ -13,7 +13,7 @@ import {
   LanguageClient, PortMessageReader, PortMessageWriter, RevealOutputChannelOn,
   State, type ConfigurationParams, type Diagnostic, type LanguageClientOptions, type PublishDiagnosticsParams, type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SERVER_YOUNG_GENERATION_MB } from '../server/heap';
+import { LINT_YOUNG_GENERATION_MB } from '../lint/heapSize';
 import type { Logger } from './log';
 import { serverSettings } from './settings';
 
@@ -176,8 +176,8 @@ export class LintClient implements vscode.Disposable {
 
   private startWorker(): Worker {
     const workerData: LintServerWorkerData = { wasmDir: this.dist, lintActivity: this.lintActivityBuffer };
-    // The server's young generation (src/server/heap.ts): a lint's garbage dies young instead of being copied.
-    const worker = new Worker(path.join(this.dist, SERVER_WORKER), { workerData, name: 'Dropout Lab linter', resourceLimits: { maxYoungGenerationSizeMb: SERVER_YOUNG_GENERATION_MB } });
+    // The linting young generation (src/lint/heapSize.ts): a lint's garbage dies young instead of being copied.
+    const worker = new Worker(path.join(this.dist, SERVER_WORKER), { workerData, name: 'Dropout Lab linter', resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
     this.workers.add(worker);
     worker.on('error', (error) => this.logger.error('The Dropout Lab linter thread failed', error));
     worker.on('exit', (code) => {

@@ -9,24 +9,27 @@
 // thread cannot turn it off for itself: V8 flags are per process, and the extension host is shared.)
 import { spawn } from 'child_process';
 import { isMainThread, resourceLimits } from 'worker_threads';
-import { LINT_SEMI_SPACE_MB, LINT_YOUNG_GENERATION_MB } from '../lint/heapSize';
-
-/** Semi-space size of the server's heap, in MB (V8's --max-semi-space-size). */
-export const SERVER_SEMI_SPACE_MB = LINT_SEMI_SPACE_MB;
-
-/** The same for the editor's worker thread (resourceLimits.maxYoungGenerationSizeMb). */
-export const SERVER_YOUNG_GENERATION_MB = LINT_YOUNG_GENERATION_MB;
+import { LINT_SEMI_SPACE_MB } from '../lint/heapSize';
 
 /** What the restarted stdio server runs with. */
-export const SERVER_HEAP_FLAGS: readonly string[] = [`--max-semi-space-size=${SERVER_SEMI_SPACE_MB}`, '--no-allocation-site-pretenuring'];
+export const SERVER_HEAP_FLAGS: readonly string[] = [`--max-semi-space-size=${LINT_SEMI_SPACE_MB}`, '--no-allocation-site-pretenuring'];
 
 /** Set in the server process started with the flags, so it never starts another. */
 const CHILD_ENV = 'DROPOUT_LAB_SERVER_HEAP';
 
-/** Did this process start with a semi-space size of its own (the command line or NODE_OPTIONS)? */
-export function hasSemiSpaceFlag(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  const mentions = (arg: string) => /^--max[-_]semi[-_]space[-_]size(?:=|$)/.test(arg);
-  return execArgv.some(mentions) || nodeOptions.split(/\s+/).some(mentions);
+/** V8 and Node options this process started with: its command line, then NODE_OPTIONS. */
+function startOptions(): string[] {
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+}
+
+/** The semi-space size (MB, as written) this process started with, if it was given one. */
+function semiSpaceFlag(options: readonly string[]): string | undefined {
+  for (let i = 0; i < options.length; i++) {
+    // `--max-semi-space-size=64` or `--max-semi-space-size 64`.
+    const size = /^--max[-_]semi[-_]space[-_]size(?:=(\S*))?$/.exec(options[i]!);
+    if (size) return size[1] ?? options[i + 1] ?? '';
+  }
+  return undefined;
 }
 
 /**
@@ -39,7 +42,7 @@ export function hasSemiSpaceFlag(execArgv: readonly string[] = process.execArgv,
 export function startWithServerHeap(serve: () => void): void {
   // Under a debugger (--inspect) the process being debugged must be the one that serves.
   const debugging = process.execArgv.some((arg) => /^--(?:inspect|debug)/.test(arg));
-  if (process.env[CHILD_ENV] === '1' || hasSemiSpaceFlag() || debugging || !process.argv[1]) {
+  if (process.env[CHILD_ENV] === '1' || semiSpaceFlag(startOptions()) !== undefined || debugging || !process.argv[1]) {
     serve();
     return;
   }
@@ -77,10 +80,8 @@ export function startWithServerHeap(serve: () => void): void {
 export function describeServerHeap(): string {
   // A worker thread reports its own limits; the main thread's are all zero.
   if (!isMainThread && resourceLimits.maxYoungGenerationSizeMb) return `young generation ${resourceLimits.maxYoungGenerationSizeMb} MB (worker thread)`;
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  for (const arg of args) {
-    const size = /^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(arg);
-    if (size) return `semi-space ${size[1]} MB (--max-semi-space-size)${args.includes('--no-allocation-site-pretenuring') ? ', no allocation-site pretenuring' : ''}`;
-  }
-  return "V8's default young generation";
+  const options = startOptions();
+  const size = semiSpaceFlag(options);
+  if (size === undefined) return "V8's default young generation";
+  return `semi-space ${size} MB (--max-semi-space-size)${options.includes('--no-allocation-site-pretenuring') ? ', no allocation-site pretenuring' : ''}`;
 }
